@@ -1,0 +1,268 @@
+"""Stage 3 — analyse: turn validated content into ready-made views for templates.
+
+Everything a template shows that is computed (endnote numbers, the timeline, the
+comparison table, quotes in the source's own characters) is computed here, in
+document order, so templates hold layout only.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from briefgen import __version__
+from briefgen.markup import quote_html, render, render_inline
+from briefgen.model import LAYOUTS, Attested, Brief, BriefLayout, Note, Project, Source
+from briefgen.quotes import find_in
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True)
+class Endnote:
+    number: int
+    note: Note
+    source: Source
+    quote: str | None  # the source's own characters
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.number}"
+
+
+@dataclass(frozen=True)
+class SectionView:
+    slug: str
+    heading: str
+    html: Markup
+    analysis: bool
+
+
+@dataclass(frozen=True)
+class OptionView:
+    id: str
+    title: str
+    summary: str
+    description: Markup
+    pros: list[Markup]
+    cons: list[Markup]
+    risks: list[Markup]
+    compare: list[Markup]
+    recommended: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    label: str
+    cite: Markup
+    basis: str | None
+
+
+@dataclass(frozen=True)
+class Account:
+    source: Source
+    paragraph: int
+    text: Markup
+    cite: Markup
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    value: str
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    label: str
+    kind: str
+    fields: list[FieldView]
+    paragraphs: int
+    sha256: str
+
+
+@dataclass
+class BriefView:
+    """Everything one brief's template needs, computed."""
+
+    brief: Brief
+    layout: BriefLayout
+    project_title: str
+    language: str
+    page_size: str
+    generator: str
+    sections: dict[str, SectionView] = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    disagreements: list[tuple[Account, Account]] = field(default_factory=list)
+    options: list[OptionView] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    endnotes: list[Endnote] = field(default_factory=list)
+    sources: list[SourceView] = field(default_factory=list)
+
+    @property
+    def meta(self):  # type: ignore[no-untyped-def]
+        return self.brief.meta
+
+    @property
+    def recommended(self) -> OptionView | None:
+        return next((o for o in self.options if o.recommended), None)
+
+
+class Endnotes:
+    """Numbers notes in order of first citation and renders citation marks."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.numbers: dict[str, int] = {}
+        self.items: list[Endnote] = []
+
+    def number(self, note_id: str) -> tuple[int, bool]:
+        if note_id in self.numbers:
+            return self.numbers[note_id], False
+        note = self.project.notes[note_id]
+        source = self.project.sources[note.record.source]
+        quote = None
+        if note.record.quote is not None:
+            quote = find_in(note.record.quote, source.paragraphs[note.record.paragraph - 1])
+        entry = Endnote(len(self.items) + 1, note, source, quote)
+        self.items.append(entry)
+        self.numbers[note_id] = entry.number
+        return entry.number, True
+
+    def cite(self, ids: tuple[str, ...], quote: bool) -> str:
+        marks = []
+        for note_id in ids:
+            number, first = self.number(note_id)
+            ref = f' id="ref-{number}"' if first else ""
+            marks.append(
+                f'<a class="noteref" href="#note-{number}"{ref} '
+                f'aria-label="Endnote {number}">{number}</a>'
+            )
+        sup = '<sup class="cite">' + ", ".join(marks) + "</sup>"
+        if quote:
+            endnote = self.items[self.numbers[ids[0]] - 1]
+            return quote_html(endnote.quote or "") + sup
+        return sup
+
+
+def format_date(value: str) -> str:
+    """'2014-12' → 'December 2014'; '2016-10-14' → '14 October 2016'."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def _field(name: str, value: Attested) -> FieldView:
+    shown = value.value or "unknown"
+    if name == "date" and value.value:
+        shown = format_date(value.value)
+    if value.status.value == "stated" and value.paragraph:
+        reason: str | None = f"stated in ¶{value.paragraph}"
+    else:
+        reason = value.reason
+    return FieldView(name, shown, value.status.value, reason)
+
+
+def _source_view(source: Source) -> SourceView:
+    record = source.record
+    fields = [
+        _field(name, getattr(record, name)) for name in ("title", "author", "outlet", "date")
+    ]
+    return SourceView(
+        source.id, source.label, record.kind.value, fields, len(source.paragraphs), record.sha256
+    )
+
+
+def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes) -> OptionView:
+    record = project.options[option_id].record
+
+    def inline(text: str) -> Markup:
+        return render_inline(text, notes.cite)
+
+    dims = [d.id for d in project.settings.comparison]
+    # Only what the layout shows is rendered, so endnotes number exactly what is cited.
+    full = not LAYOUTS[brief.meta.type].compact_options
+    return OptionView(
+        id=option_id,
+        title=record.title,
+        summary=record.summary,
+        description=render(record.description, notes.cite),
+        pros=[inline(p) for p in record.pros] if full else [],
+        cons=[inline(p) for p in record.cons] if full else [],
+        risks=[inline(p) for p in record.risks] if full else [],
+        compare=[inline(record.compare[d]) for d in dims],
+        recommended=brief.meta.recommended == option_id,
+    )
+
+
+def _account(note: Note, project: Project, notes: Endnotes) -> Account:
+    source = project.sources[note.record.source]
+    cite = Markup(notes.cite((note.id,), note.record.quote is not None))
+    text = Markup(html.escape(note.record.body))
+    return Account(source, note.record.paragraph, text, cite)
+
+
+def analyse(project: Project, brief: Brief) -> BriefView:
+    """Build the view of one valid brief, numbering endnotes in document order."""
+    layout = LAYOUTS[brief.meta.type]
+    settings = project.settings
+    view = BriefView(
+        brief=brief,
+        layout=layout,
+        project_title=settings.project.title,
+        language=settings.project.language,
+        page_size=settings.pdf.page_size,
+        generator=f"briefgen {__version__}",
+        dimensions=[d.label for d in settings.comparison],
+    )
+    notes = Endnotes(project)
+    for part in layout.order:
+        if part == "timeline":
+            events = sorted(
+                (n for n in project.notes.values() if n.record.event is not None),
+                key=lambda n: (n.record.event.date if n.record.event else "", n.id),
+            )
+            for note in events:
+                event = note.record.event
+                assert event is not None
+                view.timeline.append(
+                    TimelineEntry(
+                        format_date(event.date), event.label,
+                        Markup(notes.cite((note.id,), False)), event.basis,
+                    )
+                )
+        elif part == "disagreements":
+            seen: set[frozenset[str]] = set()
+            for note in project.notes.values():
+                for other in note.record.conflicts_with:
+                    pair = frozenset((note.id, other))
+                    if pair in seen or other not in project.notes:
+                        continue
+                    seen.add(pair)
+                    view.disagreements.append(
+                        (_account(note, project, notes),
+                         _account(project.notes[other], project, notes))
+                    )
+        elif part == "options":
+            view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
+        else:
+            section = brief.section(part)
+            if section is not None:
+                view.sections[part] = SectionView(
+                    section.slug, section.heading, render(section.text, notes.cite),
+                    part in layout.analysis,
+                )
+    view.endnotes = notes.items
+    cited_sources = sorted({e.source.id for e in notes.items})
+    view.sources = [_source_view(project.sources[s]) for s in cited_sources]
+    return view

@@ -1,0 +1,94 @@
+"""Command line: parses arguments, calls the pipeline, shows what it returned."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from briefgen import __version__, pipeline
+from briefgen.diagnostics import Diagnostics
+from briefgen.schema import write_schemas
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Project directory (holds briefgen.toml).",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+def _report(diagnostics: Diagnostics, strict: bool) -> int:
+    """Print every diagnostic; the exit status the run deserves."""
+    for diagnostic in diagnostics.sorted():
+        click.echo(diagnostic.format(), err=True)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    if errors or warnings:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    return 1 if diagnostics.failed(strict=strict) else 0
+
+
+@click.group()
+@click.version_option(__version__, prog_name="briefgen")
+def main() -> None:
+    """Build trusted policy briefs (PDF and HTML) from structured research notes."""
+
+
+@main.command()
+@root_option
+@strict_option
+@click.option("--brief", "briefs", multiple=True, metavar="ID", help="Build only this brief.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(pipeline.FORMATS),
+              help="Build only this format (repeatable). Default: pdf and html.")
+def build(root: Path, strict: bool, briefs: tuple[str, ...], formats: tuple[str, ...]) -> None:
+    """Check the content, then build briefs into output/."""
+    result = pipeline.build(
+        root, briefs=briefs, formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
+        strict=strict, progress=lambda message: click.echo(f"building {message}", err=True),
+    )
+    status = _report(result.diagnostics, strict)
+    if not result.written:
+        click.echo("build failed: output/ left as it was", err=True)
+        sys.exit(status or 1)
+    for artifact in result.artifacts:
+        pages = f", {artifact.pages} page(s)" if artifact.pages is not None else ""
+        rel = artifact.path.relative_to(root.resolve()) if artifact.path.is_absolute() else artifact.path
+        click.echo(f"wrote {rel} ({artifact.size:,} bytes{pages})")
+    sys.exit(status)
+
+
+@main.command()
+@root_option
+@strict_option
+def check(root: Path, strict: bool) -> None:
+    """Validate content: schemas, references, quotes."""
+    result = pipeline.check(root)
+    status = _report(result.diagnostics, strict)
+    if status == 0:
+        project = result.project
+        assert project is not None
+        click.echo(
+            f"ok: {len(project.sources)} sources, {len(project.notes)} notes, "
+            f"{len(project.options)} options, {len(project.briefs)} briefs"
+        )
+    sys.exit(status)
+
+
+@main.command("list")
+@root_option
+def list_briefs(root: Path) -> None:
+    """List the briefs: id, type, marking, title."""
+    result = pipeline.check(root)
+    if result.project is None:
+        sys.exit(_report(result.diagnostics, False) or 1)
+    for brief_id, brief in sorted(result.project.briefs.items()):
+        meta = brief.meta
+        click.echo(f"{brief_id}\t{meta.type.value}\t{meta.marking}\t{meta.title}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
+def schema(directory: Path) -> None:
+    """Write JSON Schemas for every content file type into DIRECTORY."""
+    for path in write_schemas(directory):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,71 @@
+"""Diagnostics: located, coded messages about content a user can fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, printed like Sphinx: ``path:line: error: message [code]``."""
+
+    path: str
+    line: int
+    severity: Severity
+    message: str
+    code: str
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
+
+
+@dataclass
+class Diagnostics:
+    """Collects every diagnostic of a run so all are reported at once."""
+
+    root: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def _rel(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, path: Path | str, line: int, code: str, message: str) -> None:
+        self.items.append(Diagnostic(self._rel(path), line, Severity.ERROR, message, code))
+
+    def warning(self, path: Path | str, line: int, code: str, message: str) -> None:
+        self.items.append(Diagnostic(self._rel(path), line, Severity.WARNING, message, code))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        """Every diagnostic, deduplicated, in file and line order."""
+        return sorted(set(self.items), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file and a 1-based line (0 when unknown)."""
+
+    path: Path
+    line: int = 0

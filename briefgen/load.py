@@ -1,0 +1,223 @@
+"""Stage 1 — load: read every content file into typed, located records.
+
+Reading never stops at the first problem: each bad file becomes diagnostics and
+the rest are still read, so a user sees every error at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.documents import Document, DocumentError, load_front_matter, load_toml, load_yaml
+from briefgen.documents import read_text as read_content_text
+from briefgen.model import (
+    ID_PATTERN,
+    Brief,
+    BriefMeta,
+    Note,
+    NotesFile,
+    Option,
+    OptionRecord,
+    Origin,
+    Project,
+    Section,
+    Settings,
+    Source,
+    SourceRecord,
+    slugify,
+)
+
+SETTINGS_FILE = "briefgen.toml"
+CONTENT_DIR = "content"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    """A pydantic error → (code, message) in the user's terms."""
+    loc = [str(part) for part in error["loc"] if not str(part).startswith("function-")]
+    name = ".".join(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "schema.unknown-key", f"unknown key '{loc[-1]}'" + (
+            f" in '{'.'.join(loc[:-1])}'" if len(loc) > 1 else ""
+        )
+    if kind == "missing":
+        return "schema.missing-key", f"missing required key '{name}'"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return "schema.invalid", f"{name}: {message}" if name else message
+
+
+def validate_model(model: type[M], document: Document, diagnostics: Diagnostics) -> M | None:
+    """Validate a document's data against a model; errors are located diagnostics."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            line = document.line_of(loc)
+            if error["type"] == "missing":
+                line = document.line_of(loc[:-1])
+            code, message = _describe(error)
+            diagnostics.error(document.path, line, code, message)
+        return None
+
+
+def _files(directory: Path, suffix: str) -> list[Path]:
+    """Sorted so that results never depend on the filesystem's order."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix == suffix and p.is_file())
+
+
+def _read(loader: Any, path: Path, diagnostics: Diagnostics) -> Document | None:
+    try:
+        document: Document = loader(path)
+    except DocumentError as exc:
+        diagnostics.error(path, exc.line, exc.code, exc.message)
+        return None
+    return document
+
+
+def _check_id(path: Path, diagnostics: Diagnostics) -> bool:
+    if re.match(ID_PATTERN, path.stem):
+        return True
+    diagnostics.error(
+        path, 1, "content.bad-id", f"file name '{path.stem}' is not a valid id (a-z, 0-9, '-')"
+    )
+    return False
+
+
+def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
+        return None
+    document = _read(load_toml, path, diagnostics)
+    return validate_model(Settings, document, diagnostics) if document else None
+
+
+def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for path in _files(directory, ".yaml"):
+        document = _read(load_yaml, path, diagnostics)
+        if document is None or not _check_id(path, diagnostics):
+            continue
+        record = validate_model(SourceRecord, document, diagnostics)
+        if record is None:
+            continue
+        text_path = directory / record.text
+        if not text_path.is_file():
+            diagnostics.error(
+                path, document.line_of(("text",)), "source.text-missing",
+                f"source text '{record.text}' not found next to the record",
+            )
+            continue
+        try:
+            text = read_content_text(text_path)
+        except DocumentError as exc:
+            diagnostics.error(text_path, exc.line, exc.code, exc.message)
+            continue
+        sources[path.stem] = Source(path.stem, record, Origin(document), text)
+    return sources
+
+
+def load_notes(directory: Path, diagnostics: Diagnostics) -> dict[str, Note]:
+    notes: dict[str, Note] = {}
+    for path in _files(directory, ".yaml"):
+        document = _read(load_yaml, path, diagnostics)
+        if document is None:
+            continue
+        notes_file = validate_model(NotesFile, document, diagnostics)
+        if notes_file is None:
+            continue
+        for index, record in enumerate(notes_file.notes):
+            origin = Origin(document, ("notes", index))
+            if record.id in notes:
+                first = notes[record.id].origin
+                diagnostics.error(
+                    path, origin.line("id"), "note.duplicate-id",
+                    f"note id '{record.id}' is already used at "
+                    f"{diagnostics._rel(first.path)}:{first.line('id')}",
+                )
+                continue
+            notes[record.id] = Note(record, origin)
+    return notes
+
+
+def load_options(directory: Path, diagnostics: Diagnostics) -> dict[str, Option]:
+    options: dict[str, Option] = {}
+    for path in _files(directory, ".yaml"):
+        document = _read(load_yaml, path, diagnostics)
+        if document is None or not _check_id(path, diagnostics):
+            continue
+        record = validate_model(OptionRecord, document, diagnostics)
+        if record is not None:
+            options[path.stem] = Option(path.stem, record, Origin(document))
+    return options
+
+
+HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+
+
+def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Section, ...]:
+    """Split a brief's Markdown body into its ``## Heading`` sections."""
+    sections: list[Section] = []
+    heading: tuple[str, int] | None = None
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if heading is not None:
+            text, line = heading
+            sections.append(Section(slugify(text), text, "\n".join(buffer), line + 1))
+
+    in_fence = False
+    for offset, line in enumerate(document.body.split("\n")):
+        number = document.body_line + offset
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        match = None if in_fence else HEADING.match(line)
+        if match:
+            flush()
+            heading, buffer = (match.group(1), number), []
+        elif heading is None and line.strip():
+            diagnostics.error(
+                document.path, number, "brief.text-outside-section",
+                "text before the first '## ' section heading",
+            )
+            heading, buffer = None, []
+        else:
+            buffer.append(line)
+    flush()
+    return tuple(sections)
+
+
+def load_briefs(directory: Path, diagnostics: Diagnostics) -> dict[str, Brief]:
+    briefs: dict[str, Brief] = {}
+    for path in _files(directory, ".md"):
+        document = _read(load_front_matter, path, diagnostics)
+        if document is None or not _check_id(path, diagnostics):
+            continue
+        meta = validate_model(BriefMeta, document, diagnostics)
+        sections = split_sections(document, diagnostics)
+        if meta is not None:
+            briefs[path.stem] = Brief(path.stem, meta, Origin(document), sections)
+    return briefs
+
+
+def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
+    """Read ``briefgen.toml`` and everything under ``content/``."""
+    settings = load_settings(root, diagnostics)
+    content = root / CONTENT_DIR
+    sources = load_sources(content / "sources", diagnostics)
+    notes = load_notes(content / "notes", diagnostics)
+    options = load_options(content / "options", diagnostics)
+    briefs = load_briefs(content / "briefs", diagnostics)
+    if settings is None:
+        return None
+    return Project(root, settings, sources, notes, options, briefs)

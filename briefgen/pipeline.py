@@ -1,0 +1,114 @@
+"""The build, as a short sequence of named stages: load → validate → analyse → render → write.
+
+The pipeline never prints: it returns results and diagnostics, and reports progress
+through an optional callback, so the CLI decides what the user sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.analyse import analyse
+from briefgen.diagnostics import Diagnostics
+from briefgen.load import load_project
+from briefgen.model import Format, Project
+from briefgen.render import RenderError, render_html, render_pdf, template_environment
+from briefgen.validate import validate
+from briefgen.write import Stage
+
+OUTPUT_DIR = "output"
+TEMPLATES_DIR = "templates"
+FORMATS: tuple[Format, ...] = ("pdf", "html")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    brief: str
+    format: Format
+    path: Path
+    size: int
+    pages: int | None
+
+
+@dataclass
+class Result:
+    diagnostics: Diagnostics
+    project: Project | None = None
+    artifacts: list[Artifact] = field(default_factory=list)
+    written: bool = False
+
+
+def check(root: Path) -> Result:
+    """Load and validate the project; nothing is rendered."""
+    diagnostics = Diagnostics(root)
+    project = load_project(root, diagnostics)
+    if project is not None:
+        validate(project, diagnostics)
+    return Result(diagnostics, project)
+
+
+def build(
+    root: Path,
+    *,
+    briefs: Iterable[str] = (),
+    formats: Iterable[Format] = FORMATS,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> Result:
+    """Check, then render the chosen briefs and swap them into ``output/`` together."""
+    report = progress or (lambda _message: None)
+    result = check(root)
+    diagnostics, project = result.diagnostics, result.project
+    if project is None or diagnostics.failed(strict=strict):
+        return result
+    wanted = list(briefs) or sorted(project.briefs)
+    for brief_id in wanted:
+        if brief_id not in project.briefs:
+            diagnostics.error(root / "content" / "briefs", 0, "cli.unknown-brief",
+                              f"no brief '{brief_id}' (see 'briefgen list')")
+    if diagnostics.failed():
+        return result
+    chosen = tuple(f for f in FORMATS if f in set(formats))
+    environment = template_environment(root / TEMPLATES_DIR)
+    stage = Stage(root / OUTPUT_DIR, keep_existing=bool(list(briefs)) or chosen != FORMATS)
+    try:
+        for index, brief_id in enumerate(wanted, start=1):
+            brief = project.briefs[brief_id]
+            report(f"[{index}/{len(wanted)}] {brief_id}")
+            try:
+                html_text = render_html(analyse(project, brief), environment)
+                if "html" in chosen:
+                    data = html_text.encode("utf-8")
+                    path = stage.write(f"{brief_id}.html", data)
+                    result.artifacts.append(Artifact(brief_id, "html", path, len(data), None))
+                if "pdf" in chosen:
+                    pdf = render_pdf(html_text)
+                    budget = project.settings.budgets.for_type(brief.meta.type)
+                    if pdf.pages > budget:
+                        diagnostics.error(
+                            brief.origin.path, 1, "brief.over-budget",
+                            f"{brief.meta.type.value} '{brief_id}' is {pdf.pages} pages; "
+                            f"its budget is {budget} (briefgen.toml [budgets])",
+                        )
+                        continue
+                    path = stage.write(f"{brief_id}.pdf", pdf.data)
+                    result.artifacts.append(Artifact(brief_id, "pdf", path, len(pdf.data), pdf.pages))
+            except RenderError as exc:
+                diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
+        if diagnostics.failed(strict=strict):
+            stage.discard()
+            return result
+        stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+    output = root / OUTPUT_DIR
+    result.artifacts = [
+        Artifact(a.brief, a.format, output / a.path.name, a.size, a.pages) for a in result.artifacts
+    ]
+    result.written = True
+    return result

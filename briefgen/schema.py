@@ -1,0 +1,22 @@
+"""JSON Schemas of every content file type, for editors to validate and complete."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefgen.model import SCHEMA_MODELS
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write ``<type>.schema.json`` for each content file type; returns the paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in SCHEMA_MODELS.items():
+        schema = model.model_json_schema(by_alias=True)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"briefgen:{name}"
+        path = directory / f"{name}.schema.json"
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

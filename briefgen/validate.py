@@ -1,0 +1,289 @@
+"""Stage 2 — validate: every cross-reference and quote, checked once, in one place."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from briefgen.citations import find_citations
+from briefgen.diagnostics import Diagnostics
+from briefgen.model import LAYOUTS, Brief, Origin, Project, Status
+from briefgen.quotes import closest, find_in, locate
+
+ANALYSIS_FENCE = re.compile(r"^:::\s*analysis\s*$")
+FENCE_END = re.compile(r"^:::\s*$")
+
+
+def validate(project: Project, diagnostics: Diagnostics) -> None:
+    """Check sources, notes, options and briefs against each other."""
+    _check_sources(project, diagnostics)
+    _check_notes(project, diagnostics)
+    cited = _check_options(project, diagnostics)
+    for brief in project.briefs.values():
+        cited |= _check_brief(project, brief, diagnostics)
+    for brief in project.briefs.values():
+        order = LAYOUTS[brief.meta.type].order
+        for option_id in brief.meta.options:
+            if option_id in project.options:
+                cited |= _option_citations(project, option_id)
+        for note in project.notes.values():
+            shown_on_timeline = "timeline" in order and note.record.event is not None
+            if shown_on_timeline or ("disagreements" in order and note.record.conflicts_with):
+                cited.add(note.id)
+    for note in project.notes.values():
+        if note.id not in cited:
+            diagnostics.warning(
+                note.origin.path, note.origin.line("id"), "note.unused",
+                f"note '{note.id}' is cited by no brief",
+            )
+
+
+def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
+    for source in project.sources.values():
+        origin, record = source.origin, source.record
+        digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        if digest != record.sha256:
+            diagnostics.error(
+                origin.path, origin.line("sha256"), "source.checksum",
+                f"text '{record.text}' has changed: sha256 is {digest}; a source text "
+                "must stay verbatim",
+            )
+        paragraphs = source.paragraphs
+        for name in ("title", "author", "outlet", "date"):
+            value = getattr(record, name)
+            if value.status is not Status.STATED or value.paragraph is None:
+                continue
+            if value.paragraph > len(paragraphs):
+                diagnostics.error(
+                    origin.path, origin.line(name, "paragraph"), "source.paragraph-range",
+                    f"{name}: ¶{value.paragraph} does not exist "
+                    f"(the text has {len(paragraphs)} paragraphs)",
+                )
+            elif find_in(value.value or "", paragraphs[value.paragraph - 1]) is None:
+                diagnostics.error(
+                    origin.path, origin.line(name, "value"), "source.stated-not-found",
+                    f"{name} '{value.value}' is marked stated but ¶{value.paragraph} "
+                    "does not contain it",
+                )
+
+
+def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
+    for note in project.notes.values():
+        record, origin = note.record, note.origin
+        source = project.sources.get(record.source)
+        if source is None:
+            diagnostics.error(
+                origin.path, origin.line("source"), "note.unknown-source",
+                f"note '{note.id}' cites unknown source '{record.source}'",
+            )
+        else:
+            _check_locator(note.id, source.paragraphs, record, origin, diagnostics)
+        for other in record.conflicts_with:
+            target = project.notes.get(other)
+            if target is None:
+                diagnostics.error(
+                    origin.path, origin.line("conflicts_with"), "note.unknown-conflict",
+                    f"conflicts_with names unknown note '{other}'",
+                )
+            elif note.id not in target.record.conflicts_with:
+                diagnostics.warning(
+                    origin.path, origin.line("conflicts_with"), "note.conflict-one-sided",
+                    f"'{other}' does not list '{note.id}' in its conflicts_with",
+                )
+
+
+def _check_locator(
+    note_id: str, paragraphs: list[str], record: object, origin: Origin, diagnostics: Diagnostics
+) -> None:
+    paragraph: int = getattr(record, "paragraph")  # noqa: B009
+    quote: str | None = getattr(record, "quote")  # noqa: B009
+    source_id: str = getattr(record, "source")  # noqa: B009
+    if paragraph > len(paragraphs):
+        diagnostics.error(
+            origin.path, origin.line("paragraph"), "note.paragraph-range",
+            f"¶{paragraph} does not exist in source '{source_id}' "
+            f"(it has {len(paragraphs)} paragraphs)",
+        )
+        return
+    if quote is None or find_in(quote, paragraphs[paragraph - 1]) is not None:
+        return
+    elsewhere = locate(quote, paragraphs)
+    if elsewhere is not None:
+        diagnostics.error(
+            origin.path, origin.line("quote"), "quote.wrong-paragraph",
+            f"quote of note '{note_id}' is in ¶{elsewhere.paragraph} of source "
+            f"'{source_id}', not ¶{paragraph}",
+        )
+        return
+    near = closest(quote, paragraphs)
+    hint = f"; closest passage, ¶{near.paragraph}: “{near.text}”" if near else ""
+    diagnostics.error(
+        origin.path, origin.line("quote"), "quote.mismatch",
+        f"quote of note '{note_id}' not found in source '{source_id}'{hint}",
+    )
+
+
+def _check_text(
+    project: Project,
+    text: str,
+    origin: Origin,
+    first_line: int,
+    diagnostics: Diagnostics,
+    *,
+    need_citation: bool = False,
+) -> set[str]:
+    """Check the citations in one text; returns the note ids it cites."""
+    cited: set[str] = set()
+    found = False
+    for citation in find_citations(text):
+        found = True
+        line = first_line + citation.line_offset
+        if citation.malformed:
+            diagnostics.error(origin.path, line, "cite.malformed", citation.malformed)
+            continue
+        for note_id in citation.ids:
+            note = project.notes.get(note_id)
+            if note is None:
+                diagnostics.error(
+                    origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
+                )
+            elif citation.quote and note.record.quote is None:
+                diagnostics.error(
+                    origin.path, line, "cite.no-quote",
+                    f"[>@{note_id}] prints a quote, but note '{note_id}' has none",
+                )
+            cited.add(note_id)
+    if need_citation and not found:
+        diagnostics.error(origin.path, first_line, "option.uncited", "this point cites no note")
+    return cited
+
+
+def _option_citations(project: Project, option_id: str) -> set[str]:
+    record = project.options[option_id].record
+    texts = [record.description, *record.pros, *record.cons, *record.risks]
+    texts += list(record.compare.values())
+    return {i for t in texts for c in find_citations(t) if not c.malformed for i in c.ids}
+
+
+def _check_options(project: Project, diagnostics: Diagnostics) -> set[str]:
+    dimensions = [d.id for d in project.settings.comparison]
+    for option in project.options.values():
+        record, origin = option.record, option.origin
+        _check_text(project, record.description, origin, origin.line("description"), diagnostics)
+        for field in ("pros", "cons", "risks"):
+            for index, point in enumerate(getattr(record, field)):
+                _check_text(
+                    project, point, origin, origin.line(field, index), diagnostics,
+                    need_citation=True,
+                )
+        for key, cell in record.compare.items():
+            if key not in dimensions:
+                diagnostics.error(
+                    origin.path, origin.line("compare", key), "option.compare-unknown",
+                    f"compare: '{key}' is not a dimension in briefgen.toml "
+                    f"({', '.join(dimensions) or 'none declared'})",
+                )
+            _check_text(project, cell, origin, origin.line("compare", key), diagnostics)
+        for key in dimensions:
+            if key not in record.compare:
+                diagnostics.error(
+                    origin.path, origin.line("compare"), "option.compare-missing",
+                    f"compare: missing dimension '{key}'",
+                )
+    return set()
+
+
+def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> set[str]:
+    meta, origin = brief.meta, brief.origin
+    layout = LAYOUTS[meta.type]
+    levels = project.settings.markings.levels
+    if meta.marking not in levels:
+        diagnostics.error(
+            origin.path, origin.line("marking"), "brief.unknown-marking",
+            f"marking '{meta.marking}' is not in briefgen.toml's vocabulary "
+            f"({', '.join(levels)})",
+        )
+    for index, option_id in enumerate(meta.options):
+        if option_id not in project.options:
+            diagnostics.error(
+                origin.path, origin.line("options", index), "brief.unknown-option",
+                f"unknown option '{option_id}'",
+            )
+    if layout.needs_recommended and meta.recommended is None:
+        diagnostics.error(
+            origin.path, origin.line(), "brief.missing-recommended",
+            f"a {meta.type.value} needs 'recommended': one of its options",
+        )
+    if meta.recommended is not None and meta.recommended not in meta.options:
+        diagnostics.error(
+            origin.path, origin.line("recommended"), "brief.unknown-recommended",
+            f"recommended option '{meta.recommended}' is not among the brief's options",
+        )
+    allowed = layout.required + layout.optional
+    slugs = [s.slug for s in brief.sections]
+    for section in brief.sections:
+        if section.slug not in allowed:
+            diagnostics.error(
+                origin.path, section.line - 1, "brief.unknown-section",
+                f"section '{section.heading}' is not part of a {meta.type.value} "
+                f"(allowed: {', '.join(allowed)})",
+            )
+        elif slugs.count(section.slug) > 1 and slugs.index(section.slug) != brief.sections.index(
+            section
+        ):
+            diagnostics.error(
+                origin.path, section.line - 1, "brief.duplicate-section",
+                f"section '{section.heading}' appears twice",
+            )
+    for required in layout.required:
+        if required not in slugs:
+            diagnostics.error(
+                origin.path, origin.document.body_line, "brief.missing-section",
+                f"a {meta.type.value} needs a '## {required.replace('-', ' ').capitalize()}' "
+                "section",
+            )
+    cited: set[str] = set()
+    for section in brief.sections:
+        cited |= _check_text(project, section.text, origin, section.line, diagnostics)
+        if section.slug not in layout.analysis:
+            _check_unsourced(section.text, section.line, brief, diagnostics)
+    return cited
+
+
+def blocks(text: str) -> list[tuple[int, str, bool]]:
+    """Split Markdown into (0-based line, block text, is-analysis) paragraphs/list items."""
+    result: list[tuple[int, str, bool]] = []
+    analysis = False
+    current: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if current:
+            result.append((start, "\n".join(current), analysis))
+            current.clear()
+
+    for number, line in enumerate(text.split("\n")):
+        if ANALYSIS_FENCE.match(line) or (analysis and FENCE_END.match(line)):
+            flush()
+            analysis = not analysis
+            continue
+        item = re.match(r"^\s{0,3}(?:[-*+]|\d+[.)])\s", line)
+        if not line.strip() or item:
+            flush()
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+    flush()
+    return result
+
+
+def _check_unsourced(text: str, first_line: int, brief: Brief, diagnostics: Diagnostics) -> None:
+    for offset, block, analysis in blocks(text):
+        if analysis or block.lstrip().startswith(("#", "|")):
+            continue
+        if next(find_citations(block), None) is None:
+            diagnostics.warning(
+                brief.origin.path, first_line + offset, "brief.unsourced",
+                "this passage cites no note; cite one or mark it '::: analysis'",
+            )
