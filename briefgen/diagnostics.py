@@ -34,7 +34,7 @@ class Diagnostics:
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
 
-    def _rel(self, path: Path | str) -> str:
+    def relative(self, path: Path | str) -> str:
         path = Path(path)
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
@@ -42,10 +42,10 @@ class Diagnostics:
             return path.as_posix()
 
     def error(self, path: Path | str, line: int, code: str, message: str) -> None:
-        self.items.append(Diagnostic(self._rel(path), line, Severity.ERROR, message, code))
+        self.items.append(Diagnostic(self.relative(path), line, Severity.ERROR, message, code))
 
     def warning(self, path: Path | str, line: int, code: str, message: str) -> None:
-        self.items.append(Diagnostic(self._rel(path), line, Severity.WARNING, message, code))
+        self.items.append(Diagnostic(self.relative(path), line, Severity.WARNING, message, code))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ anchors, aliases and explicit tags are errors, and files are size-capped.
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,9 +157,10 @@ def load_toml(path: Path) -> Document:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or 1
-        message = getattr(exc, "msg", None) or str(exc)
-        raise DocumentError(line, "toml.syntax", message) from exc
+        # Python 3.11's tomllib only says where in its message: "... (at line 2, column 9)".
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        message = str(exc)[: found.start()].strip() if found else str(exc)
+        raise DocumentError(int(found[1]) if found else 1, "toml.syntax", message) from exc
     return Document(path=path, data=data, lines=_toml_lines(text, data))
 
 

@@ -38,15 +38,22 @@ CONTENT_DIR = "content"
 M = TypeVar("M", bound=BaseModel)
 
 
+def _dotted(loc: list[str | int]) -> str:
+    """('notes', 0, 'id') → 'notes[0].id'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
 def _describe(error: Any) -> tuple[str, str]:
     """A pydantic error → (code, message) in the user's terms."""
-    loc = [str(part) for part in error["loc"] if not str(part).startswith("function-")]
-    name = ".".join(loc)
+    loc = [p for p in error["loc"] if not str(p).startswith("function-")]
+    name = _dotted(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "schema.unknown-key", f"unknown key '{loc[-1]}'" + (
-            f" in '{'.'.join(loc[:-1])}'" if len(loc) > 1 else ""
-        )
+        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
+        return "schema.unknown-key", f"unknown key '{loc[-1]}'{where}"
     if kind == "missing":
         return "schema.missing-key", f"missing required key '{name}'"
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -102,8 +109,10 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
     return validate_model(Settings, document, diagnostics) if document else None
 
 
-def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]:
+def load_sources(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Source], bool]:
+    """All sources, and whether every source file could be read."""
     sources: dict[str, Source] = {}
+    errors_before = len(diagnostics.errors)
     for path in _files(directory, ".yaml"):
         document = _read(load_yaml, path, diagnostics)
         if document is None or not _check_id(path, diagnostics):
@@ -124,17 +133,18 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]
             diagnostics.error(text_path, exc.line, exc.code, exc.message)
             continue
         sources[path.stem] = Source(path.stem, record, Origin(document), text)
-    return sources
+    return sources, len(diagnostics.errors) == errors_before
 
 
-def load_notes(directory: Path, diagnostics: Diagnostics) -> dict[str, Note]:
+def load_notes(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Note], bool]:
+    """All notes, and whether every notes file could be read."""
     notes: dict[str, Note] = {}
+    complete = True
     for path in _files(directory, ".yaml"):
         document = _read(load_yaml, path, diagnostics)
-        if document is None:
-            continue
-        notes_file = validate_model(NotesFile, document, diagnostics)
+        notes_file = validate_model(NotesFile, document, diagnostics) if document else None
         if notes_file is None:
+            complete = False
             continue
         for index, record in enumerate(notes_file.notes):
             origin = Origin(document, ("notes", index))
@@ -143,15 +153,17 @@ def load_notes(directory: Path, diagnostics: Diagnostics) -> dict[str, Note]:
                 diagnostics.error(
                     path, origin.line("id"), "note.duplicate-id",
                     f"note id '{record.id}' is already used at "
-                    f"{diagnostics._rel(first.path)}:{first.line('id')}",
+                    f"{diagnostics.relative(first.path)}:{first.line('id')}",
                 )
                 continue
             notes[record.id] = Note(record, origin)
-    return notes
+    return notes, complete
 
 
-def load_options(directory: Path, diagnostics: Diagnostics) -> dict[str, Option]:
+def load_options(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Option], bool]:
+    """All options, and whether every option file could be read."""
     options: dict[str, Option] = {}
+    errors_before = len(diagnostics.errors)
     for path in _files(directory, ".yaml"):
         document = _read(load_yaml, path, diagnostics)
         if document is None or not _check_id(path, diagnostics):
@@ -159,7 +171,7 @@ def load_options(directory: Path, diagnostics: Diagnostics) -> dict[str, Option]
         record = validate_model(OptionRecord, document, diagnostics)
         if record is not None:
             options[path.stem] = Option(path.stem, record, Origin(document))
-    return options
+    return options, len(diagnostics.errors) == errors_before
 
 
 HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
@@ -214,10 +226,18 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
     """Read ``briefgen.toml`` and everything under ``content/``."""
     settings = load_settings(root, diagnostics)
     content = root / CONTENT_DIR
-    sources = load_sources(content / "sources", diagnostics)
-    notes = load_notes(content / "notes", diagnostics)
-    options = load_options(content / "options", diagnostics)
+    sources, sources_complete = load_sources(content / "sources", diagnostics)
+    notes, notes_complete = load_notes(content / "notes", diagnostics)
+    options, options_complete = load_options(content / "options", diagnostics)
     briefs = load_briefs(content / "briefs", diagnostics)
     if settings is None:
         return None
-    return Project(root, settings, sources, notes, options, briefs)
+    # What failed to load is not reported again as a dangling reference to it.
+    unreadable = {
+        kind
+        for kind, complete in (
+            ("sources", sources_complete), ("notes", notes_complete), ("options", options_complete)
+        )
+        if not complete
+    }
+    return Project(root, settings, sources, notes, options, briefs, frozenset(unreadable))

@@ -7,7 +7,7 @@ import re
 
 from briefgen.citations import find_citations
 from briefgen.diagnostics import Diagnostics
-from briefgen.model import LAYOUTS, Brief, Origin, Project, Status
+from briefgen.model import LAYOUTS, Brief, NoteRecord, Origin, Project, Status
 from briefgen.quotes import closest, find_in, locate
 
 ANALYSIS_FENCE = re.compile(r"^:::\s*analysis\s*$")
@@ -18,7 +18,8 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
     """Check sources, notes, options and briefs against each other."""
     _check_sources(project, diagnostics)
     _check_notes(project, diagnostics)
-    cited = _check_options(project, diagnostics)
+    _check_options(project, diagnostics)
+    cited: set[str] = set()
     for brief in project.briefs.values():
         cited |= _check_brief(project, brief, diagnostics)
     for brief in project.briefs.values():
@@ -72,12 +73,14 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
         record, origin = note.record, note.origin
         source = project.sources.get(record.source)
         if source is None:
+            if "sources" in project.unreadable:
+                continue
             diagnostics.error(
                 origin.path, origin.line("source"), "note.unknown-source",
                 f"note '{note.id}' cites unknown source '{record.source}'",
             )
         else:
-            _check_locator(note.id, source.paragraphs, record, origin, diagnostics)
+            _check_locator(record, source.paragraphs, origin, diagnostics)
         for other in record.conflicts_with:
             target = project.notes.get(other)
             if target is None:
@@ -93,11 +96,9 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
 
 
 def _check_locator(
-    note_id: str, paragraphs: list[str], record: object, origin: Origin, diagnostics: Diagnostics
+    record: NoteRecord, paragraphs: list[str], origin: Origin, diagnostics: Diagnostics
 ) -> None:
-    paragraph: int = getattr(record, "paragraph")  # noqa: B009
-    quote: str | None = getattr(record, "quote")  # noqa: B009
-    source_id: str = getattr(record, "source")  # noqa: B009
+    note_id, paragraph, quote, source_id = record.id, record.paragraph, record.quote, record.source
     if paragraph > len(paragraphs):
         diagnostics.error(
             origin.path, origin.line("paragraph"), "note.paragraph-range",
@@ -116,7 +117,7 @@ def _check_locator(
         )
         return
     near = closest(quote, paragraphs)
-    hint = f"; closest passage, ¶{near.paragraph}: “{near.text}”" if near else ""
+    hint = f"; closest passage is in ¶{near.paragraph}: {near.text.strip()}" if near else ""
     diagnostics.error(
         origin.path, origin.line("quote"), "quote.mismatch",
         f"quote of note '{note_id}' not found in source '{source_id}'{hint}",
@@ -143,6 +144,8 @@ def _check_text(
             continue
         for note_id in citation.ids:
             note = project.notes.get(note_id)
+            if note is None and "notes" in project.unreadable:
+                continue
             if note is None:
                 diagnostics.error(
                     origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
@@ -165,7 +168,7 @@ def _option_citations(project: Project, option_id: str) -> set[str]:
     return {i for t in texts for c in find_citations(t) if not c.malformed for i in c.ids}
 
 
-def _check_options(project: Project, diagnostics: Diagnostics) -> set[str]:
+def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
     for option in project.options.values():
         record, origin = option.record, option.origin
@@ -190,7 +193,6 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> set[str]:
                     origin.path, origin.line("compare"), "option.compare-missing",
                     f"compare: missing dimension '{key}'",
                 )
-    return set()
 
 
 def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> set[str]:
@@ -204,7 +206,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
             f"({', '.join(levels)})",
         )
     for index, option_id in enumerate(meta.options):
-        if option_id not in project.options:
+        if option_id not in project.options and "options" not in project.unreadable:
             diagnostics.error(
                 origin.path, origin.line("options", index), "brief.unknown-option",
                 f"unknown option '{option_id}'",

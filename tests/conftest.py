@@ -1,0 +1,61 @@
+"""Shared fixtures: real projects copied into temporary directories."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefgen import pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a project's settings, content and templates (never its output)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "briefgen.toml", target / "briefgen.toml")
+    shutil.copytree(source / "content", target / "content")
+    if (source / "templates").is_dir():
+        shutil.copytree(source / "templates", target / "templates")
+    return target
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A fresh copy of the small valid fixture project."""
+    return copy_project(MINIMAL, tmp_path / "minimal")
+
+
+@pytest.fixture
+def edit() -> Callable[[Path, str, str, str], None]:
+    """Replace exactly one occurrence of ``old`` in a project file."""
+
+    def replace(root: Path, name: str, old: str, new: str) -> None:
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} must occur once in {name}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return replace
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    """The repository's own content, built once for the whole session."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("seed") / "project")
+    result = pipeline.build(root)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return result
+
+
+@pytest.fixture(scope="session")
+def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("minimal") / "project")
+    result = pipeline.build(root)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return result

@@ -1,0 +1,137 @@
+"""Bad-input fixtures: each is the minimal project with one file replaced.
+
+Every case asserts the exact diagnostics — code, file and line — and nothing else.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen import pipeline
+from tests.conftest import FIXTURES, MINIMAL, copy_project
+
+CASES: dict[str, list[str]] = {
+    "unknown-key": [
+        "content/notes/test-notes.yaml:6: error: unknown key 'topcs' in 'notes[0]' "
+        "[schema.unknown-key]",
+    ],
+    "missing-source": [
+        "content/notes/test-notes.yaml:3: error: note 'share-2014' cites unknown source "
+        "'no-such-source' [note.unknown-source]",
+    ],
+    "misquote": [
+        "content/notes/test-notes.yaml:16: error: quote of note 'first-step' not found in "
+        "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
+    ],
+    "wrong-paragraph": [
+        "content/notes/test-notes.yaml:22: error: quote of note 'critics' is in ¶4 of source "
+        "'test-source', not ¶5 [quote.wrong-paragraph]",
+    ],
+    "dangling-citation": [
+        "content/briefs/issue.md:27: error: citation of unknown note 'no-such-note' "
+        "[cite.unknown-note]",
+    ],
+    "malformed-yaml": [
+        "content/notes/test-notes.yaml:21: error: expected <block end>, but found "
+        "'<block mapping start>' [yaml.syntax]",
+    ],
+    "malformed-front-matter": [
+        "content/briefs/memo.md:1: error: front matter has no closing '---' "
+        "[front-matter.unclosed]",
+    ],
+    "unknown-marking": [
+        "content/briefs/memo.md:7: error: marking 'SECRET' is not in briefgen.toml's "
+        "vocabulary (PUBLIC, INTERNAL) [brief.unknown-marking]",
+    ],
+    "missing-section": [
+        "content/briefs/memo.md:12: error: a decision-memo needs a '## Recommendation' "
+        "section [brief.missing-section]",
+        "content/briefs/memo.md:17: error: section 'Recomendation' is not part of a "
+        "decision-memo (allowed: issue, recommendation, background) [brief.unknown-section]",
+        "content/briefs/memo.md:19: warning: this passage cites no note; cite one or mark it "
+        "'::: analysis' [brief.unsourced]",
+    ],
+    "stated-not-found": [
+        "content/sources/test-source.yaml:10: error: author 'John Doe' is marked stated but "
+        "¶2 does not contain it [source.stated-not-found]",
+    ],
+    "edited-source": [
+        "content/sources/test-source.yaml:3: error: text 'test-source.txt' has changed: sha256 "
+        "is b2230340c53d17ff3ba8c49c651b0814c6b2e82ffba522eaae04da73dcfc0e7b; a source text "
+        "must stay verbatim [source.checksum]",
+    ],
+    "uncited-point": [
+        "content/options/do-more.yaml:9: error: this point cites no note [option.uncited]",
+    ],
+    "unsourced-passage": [
+        "content/briefs/issue.md:20: warning: this passage cites no note; cite one or mark it "
+        "'::: analysis' [brief.unsourced]",
+    ],
+    "duplicate-note": [
+        *(
+            f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
+            for where in ("content/briefs/issue.md:27", "content/briefs/one.md:23")
+        ),
+        "content/notes/test-notes.yaml:18: error: note id 'first-step' is already used at "
+        "content/notes/test-notes.yaml:12 [note.duplicate-id]",
+        *(
+            f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
+            for where in (
+                "content/options/do-more.yaml:7",
+                "content/options/do-more.yaml:9",
+                "content/options/do-nothing.yaml:7",
+                "content/options/do-nothing.yaml:9",
+            )
+        ),
+    ],
+}
+
+
+def overlay(case: str, tmp_path: Path) -> Path:
+    root = copy_project(MINIMAL, tmp_path / case)
+    shutil.copytree(FIXTURES / "bad" / case, root, dirs_exist_ok=True)
+    return root
+
+
+def test_every_bad_fixture_has_a_case() -> None:
+    on_disk = {p.name for p in (FIXTURES / "bad").iterdir()} - {"one-pager-too-long"}
+    assert on_disk == set(CASES)
+
+
+def test_minimal_fixture_is_clean() -> None:
+    result = pipeline.check(MINIMAL)
+    assert [d.format() for d in result.diagnostics.sorted()] == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_reports_exact_diagnostics(case: str, tmp_path: Path) -> None:
+    result = pipeline.check(overlay(case, tmp_path))
+    assert [d.format() for d in result.diagnostics.sorted()] == CASES[case]
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    root = overlay("unknown-marking", tmp_path)
+    shutil.copytree(FIXTURES / "bad" / "misquote", root, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "bad" / "uncited-point", root, dirs_exist_ok=True)
+    codes = [d.code for d in pipeline.check(root).diagnostics.sorted()]
+    assert codes == ["brief.unknown-marking", "quote.mismatch", "option.uncited"]
+
+
+def test_unused_note_is_a_warning(minimal: Path) -> None:
+    notes = minimal / "content" / "notes" / "test-notes.yaml"
+    notes.write_text(
+        notes.read_text(encoding="utf-8")
+        + "  - id: spare\n    source: test-source\n    paragraph: 1\n    kind: fact\n"
+        "    body: Unused.\n",
+        encoding="utf-8",
+    )
+    result = pipeline.check(minimal)
+    assert [d.format() for d in result.diagnostics.sorted()] == [
+        "content/notes/test-notes.yaml:24: warning: note 'spare' is cited by no brief "
+        "[note.unused]"
+    ]
+    assert not result.diagnostics.failed()
+    assert result.diagnostics.failed(strict=True)
