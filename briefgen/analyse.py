@@ -17,9 +17,8 @@ from briefgen.markup import quote_html, render, render_inline
 from briefgen.model import LAYOUTS, Attested, Brief, BriefLayout, Note, Project, Source
 from briefgen.quotes import find_in
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS += ("August", "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -175,9 +174,7 @@ def _field(name: str, value: Attested) -> FieldView:
 
 def _source_view(source: Source) -> SourceView:
     record = source.record
-    fields = [
-        _field(name, getattr(record, name)) for name in ("title", "author", "outlet", "date")
-    ]
+    fields = [_field(name, getattr(record, name)) for name in ("title", "author", "outlet", "date")]
     return SourceView(
         source.id, source.label, record.kind.value, fields, len(source.paragraphs), record.sha256
     )
@@ -237,8 +234,10 @@ def analyse(project: Project, brief: Brief) -> BriefView:
                 assert event is not None
                 view.timeline.append(
                     TimelineEntry(
-                        format_date(event.date), event.label,
-                        Markup(notes.cite((note.id,), False)), event.basis,
+                        format_date(event.date),
+                        event.label,
+                        Markup(notes.cite((note.id,), False)),
+                        event.basis,
                     )
                 )
         elif part == "disagreements":
@@ -250,8 +249,10 @@ def analyse(project: Project, brief: Brief) -> BriefView:
                         continue
                     seen.add(pair)
                     view.disagreements.append(
-                        (_account(note, project, notes),
-                         _account(project.notes[other], project, notes))
+                        (
+                            _account(note, project, notes),
+                            _account(project.notes[other], project, notes),
+                        )
                     )
         elif part == "options":
             view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
@@ -259,7 +260,9 @@ def analyse(project: Project, brief: Brief) -> BriefView:
             section = brief.section(part)
             if section is not None:
                 view.sections[part] = SectionView(
-                    section.slug, section.heading, render(section.text, notes.cite),
+                    section.slug,
+                    section.heading,
+                    render(section.text, notes.cite),
                     part in layout.analysis,
                 )
     view.endnotes = notes.items

@@ -12,8 +12,11 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.schema import write_schemas
 
 root_option = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Project directory (holds briefgen.toml).",
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project directory (holds briefgen.toml).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
@@ -38,13 +41,21 @@ def main() -> None:
 @root_option
 @strict_option
 @click.option("--brief", "briefs", multiple=True, metavar="ID", help="Build only this brief.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(pipeline.FORMATS),
-              help="Build only this format (repeatable). Default: pdf and html.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(pipeline.FORMATS),
+    help="Build only this format (repeatable). Default: pdf and html.",
+)
 def build(root: Path, strict: bool, briefs: tuple[str, ...], formats: tuple[str, ...]) -> None:
     """Check the content, then build briefs into output/."""
     result = pipeline.build(
-        root, briefs=briefs, formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
-        strict=strict, progress=lambda message: click.echo(f"building {message}", err=True),
+        root,
+        briefs=briefs,
+        formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
+        strict=strict,
+        progress=lambda message: click.echo(f"building {message}", err=True),
     )
     status = _report(result.diagnostics, strict)
     if not result.written:
@@ -52,7 +63,11 @@ def build(root: Path, strict: bool, briefs: tuple[str, ...], formats: tuple[str,
         sys.exit(status or 1)
     for artifact in result.artifacts:
         pages = f", {artifact.pages} page(s)" if artifact.pages is not None else ""
-        rel = artifact.path.relative_to(root.resolve()) if artifact.path.is_absolute() else artifact.path
+        rel = (
+            artifact.path.relative_to(root.resolve())
+            if artifact.path.is_absolute()
+            else artifact.path
+        )
         click.echo(f"wrote {rel} ({artifact.size:,} bytes{pages})")
     sys.exit(status)
 

@@ -123,7 +123,9 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, S
         text_path = directory / record.text
         if not text_path.is_file():
             diagnostics.error(
-                path, document.line_of(("text",)), "source.text-missing",
+                path,
+                document.line_of(("text",)),
+                "source.text-missing",
                 f"source text '{record.text}' not found next to the record",
             )
             continue
@@ -143,7 +145,7 @@ def load_notes(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Not
     for path in _files(directory, ".yaml"):
         document = _read(load_yaml, path, diagnostics)
         notes_file = validate_model(NotesFile, document, diagnostics) if document else None
-        if notes_file is None:
+        if document is None or notes_file is None:
             complete = False
             continue
         for index, record in enumerate(notes_file.notes):
@@ -151,7 +153,9 @@ def load_notes(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Not
             if record.id in notes:
                 first = notes[record.id].origin
                 diagnostics.error(
-                    path, origin.line("id"), "note.duplicate-id",
+                    path,
+                    origin.line("id"),
+                    "note.duplicate-id",
                     f"note id '{record.id}' is already used at "
                     f"{diagnostics.relative(first.path)}:{first.line('id')}",
                 )
@@ -199,7 +203,9 @@ def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Sectio
             heading, buffer = (match.group(1), number), []
         elif heading is None and line.strip():
             diagnostics.error(
-                document.path, number, "brief.text-outside-section",
+                document.path,
+                number,
+                "brief.text-outside-section",
                 "text before the first '## ' section heading",
             )
             heading, buffer = None, []
@@ -236,7 +242,9 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
     unreadable = {
         kind
         for kind, complete in (
-            ("sources", sources_complete), ("notes", notes_complete), ("options", options_complete)
+            ("sources", sources_complete),
+            ("notes", notes_complete),
+            ("options", options_complete),
         )
         if not complete
     }

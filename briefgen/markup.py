@@ -13,8 +13,29 @@ from briefgen.citations import find_citations
 from briefgen.validate import ANALYSIS_FENCE, FENCE_END
 
 ALLOWED_TAGS = {
-    "p", "ul", "ol", "li", "em", "strong", "code", "pre", "blockquote", "br", "hr",
-    "a", "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "sup", "sub", "span",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "br",
+    "hr",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "h3",
+    "h4",
+    "sup",
+    "sub",
+    "span",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}}
 _TOKEN = "BRIEFGENCITE{}X"
@@ -25,9 +46,7 @@ CiteRenderer = Callable[[tuple[str, ...], bool], str]
 
 def _markdown(text: str) -> str:
     return str(
-        markdown.markdown(
-            text, extensions=["tables", "sane_lists", "smarty"], output_format="html"
-        )
+        markdown.markdown(text, extensions=["tables", "sane_lists", "smarty"], output_format="html")
     )
 
 

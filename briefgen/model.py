@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -31,13 +31,13 @@ class Strict(BaseModel):
 # --- sources -------------------------------------------------------------------
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     STATED = "stated"
     INFERRED = "inferred"
     UNKNOWN = "unknown"
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     YEAR = "year"
     MONTH = "month"
     DAY = "day"
@@ -82,7 +82,7 @@ class Dated(Attested):
         return self
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     ARTICLE = "article"
     REPORT = "report"
     STATEMENT = "statement"
@@ -106,7 +106,7 @@ class SourceRecord(Strict):
 # --- notes ---------------------------------------------------------------------
 
 
-class NoteKind(str, Enum):
+class NoteKind(StrEnum):
     FACT = "fact"
     QUOTE = "quote"
     CLAIM = "claim"
@@ -166,7 +166,7 @@ class OptionRecord(Strict):
 # --- briefs --------------------------------------------------------------------
 
 
-class BriefType(str, Enum):
+class BriefType(StrEnum):
     ISSUE_BRIEF = "issue-brief"
     DECISION_MEMO = "decision-memo"
     ONE_PAGER = "one-pager"
@@ -339,8 +339,14 @@ class BriefLayout:
 LAYOUTS: dict[BriefType, BriefLayout] = {
     BriefType.ISSUE_BRIEF: BriefLayout(
         order=(
-            "bottom-line-up-front", "key-points", "background", "timeline",
-            "where-the-sources-disagree", "disagreements", "options", "recommendations",
+            "bottom-line-up-front",
+            "key-points",
+            "background",
+            "timeline",
+            "where-the-sources-disagree",
+            "disagreements",
+            "options",
+            "recommendations",
         ),
         required=("bottom-line-up-front", "key-points", "background", "recommendations"),
         optional=("where-the-sources-disagree",),

@@ -33,6 +33,9 @@ class Artifact:
     size: int
     pages: int | None
 
+    def name_is(self, name: str) -> bool:
+        return self.path.name == name
+
 
 @dataclass
 class Result:
@@ -68,8 +71,12 @@ def build(
     wanted = list(briefs) or sorted(project.briefs)
     for brief_id in wanted:
         if brief_id not in project.briefs:
-            diagnostics.error(root / "content" / "briefs", 0, "cli.unknown-brief",
-                              f"no brief '{brief_id}' (see 'briefgen list')")
+            diagnostics.error(
+                root / "content" / "briefs",
+                0,
+                "cli.unknown-brief",
+                f"no brief '{brief_id}' (see 'briefgen list')",
+            )
     if diagnostics.failed():
         return result
     chosen = tuple(f for f in FORMATS if f in set(formats))
@@ -90,13 +97,17 @@ def build(
                     budget = project.settings.budgets.for_type(brief.meta.type)
                     if pdf.pages > budget:
                         diagnostics.error(
-                            brief.origin.path, 1, "brief.over-budget",
+                            brief.origin.path,
+                            1,
+                            "brief.over-budget",
                             f"{brief.meta.type.value} '{brief_id}' is {pdf.pages} pages; "
                             f"its budget is {budget} (briefgen.toml [budgets])",
                         )
                         continue
                     path = stage.write(f"{brief_id}.pdf", pdf.data)
-                    result.artifacts.append(Artifact(brief_id, "pdf", path, len(pdf.data), pdf.pages))
+                    result.artifacts.append(
+                        Artifact(brief_id, "pdf", path, len(pdf.data), pdf.pages)
+                    )
             except RenderError as exc:
                 diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
         if diagnostics.failed(strict=strict):

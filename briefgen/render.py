@@ -142,9 +142,7 @@ def render_pdf(html_text: str) -> Pdf:
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
-        raise RenderError(
-            "render.fetch-refused", f"refused to fetch: {', '.join(fetcher.refused)}"
-        )
+        raise RenderError("render.fetch-refused", f"refused to fetch: {', '.join(fetcher.refused)}")
     if collector.messages:
         raise RenderError("render.warning", "; ".join(collector.messages))
     return Pdf(bytes(data), len(document.pages))

@@ -34,7 +34,9 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
     for note in project.notes.values():
         if note.id not in cited:
             diagnostics.warning(
-                note.origin.path, note.origin.line("id"), "note.unused",
+                note.origin.path,
+                note.origin.line("id"),
+                "note.unused",
                 f"note '{note.id}' is cited by no brief",
             )
 
@@ -45,7 +47,9 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
         digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         if digest != record.sha256:
             diagnostics.error(
-                origin.path, origin.line("sha256"), "source.checksum",
+                origin.path,
+                origin.line("sha256"),
+                "source.checksum",
                 f"text '{record.text}' has changed: sha256 is {digest}; a source text "
                 "must stay verbatim",
             )
@@ -56,13 +60,17 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 continue
             if value.paragraph > len(paragraphs):
                 diagnostics.error(
-                    origin.path, origin.line(name, "paragraph"), "source.paragraph-range",
+                    origin.path,
+                    origin.line(name, "paragraph"),
+                    "source.paragraph-range",
                     f"{name}: ¶{value.paragraph} does not exist "
                     f"(the text has {len(paragraphs)} paragraphs)",
                 )
             elif find_in(value.value or "", paragraphs[value.paragraph - 1]) is None:
                 diagnostics.error(
-                    origin.path, origin.line(name, "value"), "source.stated-not-found",
+                    origin.path,
+                    origin.line(name, "value"),
+                    "source.stated-not-found",
                     f"{name} '{value.value}' is marked stated but ¶{value.paragraph} "
                     "does not contain it",
                 )
@@ -76,7 +84,9 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
             if "sources" in project.unreadable:
                 continue
             diagnostics.error(
-                origin.path, origin.line("source"), "note.unknown-source",
+                origin.path,
+                origin.line("source"),
+                "note.unknown-source",
                 f"note '{note.id}' cites unknown source '{record.source}'",
             )
         else:
@@ -85,12 +95,16 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
             target = project.notes.get(other)
             if target is None:
                 diagnostics.error(
-                    origin.path, origin.line("conflicts_with"), "note.unknown-conflict",
+                    origin.path,
+                    origin.line("conflicts_with"),
+                    "note.unknown-conflict",
                     f"conflicts_with names unknown note '{other}'",
                 )
             elif note.id not in target.record.conflicts_with:
                 diagnostics.warning(
-                    origin.path, origin.line("conflicts_with"), "note.conflict-one-sided",
+                    origin.path,
+                    origin.line("conflicts_with"),
+                    "note.conflict-one-sided",
                     f"'{other}' does not list '{note.id}' in its conflicts_with",
                 )
 
@@ -101,7 +115,9 @@ def _check_locator(
     note_id, paragraph, quote, source_id = record.id, record.paragraph, record.quote, record.source
     if paragraph > len(paragraphs):
         diagnostics.error(
-            origin.path, origin.line("paragraph"), "note.paragraph-range",
+            origin.path,
+            origin.line("paragraph"),
+            "note.paragraph-range",
             f"¶{paragraph} does not exist in source '{source_id}' "
             f"(it has {len(paragraphs)} paragraphs)",
         )
@@ -111,7 +127,9 @@ def _check_locator(
     elsewhere = locate(quote, paragraphs)
     if elsewhere is not None:
         diagnostics.error(
-            origin.path, origin.line("quote"), "quote.wrong-paragraph",
+            origin.path,
+            origin.line("quote"),
+            "quote.wrong-paragraph",
             f"quote of note '{note_id}' is in ¶{elsewhere.paragraph} of source "
             f"'{source_id}', not ¶{paragraph}",
         )
@@ -119,7 +137,9 @@ def _check_locator(
     near = closest(quote, paragraphs)
     hint = f"; closest passage is in ¶{near.paragraph}: {near.text.strip()}" if near else ""
     diagnostics.error(
-        origin.path, origin.line("quote"), "quote.mismatch",
+        origin.path,
+        origin.line("quote"),
+        "quote.mismatch",
         f"quote of note '{note_id}' not found in source '{source_id}'{hint}",
     )
 
@@ -152,7 +172,9 @@ def _check_text(
                 )
             elif citation.quote and note.record.quote is None:
                 diagnostics.error(
-                    origin.path, line, "cite.no-quote",
+                    origin.path,
+                    line,
+                    "cite.no-quote",
                     f"[>@{note_id}] prints a quote, but note '{note_id}' has none",
                 )
             cited.add(note_id)
@@ -176,13 +198,19 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
         for field in ("pros", "cons", "risks"):
             for index, point in enumerate(getattr(record, field)):
                 _check_text(
-                    project, point, origin, origin.line(field, index), diagnostics,
+                    project,
+                    point,
+                    origin,
+                    origin.line(field, index),
+                    diagnostics,
                     need_citation=True,
                 )
         for key, cell in record.compare.items():
             if key not in dimensions:
                 diagnostics.error(
-                    origin.path, origin.line("compare", key), "option.compare-unknown",
+                    origin.path,
+                    origin.line("compare", key),
+                    "option.compare-unknown",
                     f"compare: '{key}' is not a dimension in briefgen.toml "
                     f"({', '.join(dimensions) or 'none declared'})",
                 )
@@ -190,7 +218,9 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
         for key in dimensions:
             if key not in record.compare:
                 diagnostics.error(
-                    origin.path, origin.line("compare"), "option.compare-missing",
+                    origin.path,
+                    origin.line("compare"),
+                    "option.compare-missing",
                     f"compare: missing dimension '{key}'",
                 )
 
@@ -201,24 +231,31 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
     levels = project.settings.markings.levels
     if meta.marking not in levels:
         diagnostics.error(
-            origin.path, origin.line("marking"), "brief.unknown-marking",
-            f"marking '{meta.marking}' is not in briefgen.toml's vocabulary "
-            f"({', '.join(levels)})",
+            origin.path,
+            origin.line("marking"),
+            "brief.unknown-marking",
+            f"marking '{meta.marking}' is not in briefgen.toml's vocabulary ({', '.join(levels)})",
         )
     for index, option_id in enumerate(meta.options):
         if option_id not in project.options and "options" not in project.unreadable:
             diagnostics.error(
-                origin.path, origin.line("options", index), "brief.unknown-option",
+                origin.path,
+                origin.line("options", index),
+                "brief.unknown-option",
                 f"unknown option '{option_id}'",
             )
     if layout.needs_recommended and meta.recommended is None:
         diagnostics.error(
-            origin.path, origin.line(), "brief.missing-recommended",
+            origin.path,
+            origin.line(),
+            "brief.missing-recommended",
             f"a {meta.type.value} needs 'recommended': one of its options",
         )
     if meta.recommended is not None and meta.recommended not in meta.options:
         diagnostics.error(
-            origin.path, origin.line("recommended"), "brief.unknown-recommended",
+            origin.path,
+            origin.line("recommended"),
+            "brief.unknown-recommended",
             f"recommended option '{meta.recommended}' is not among the brief's options",
         )
     allowed = layout.required + layout.optional
@@ -226,7 +263,9 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
     for section in brief.sections:
         if section.slug not in allowed:
             diagnostics.error(
-                origin.path, section.line - 1, "brief.unknown-section",
+                origin.path,
+                section.line - 1,
+                "brief.unknown-section",
                 f"section '{section.heading}' is not part of a {meta.type.value} "
                 f"(allowed: {', '.join(allowed)})",
             )
@@ -234,13 +273,17 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
             section
         ):
             diagnostics.error(
-                origin.path, section.line - 1, "brief.duplicate-section",
+                origin.path,
+                section.line - 1,
+                "brief.duplicate-section",
                 f"section '{section.heading}' appears twice",
             )
     for required in layout.required:
         if required not in slugs:
             diagnostics.error(
-                origin.path, origin.document.body_line, "brief.missing-section",
+                origin.path,
+                origin.document.body_line,
+                "brief.missing-section",
                 f"a {meta.type.value} needs a '## {required.replace('-', ' ').capitalize()}' "
                 "section",
             )
@@ -286,6 +329,8 @@ def _check_unsourced(text: str, first_line: int, brief: Brief, diagnostics: Diag
             continue
         if next(find_citations(block), None) is None:
             diagnostics.warning(
-                brief.origin.path, first_line + offset, "brief.unsourced",
+                brief.origin.path,
+                first_line + offset,
+                "brief.unsourced",
                 "this passage cites no note; cite one or mark it '::: analysis'",
             )

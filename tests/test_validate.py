@@ -130,8 +130,7 @@ def test_unused_note_is_a_warning(minimal: Path) -> None:
     )
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == [
-        "content/notes/test-notes.yaml:24: warning: note 'spare' is cited by no brief "
-        "[note.unused]"
+        "content/notes/test-notes.yaml:24: warning: note 'spare' is cited by no brief [note.unused]"
     ]
     assert not result.diagnostics.failed()
     assert result.diagnostics.failed(strict=True)

@@ -1,0 +1,80 @@
+"""The command line, run for real on fixture projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefgen.cli import main
+from tests.conftest import FIXTURES
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_ok(minimal: Path) -> None:
+    code, out, err = run("check", "--root", str(minimal))
+    assert (code, out, err) == (0, "ok: 1 sources, 3 notes, 2 options, 3 briefs\n", "")
+
+
+def test_check_reports_located_errors_and_exits_1(minimal: Path) -> None:
+    shutil.copytree(FIXTURES / "bad" / "misquote", minimal, dirs_exist_ok=True)
+    code, out, err = run("check", "--root", str(minimal))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "content/notes/test-notes.yaml:16: error: quote of note 'first-step' not found in "
+        "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
+        "1 error(s), 0 warning(s)",
+    ]
+
+
+def test_strict_turns_warnings_into_failure(minimal: Path) -> None:
+    shutil.copytree(FIXTURES / "bad" / "unsourced-passage", minimal, dirs_exist_ok=True)
+    assert run("check", "--root", str(minimal))[0] == 0
+    assert run("check", "--strict", "--root", str(minimal))[0] == 1
+
+
+def test_build_html_only_prints_progress_and_summary(minimal: Path) -> None:
+    code, out, err = run("build", "--root", str(minimal), "--format", "html")
+    assert code == 0
+    assert err.splitlines() == ["building [1/3] issue", "building [2/3] memo", "building [3/3] one"]
+    lines = out.splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "wrote output/issue.html",
+        "wrote output/memo.html",
+        "wrote output/one.html",
+    ]
+
+
+def test_failed_build_says_output_was_kept(minimal: Path) -> None:
+    shutil.copytree(FIXTURES / "bad" / "dangling-citation", minimal, dirs_exist_ok=True)
+    code, _, err = run("build", "--root", str(minimal))
+    assert code == 1
+    assert err.splitlines()[-1] == "build failed: output/ left as it was"
+
+
+def test_list(minimal: Path) -> None:
+    code, out, _ = run("list", "--root", str(minimal))
+    assert code == 0
+    assert out.splitlines() == [
+        "issue\tissue-brief\tPUBLIC\tTest issue brief",
+        "memo\tdecision-memo\tINTERNAL\tTest memo",
+        "one\tone-pager\tPUBLIC\tTest one-pager",
+    ]
+
+
+def test_missing_settings_is_reported(tmp_path: Path) -> None:
+    code, _, err = run("check", "--root", str(tmp_path))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"briefgen.toml: error: no briefgen.toml in {tmp_path} [settings.missing]"
+    )
+
+
+def test_schema_command(tmp_path: Path) -> None:
+    code, out, _ = run("schema", str(tmp_path / "s"))
+    assert code == 0 and len(out.splitlines()) == 5

@@ -1,0 +1,264 @@
+"""Whole builds of real projects: PDFs and HTML read back, atomic output, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from briefgen import pipeline
+from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
+
+
+def pdf_text(path: Path) -> str:
+    reader = pypdf.PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def outline_titles(outline: list) -> list[str]:  # type: ignore[type-arg]
+    titles: list[str] = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += outline_titles(item)
+        else:
+            titles.append(str(item.title))
+    return titles
+
+
+def embedded_fonts(reader: pypdf.PdfReader) -> dict[str, bool]:
+    """Base font name → whether its font program is embedded."""
+    fonts: dict[str, bool] = {}
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+    return fonts
+
+
+class Anchors(HTMLParser):
+    """Collects ids, internal links, and any tag or attribute that must never appear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+        self.handlers: list[str] = []
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if name == "href" and value and value.startswith("#"):
+                self.links.append(value[1:])
+            if name.startswith("on"):
+                self.handlers.append(name)
+            if tag == "html" and name == "lang":
+                self.lang = value
+
+
+def parse_html(path: Path) -> Anchors:
+    parser = Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+SEED_BRIEFS = {
+    "trilateral-options-issue-brief": "issue-brief",
+    "gsomia-decision-memo": "decision-memo",
+    "trilateral-one-pager": "one-pager",
+}
+
+
+def test_seed_build_writes_every_brief_in_both_formats(seed_build: pipeline.Result) -> None:
+    written = sorted(a.path.name for a in seed_build.artifacts)
+    expected = sorted(f"{b}.{f}" for b in SEED_BRIEFS for f in ("html", "pdf"))
+    assert written == expected
+    output = seed_build.artifacts[0].path.parent
+    assert sorted(p.name for p in output.iterdir()) == expected
+
+
+def test_seed_page_budgets(seed_build: pipeline.Result) -> None:
+    pages = {a.brief: a.pages for a in seed_build.artifacts if a.format == "pdf"}
+    assert pages["trilateral-one-pager"] == 1
+    assert pages["gsomia-decision-memo"] is not None and pages["gsomia-decision-memo"] <= 2
+    issue_pages = pages["trilateral-options-issue-brief"]
+    assert issue_pages is not None and 3 <= issue_pages <= 12
+    for artifact in seed_build.artifacts:
+        if artifact.format == "pdf":
+            assert len(pypdf.PdfReader(artifact.path).pages) == artifact.pages
+
+
+def test_seed_pdfs_carry_metadata_fonts_and_bookmarks(seed_build: pipeline.Result) -> None:
+    project = seed_build.project
+    assert project is not None
+    for artifact in seed_build.artifacts:
+        if artifact.format != "pdf":
+            continue
+        meta = project.briefs[artifact.brief].meta
+        reader = pypdf.PdfReader(artifact.path)
+        info = reader.metadata
+        assert info is not None
+        assert info.title == meta.title
+        assert info.author == meta.author
+        assert info.subject == " ".join(meta.summary.split())
+        assert info["/Keywords"] == ", ".join(meta.keywords)
+        assert info["/CreationDate"] == "D:" + meta.date.strftime("%Y%m%d")
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+        assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for accessibility
+        fonts = embedded_fonts(reader)
+        assert fonts and all(fonts.values()), fonts
+        assert all("Caladea" in name for name in fonts), fonts
+        titles = outline_titles(reader.outline)
+        assert titles[0] == meta.title
+        assert "Notes" in titles and "Sources" in titles
+
+
+def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None:
+    pdf = next(
+        a.path for a in seed_build.artifacts if a.name_is("trilateral-options-issue-brief.pdf")
+    )
+    text = pdf_text(pdf)
+    for part in (
+        "Contents",
+        "Bottom line up front",
+        "Key points",
+        "Timeline",
+        "Options",
+        "Options compared",
+        "Recommendations",
+        "Notes",
+        "Sources",
+        "Where the sources disagree",
+        "page 1 of",
+    ):
+        assert part in text, part
+    reader = pypdf.PdfReader(pdf)
+    titles = outline_titles(reader.outline)
+    assert "Timeline" in titles and "Options compared" in titles
+    # Both accounts of the 2012 collapse, in the sources' own words.
+    assert "prevented it from being ratified in the South Korean National Assembly" in text
+    assert "In June 2012, South Korea and Japan were within an hour of signing" in text
+
+
+def test_quotes_print_the_sources_own_characters(seed_build: pipeline.Result) -> None:
+    html = next(
+        a.path for a in seed_build.artifacts if a.name_is("trilateral-options-issue-brief.html")
+    )
+    text = html.read_text(encoding="utf-8")
+    assert "“good first step,”" in text  # typographic quotes as in the source
+    assert "vial component" in text  # the source's typo, kept
+
+
+def test_seed_html_is_standalone_and_links_resolve(seed_build: pipeline.Result) -> None:
+    for artifact in seed_build.artifacts:
+        if artifact.format != "html":
+            continue
+        page = parse_html(artifact.path)
+        assert page.lang == "en"
+        missing = [link for link in page.links if link not in page.ids]
+        assert missing == [], artifact.brief
+        assert not page.tags & {"script", "iframe", "object", "embed", "link", "img"}
+        assert page.handlers == []
+        text = artifact.path.read_text(encoding="utf-8")
+        assert "data:font/ttf;base64," in text  # fonts travel with the file
+        assert "http://" not in text and "https://" not in text
+        assert 'name="viewport"' in text
+
+
+def test_sourced_and_analysis_are_marked(minimal_build: pipeline.Result) -> None:
+    html = next(a.path for a in minimal_build.artifacts if a.name_is("issue.html"))
+    text = html.read_text(encoding="utf-8")
+    assert '<section id="bottom-line-up-front" class="analysis-section">' in text
+    assert '<section id="key-points" class="sourced-section">' in text
+    assert '<div class="analysis" role="note" aria-label="Analysis">' in text
+    assert '<section id="options" class="analysis-section">' in text
+
+
+def test_front_matter_text_is_escaped(minimal_build: pipeline.Result) -> None:
+    html = next(a.path for a in minimal_build.artifacts if a.name_is("issue.html"))
+    text = html.read_text(encoding="utf-8")
+    assert "<script>" not in text
+    assert "With &lt;script&gt;alert(1)&lt;/script&gt; in the subtitle" in text
+
+
+def test_endnotes_number_in_reading_order(minimal_build: pipeline.Result) -> None:
+    html = next(a.path for a in minimal_build.artifacts if a.name_is("issue.html"))
+    text = html.read_text(encoding="utf-8")
+    first = text.index('href="#note-1"')
+    assert first < text.index('href="#note-2"') < text.index('href="#note-3"')
+    # Each endnote names its source and paragraph.
+    assert "A Test Title</cite>, ¶3 [fact]" in text
+
+
+def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "p")
+    first = pipeline.build(root)
+    assert first.written
+    before = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
+    shutil.copytree(FIXTURES / "bad" / "one-pager-too-long", root, dirs_exist_ok=True)
+    result = pipeline.build(root)
+    assert not result.written
+    messages = [d.format() for d in result.diagnostics.sorted()]
+    assert len(messages) == 1
+    assert messages[0].startswith("content/briefs/one.md:1: error: one-pager 'one' is ")
+    assert messages[0].endswith(
+        " pages; its budget is 1 (briefgen.toml [budgets]) [brief.over-budget]"
+    )
+    after = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
+    assert after == before
+    assert not list(root.glob(".briefgen-*"))
+
+
+def test_partial_build_keeps_other_briefs(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "p")
+    assert pipeline.build(root, formats=("html",)).written
+    assert sorted(p.name for p in (root / "output").iterdir()) == [
+        "issue.html",
+        "memo.html",
+        "one.html",
+    ]
+    result = pipeline.build(root, briefs=["one"], formats=("pdf",))
+    assert [a.path.name for a in result.artifacts] == ["one.pdf"]
+    assert sorted(p.name for p in (root / "output").iterdir()) == [
+        "issue.html",
+        "memo.html",
+        "one.html",
+        "one.pdf",
+    ]
+
+
+def test_unknown_brief_is_an_error(minimal: Path) -> None:
+    result = pipeline.build(minimal, briefs=["nope"])
+    assert [d.format() for d in result.diagnostics.sorted()] == [
+        "content/briefs: error: no brief 'nope' (see 'briefgen list') [cli.unknown-brief]"
+    ]
+    assert not (minimal / "output").exists()
+
+
+def digests(output: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(output.iterdir())}
+
+
+@pytest.mark.parametrize("source", [MINIMAL, REPO], ids=["minimal", "seed"])
+def test_builds_are_byte_identical_across_runs_and_paths(source: Path, tmp_path: Path) -> None:
+    first = copy_project(source, tmp_path / "a")
+    second = copy_project(source, tmp_path / "elsewhere" / "deeper" / "b")
+    assert pipeline.build(first).written
+    once = digests(first / "output")
+    assert pipeline.build(first).written
+    assert digests(first / "output") == once
+    assert pipeline.build(second).written
+    assert digests(second / "output") == once

@@ -1,0 +1,21 @@
+import json
+from pathlib import Path
+
+from briefgen.schema import write_schemas
+
+
+def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
+    paths = write_schemas(tmp_path / "schemas")
+    assert sorted(p.name for p in paths) == [
+        "brief.schema.json",
+        "notes.schema.json",
+        "option.schema.json",
+        "settings.schema.json",
+        "source.schema.json",
+    ]
+    notes = json.loads((tmp_path / "schemas" / "notes.schema.json").read_text())
+    note = notes["$defs"]["NoteRecord"]
+    assert note["additionalProperties"] is False
+    assert set(note["required"]) == {"id", "source", "paragraph", "kind", "body"}
+    settings = json.loads((tmp_path / "schemas" / "settings.schema.json").read_text())
+    assert "issue-brief" in settings["$defs"]["Budgets"]["properties"]
