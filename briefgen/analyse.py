@@ -17,7 +17,7 @@ from briefgen.markup import quote_html, render, render_inline
 from briefgen.model import LAYOUTS, Attested, Brief, BriefLayout, Note, Project, Source
 from briefgen.quotes import find_in
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
 
 
