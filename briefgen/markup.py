@@ -9,8 +9,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from briefgen.blocks import analysis_chunks
 from briefgen.citations import find_citations
-from briefgen.validate import ANALYSIS_FENCE, FENCE_END
 
 ALLOWED_TAGS = {
     "p",
@@ -84,9 +84,10 @@ def render(text: str, cite: CiteRenderer) -> Markup:
         position = citation.end
     pieces.append(text[position:])
     out: list[str] = []
-    for chunk, analysis in _chunks("".join(pieces)):
-        body = _sanitize(_markdown(chunk))
-        if analysis:
+    chunks, _ = analysis_chunks("".join(pieces))
+    for chunk in chunks:
+        body = _sanitize(_markdown(chunk.text))
+        if chunk.analysis:
             body = (
                 '<div class="analysis" role="note" aria-label="Analysis">'
                 '<p class="analysis-label">Analysis</p>' + body + "</div>"
@@ -96,20 +97,6 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     for index, replacement in enumerate(replacements):
         result = result.replace(_TOKEN.format(index), replacement)
     return Markup(result)
-
-
-def _chunks(text: str) -> list[tuple[str, bool]]:
-    chunks: list[tuple[str, bool]] = []
-    current: list[str] = []
-    analysis = False
-    for line in text.split("\n"):
-        if ANALYSIS_FENCE.match(line) or (analysis and FENCE_END.match(line)):
-            chunks.append(("\n".join(current), analysis))
-            current, analysis = [], not analysis
-            continue
-        current.append(line)
-    chunks.append(("\n".join(current), analysis))
-    return [(c, a) for c, a in chunks if c.strip()]
 
 
 def quote_html(source_text: str) -> str:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
+from briefgen.blocks import analysis_chunks, paragraphs
 from briefgen.citations import find_citations
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import LAYOUTS, Brief, NoteRecord, Origin, Project, Status
 from briefgen.quotes import closest, find_in, locate
-
-ANALYSIS_FENCE = re.compile(r"^:::\s*analysis\s*$")
-FENCE_END = re.compile(r"^:::\s*$")
 
 
 def validate(project: Project, diagnostics: Diagnostics) -> None:
@@ -290,47 +287,33 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
     cited: set[str] = set()
     for section in brief.sections:
         cited |= _check_text(project, section.text, origin, section.line, diagnostics)
-        if section.slug not in layout.analysis:
-            _check_unsourced(section.text, section.line, brief, diagnostics)
+        sourced = section.slug not in layout.analysis
+        _check_blocks(section.text, section.line, brief, sourced, diagnostics)
     return cited
 
 
-def blocks(text: str) -> list[tuple[int, str, bool]]:
-    """Split Markdown into (0-based line, block text, is-analysis) paragraphs/list items."""
-    result: list[tuple[int, str, bool]] = []
-    analysis = False
-    current: list[str] = []
-    start = 0
-
-    def flush() -> None:
-        if current:
-            result.append((start, "\n".join(current), analysis))
-            current.clear()
-
-    for number, line in enumerate(text.split("\n")):
-        if ANALYSIS_FENCE.match(line) or (analysis and FENCE_END.match(line)):
-            flush()
-            analysis = not analysis
+def _check_blocks(
+    text: str, first_line: int, brief: Brief, sourced: bool, diagnostics: Diagnostics
+) -> None:
+    """Analysis fences are closed; sourced passages cite at least one note."""
+    chunks, unclosed = analysis_chunks(text)
+    if unclosed is not None:
+        diagnostics.error(
+            brief.origin.path,
+            first_line + unclosed,
+            "brief.unclosed-analysis",
+            "'::: analysis' is never closed with ':::'",
+        )
+    for chunk in chunks:
+        if chunk.analysis or not sourced:
             continue
-        item = re.match(r"^\s{0,3}(?:[-*+]|\d+[.)])\s", line)
-        if not line.strip() or item:
-            flush()
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line)
-    flush()
-    return result
-
-
-def _check_unsourced(text: str, first_line: int, brief: Brief, diagnostics: Diagnostics) -> None:
-    for offset, block, analysis in blocks(text):
-        if analysis or block.lstrip().startswith(("#", "|")):
-            continue
-        if next(find_citations(block), None) is None:
-            diagnostics.warning(
-                brief.origin.path,
-                first_line + offset,
-                "brief.unsourced",
-                "this passage cites no note; cite one or mark it '::: analysis'",
-            )
+        for offset, block in paragraphs(chunk):
+            if block.lstrip().startswith(("#", "|")):
+                continue
+            if next(find_citations(block), None) is None:
+                diagnostics.warning(
+                    brief.origin.path,
+                    first_line + offset,
+                    "brief.unsourced",
+                    "this passage cites no note; cite one or mark it '::: analysis'",
+                )

@@ -70,6 +70,10 @@ CASES: dict[str, list[str]] = {
         "content/briefs/issue.md:20: warning: this passage cites no note; cite one or mark it "
         "'::: analysis' [brief.unsourced]",
     ],
+    "unclosed-analysis": [
+        "content/briefs/issue.md:21: error: '::: analysis' is never closed with ':::' "
+        "[brief.unclosed-analysis]",
+    ],
     "duplicate-note": [
         *(
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
