@@ -57,6 +57,10 @@ def _describe(error: Any) -> tuple[str, str]:
     if kind == "missing":
         return "schema.missing-key", f"missing required key '{name}'"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("model_type", "dict_type"):
+        message = "expected a mapping of keys to values"
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
+        message = f"'{error['input']}' is not an id (lowercase letters, digits, single hyphens)"
     return "schema.invalid", f"{name}: {message}" if name else message
 
 

@@ -70,6 +70,18 @@ CASES: dict[str, list[str]] = {
         "content/briefs/issue.md:20: warning: this passage cites no note; cite one or mark it "
         "'::: analysis' [brief.unsourced]",
     ],
+    "bad-note-values": [
+        "content/notes/more.yaml:2: error: notes[0]: expected a mapping of keys to values "
+        "[schema.invalid]",
+        "content/notes/more.yaml:3: error: notes[1].id: 'Bad Id' is not an id (lowercase "
+        "letters, digits, single hyphens) [schema.invalid]",
+        "content/notes/more.yaml:5: error: notes[1].paragraph: Input should be greater than "
+        "or equal to 1 [schema.invalid]",
+        "content/notes/more.yaml:6: error: notes[1].kind: Input should be 'fact', 'quote', "
+        "'claim', 'assessment' or 'recommendation' [schema.invalid]",
+        "content/notes/more.yaml:7: error: notes[1].body: String should have at least 1 "
+        "character [schema.invalid]",
+    ],
     "unclosed-analysis": [
         "content/briefs/issue.md:21: error: '::: analysis' is never closed with ':::' "
         "[brief.unclosed-analysis]",
