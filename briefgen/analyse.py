@@ -193,7 +193,7 @@ def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes
         id=option_id,
         title=record.title,
         summary=record.summary,
-        description=render(record.description, notes.cite),
+        description=render(record.description, notes.cite) if full else Markup(""),
         pros=[inline(p) for p in record.pros] if full else [],
         cons=[inline(p) for p in record.cons] if full else [],
         risks=[inline(p) for p in record.risks] if full else [],

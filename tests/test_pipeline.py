@@ -158,8 +158,19 @@ def test_quotes_print_the_sources_own_characters(seed_build: pipeline.Result) ->
         a.path for a in seed_build.artifacts if a.name_is("trilateral-options-issue-brief.html")
     )
     text = html.read_text(encoding="utf-8")
-    assert "“good first step,”" in text  # typographic quotes as in the source
+    assert "“good first step”" in text
     assert "vial component" in text  # the source's typo, kept
+
+
+def test_straight_quotes_in_notes_print_as_the_source_has_them(
+    minimal_build: pipeline.Result,
+) -> None:
+    html = next(a.path for a in minimal_build.artifacts if a.name_is("issue.html"))
+    text = html.read_text(encoding="utf-8")
+    # Notes wrote "alliance" and Critics' with straight quotes; the source has “ ” and ’.
+    assert "“The “alliance” agreed to share data in 2014.”" in text
+    assert "“Critics’ view”" in text
+    assert "Critics' view" not in text
 
 
 def test_seed_html_is_standalone_and_links_resolve(seed_build: pipeline.Result) -> None:
