@@ -14,7 +14,16 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.markup import quote_html, render, render_inline
-from briefgen.model import LAYOUTS, Attested, Brief, BriefLayout, Note, Project, Source
+from briefgen.model import (
+    LAYOUTS,
+    Attested,
+    Brief,
+    BriefLayout,
+    BriefMeta,
+    Note,
+    Project,
+    Source,
+)
 from briefgen.quotes import find_in
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
@@ -107,7 +116,7 @@ class BriefView:
     sources: list[SourceView] = field(default_factory=list)
 
     @property
-    def meta(self):  # type: ignore[no-untyped-def]
+    def meta(self) -> BriefMeta:
         return self.brief.meta
 
     @property

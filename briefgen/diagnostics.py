@@ -33,6 +33,7 @@ class Diagnostics:
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # content folders with a bad file
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)

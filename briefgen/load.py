@@ -7,6 +7,7 @@ the rest are still read, so a user sees every error at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -113,17 +114,35 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
     return validate_model(Settings, document, diagnostics) if document else None
 
 
-def load_sources(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Source], bool]:
-    """All sources, and whether every source file could be read."""
+def _records(
+    directory: Path,
+    suffix: str,
+    loader: Callable[[Path], Document],
+    model: type[M],
+    diagnostics: Diagnostics,
+    *,
+    named: bool = True,
+) -> Iterator[tuple[Path, Document, M]]:
+    """Each valid record in a content folder; invalid files become diagnostics.
+
+    A folder with an unreadable file is marked in ``diagnostics.unreadable`` so that
+    references into it are not reported as dangling: the file is reported already.
+    """
+    for path in _files(directory, suffix):
+        document = _read(loader, path, diagnostics)
+        valid = document is not None and (not named or _check_id(path, diagnostics))
+        record = validate_model(model, document, diagnostics) if valid and document else None
+        if document is None or record is None:
+            diagnostics.unreadable.add(directory.name)
+            continue
+        yield path, document, record
+
+
+def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    errors_before = len(diagnostics.errors)
-    for path in _files(directory, ".yaml"):
-        document = _read(load_yaml, path, diagnostics)
-        if document is None or not _check_id(path, diagnostics):
-            continue
-        record = validate_model(SourceRecord, document, diagnostics)
-        if record is None:
-            continue
+    for path, document, record in _records(
+        directory, ".yaml", load_yaml, SourceRecord, diagnostics
+    ):
         text_path = directory / record.text
         if not text_path.is_file():
             diagnostics.error(
@@ -139,19 +158,14 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, S
             diagnostics.error(text_path, exc.line, exc.code, exc.message)
             continue
         sources[path.stem] = Source(path.stem, record, Origin(document), text)
-    return sources, len(diagnostics.errors) == errors_before
+    return sources
 
 
-def load_notes(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Note], bool]:
-    """All notes, and whether every notes file could be read."""
+def load_notes(directory: Path, diagnostics: Diagnostics) -> dict[str, Note]:
     notes: dict[str, Note] = {}
-    complete = True
-    for path in _files(directory, ".yaml"):
-        document = _read(load_yaml, path, diagnostics)
-        notes_file = validate_model(NotesFile, document, diagnostics) if document else None
-        if document is None or notes_file is None:
-            complete = False
-            continue
+    for path, document, notes_file in _records(
+        directory, ".yaml", load_yaml, NotesFile, diagnostics, named=False
+    ):
         for index, record in enumerate(notes_file.notes):
             origin = Origin(document, ("notes", index))
             if record.id in notes:
@@ -165,21 +179,16 @@ def load_notes(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Not
                 )
                 continue
             notes[record.id] = Note(record, origin)
-    return notes, complete
+    return notes
 
 
-def load_options(directory: Path, diagnostics: Diagnostics) -> tuple[dict[str, Option], bool]:
-    """All options, and whether every option file could be read."""
-    options: dict[str, Option] = {}
-    errors_before = len(diagnostics.errors)
-    for path in _files(directory, ".yaml"):
-        document = _read(load_yaml, path, diagnostics)
-        if document is None or not _check_id(path, diagnostics):
-            continue
-        record = validate_model(OptionRecord, document, diagnostics)
-        if record is not None:
-            options[path.stem] = Option(path.stem, record, Origin(document))
-    return options, len(diagnostics.errors) == errors_before
+def load_options(directory: Path, diagnostics: Diagnostics) -> dict[str, Option]:
+    return {
+        path.stem: Option(path.stem, record, Origin(document))
+        for path, document, record in _records(
+            directory, ".yaml", load_yaml, OptionRecord, diagnostics
+        )
+    }
 
 
 HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
@@ -221,14 +230,11 @@ def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Sectio
 
 def load_briefs(directory: Path, diagnostics: Diagnostics) -> dict[str, Brief]:
     briefs: dict[str, Brief] = {}
-    for path in _files(directory, ".md"):
-        document = _read(load_front_matter, path, diagnostics)
-        if document is None or not _check_id(path, diagnostics):
-            continue
-        meta = validate_model(BriefMeta, document, diagnostics)
+    for path, document, meta in _records(
+        directory, ".md", load_front_matter, BriefMeta, diagnostics
+    ):
         sections = split_sections(document, diagnostics)
-        if meta is not None:
-            briefs[path.stem] = Brief(path.stem, meta, Origin(document), sections)
+        briefs[path.stem] = Brief(path.stem, meta, Origin(document), sections)
     return briefs
 
 
@@ -236,20 +242,10 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
     """Read ``briefgen.toml`` and everything under ``content/``."""
     settings = load_settings(root, diagnostics)
     content = root / CONTENT_DIR
-    sources, sources_complete = load_sources(content / "sources", diagnostics)
-    notes, notes_complete = load_notes(content / "notes", diagnostics)
-    options, options_complete = load_options(content / "options", diagnostics)
+    sources = load_sources(content / "sources", diagnostics)
+    notes = load_notes(content / "notes", diagnostics)
+    options = load_options(content / "options", diagnostics)
     briefs = load_briefs(content / "briefs", diagnostics)
     if settings is None:
         return None
-    # What failed to load is not reported again as a dangling reference to it.
-    unreadable = {
-        kind
-        for kind, complete in (
-            ("sources", sources_complete),
-            ("notes", notes_complete),
-            ("options", options_complete),
-        )
-        if not complete
-    }
-    return Project(root, settings, sources, notes, options, briefs, frozenset(unreadable))
+    return Project(root, settings, sources, notes, options, briefs)

@@ -315,7 +315,6 @@ class Project:
     notes: dict[str, Note] = field(default_factory=dict)
     options: dict[str, Option] = field(default_factory=dict)
     briefs: dict[str, Brief] = field(default_factory=dict)
-    unreadable: frozenset[str] = frozenset()  # kinds of content with a file that failed
 
 
 def slugify(text: str) -> str:

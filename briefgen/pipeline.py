@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from briefgen.analyse import analyse
 from briefgen.diagnostics import Diagnostics
 from briefgen.load import load_project
-from briefgen.model import Format, Project
+from briefgen.model import Brief, Format, Project
 from briefgen.render import RenderError, render_html, render_pdf, template_environment
 from briefgen.validate import validate
 from briefgen.write import Stage
@@ -54,6 +56,27 @@ def check(root: Path) -> Result:
     return Result(diagnostics, project)
 
 
+def render_brief(
+    project: Project, brief: Brief, formats: tuple[Format, ...], environment: SandboxedEnvironment
+) -> list[tuple[Format, bytes, int | None]]:
+    """One brief's outputs as (format, bytes, pages); RenderError if it can't be made."""
+    html_text = render_html(analyse(project, brief), environment)
+    outputs: list[tuple[Format, bytes, int | None]] = []
+    if "html" in formats:
+        outputs.append(("html", html_text.encode("utf-8"), None))
+    if "pdf" in formats:
+        pdf = render_pdf(html_text)
+        budget = project.settings.budgets.for_type(brief.meta.type)
+        if pdf.pages > budget:
+            raise RenderError(
+                "brief.over-budget",
+                f"{brief.meta.type.value} '{brief.id}' is {pdf.pages} pages; "
+                f"its budget is {budget} (briefgen.toml [budgets])",
+            )
+        outputs.append(("pdf", pdf.data, pdf.pages))
+    return outputs
+
+
 def build(
     root: Path,
     *,
@@ -68,7 +91,8 @@ def build(
     diagnostics, project = result.diagnostics, result.project
     if project is None or diagnostics.failed(strict=strict):
         return result
-    wanted = list(briefs) or sorted(project.briefs)
+    selected = list(briefs)
+    wanted = selected or sorted(project.briefs)
     for brief_id in wanted:
         if brief_id not in project.briefs:
             diagnostics.error(
@@ -81,35 +105,21 @@ def build(
         return result
     chosen = tuple(f for f in FORMATS if f in set(formats))
     environment = template_environment(root / TEMPLATES_DIR)
-    stage = Stage(root / OUTPUT_DIR, keep_existing=bool(list(briefs)) or chosen != FORMATS)
+    output = root / OUTPUT_DIR
+    # A partial build (some briefs or formats) keeps the rest of the previous output.
+    stage = Stage(output, keep_existing=bool(selected) or chosen != FORMATS)
     try:
         for index, brief_id in enumerate(wanted, start=1):
             brief = project.briefs[brief_id]
             report(f"[{index}/{len(wanted)}] {brief_id}")
             try:
-                html_text = render_html(analyse(project, brief), environment)
-                if "html" in chosen:
-                    data = html_text.encode("utf-8")
-                    path = stage.write(f"{brief_id}.html", data)
-                    result.artifacts.append(Artifact(brief_id, "html", path, len(data), None))
-                if "pdf" in chosen:
-                    pdf = render_pdf(html_text)
-                    budget = project.settings.budgets.for_type(brief.meta.type)
-                    if pdf.pages > budget:
-                        diagnostics.error(
-                            brief.origin.path,
-                            1,
-                            "brief.over-budget",
-                            f"{brief.meta.type.value} '{brief_id}' is {pdf.pages} pages; "
-                            f"its budget is {budget} (briefgen.toml [budgets])",
-                        )
-                        continue
-                    path = stage.write(f"{brief_id}.pdf", pdf.data)
-                    result.artifacts.append(
-                        Artifact(brief_id, "pdf", path, len(pdf.data), pdf.pages)
-                    )
+                outputs = render_brief(project, brief, chosen, environment)
             except RenderError as exc:
                 diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
+                continue
+            for fmt, data, pages in outputs:
+                name = stage.write(f"{brief_id}.{fmt}", data).name
+                result.artifacts.append(Artifact(brief_id, fmt, output / name, len(data), pages))
         if diagnostics.failed(strict=strict):
             stage.discard()
             return result
@@ -117,9 +127,5 @@ def build(
     except BaseException:
         stage.discard()
         raise
-    output = root / OUTPUT_DIR
-    result.artifacts = [
-        Artifact(a.brief, a.format, output / a.path.name, a.size, a.pages) for a in result.artifacts
-    ]
     result.written = True
     return result

@@ -78,7 +78,7 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
         record, origin = note.record, note.origin
         source = project.sources.get(record.source)
         if source is None:
-            if "sources" in project.unreadable:
+            if "sources" in diagnostics.unreadable:
                 continue
             diagnostics.error(
                 origin.path,
@@ -161,7 +161,7 @@ def _check_text(
             continue
         for note_id in citation.ids:
             note = project.notes.get(note_id)
-            if note is None and "notes" in project.unreadable:
+            if note is None and "notes" in diagnostics.unreadable:
                 continue
             if note is None:
                 diagnostics.error(
@@ -234,7 +234,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
             f"marking '{meta.marking}' is not in briefgen.toml's vocabulary ({', '.join(levels)})",
         )
     for index, option_id in enumerate(meta.options):
-        if option_id not in project.options and "options" not in project.unreadable:
+        if option_id not in project.options and "options" not in diagnostics.unreadable:
             diagnostics.error(
                 origin.path,
                 origin.line("options", index),
