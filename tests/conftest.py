@@ -59,3 +59,11 @@ def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
     result = pipeline.build(root)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     return result
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
