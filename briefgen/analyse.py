@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import partial
 
 from markupsafe import Markup
 
 from briefgen import __version__
+from briefgen.analyse_decision import JudgmentView, MatrixView, judgment_views, matrix_view
+from briefgen.layouts import LAYOUTS, BriefLayout
 from briefgen.markup import quote_html, render, render_inline
 from briefgen.model import (
-    LAYOUTS,
     Attested,
     Brief,
-    BriefLayout,
     BriefMeta,
     Note,
     Project,
@@ -40,6 +41,11 @@ class Endnote:
     @property
     def anchor(self) -> str:
         return f"note-{self.number}"
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade: source reliability and note credibility, e.g. 'B2'."""
+        return f"{self.source.record.reliability.grade.value}{self.note.record.credibility}"
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class SourceView:
     fields: list[FieldView]
     paragraphs: int
     sha256: str
+    reliability: str
+    reliability_reason: str
 
 
 @dataclass
@@ -114,6 +122,15 @@ class BriefView:
     dimensions: list[str] = field(default_factory=list)
     endnotes: list[Endnote] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
+    judgments: list[JudgmentView] = field(default_factory=list)
+    matrix: MatrixView | None = None
+    marking_statement: str = ""
+
+    @property
+    def evidence(self) -> list[tuple[JudgmentView, list[Endnote]]]:
+        """Each judgment with the endnotes of its evidence, for the evidence appendix."""
+        by_id = {e.note.id: e for e in self.endnotes}
+        return [(j, [by_id[n] for n in j.notes]) for j in self.judgments]
 
     @property
     def meta(self) -> BriefMeta:
@@ -185,7 +202,14 @@ def _source_view(source: Source) -> SourceView:
     record = source.record
     fields = [_field(name, getattr(record, name)) for name in ("title", "author", "outlet", "date")]
     return SourceView(
-        source.id, source.label, record.kind.value, fields, len(source.paragraphs), record.sha256
+        source.id,
+        source.label,
+        record.kind.value,
+        fields,
+        len(source.paragraphs),
+        record.sha256,
+        record.reliability.grade.value,
+        record.reliability.reason,
     )
 
 
@@ -230,6 +254,7 @@ def analyse(project: Project, brief: Brief) -> BriefView:
         page_size=settings.pdf.page_size,
         generator=f"briefgen {__version__}",
         dimensions=[d.label for d in settings.comparison],
+        marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
     )
     notes = Endnotes(project)
     for part in layout.order:
@@ -265,6 +290,13 @@ def analyse(project: Project, brief: Brief) -> BriefView:
                     )
         elif part == "options":
             view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
+        elif part == "judgments":
+            view.judgments = judgment_views(project, brief, notes.cite)
+        elif part == "matrix":
+            rationale = None
+            if layout.rationales:
+                rationale = partial(render_inline, cite=notes.cite)
+            view.matrix = matrix_view(project, brief, rationale)
         else:
             section = brief.section(part)
             if section is not None:

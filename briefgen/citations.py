@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from briefgen.model import ID_PATTERN
+from briefgen.diagnostics import Diagnostics
+from briefgen.model import ID_PATTERN, Origin, Project
 
 CITATION = re.compile(r"\[(?P<quote>>)?@(?P<body>[^\[\]]{0,2000})\]")
 _ID = re.compile(ID_PATTERN)
@@ -38,3 +39,45 @@ def find_citations(text: str) -> Iterator[Citation]:
         elif quote and len(ids) != 1:
             malformed = f"a quote citation names exactly one note: '{match[0]}'"
         yield Citation(match.start(), match.end(), ids, quote, line, malformed)
+
+
+def check_citations(
+    project: Project,
+    text: str,
+    origin: Origin,
+    first_line: int,
+    diagnostics: Diagnostics,
+    *,
+    uncited: str | None = None,
+) -> set[str]:
+    """Check the citations in one text; returns the note ids it cites.
+
+    With ``uncited`` (a diagnostic code), a text that cites nothing is an error.
+    """
+    cited: set[str] = set()
+    found = False
+    for citation in find_citations(text):
+        found = True
+        line = first_line + citation.line_offset
+        if citation.malformed:
+            diagnostics.error(origin.path, line, "cite.malformed", citation.malformed)
+            continue
+        for note_id in citation.ids:
+            note = project.notes.get(note_id)
+            if note is None and "notes" in diagnostics.unreadable:
+                continue
+            if note is None:
+                diagnostics.error(
+                    origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
+                )
+            elif citation.quote and note.record.quote is None:
+                diagnostics.error(
+                    origin.path,
+                    line,
+                    "cite.no-quote",
+                    f"[>@{note_id}] prints a quote, but note '{note_id}' has none",
+                )
+            cited.add(note_id)
+    if uncited and not found:
+        diagnostics.error(origin.path, first_line, uncited, "this point cites no note")
+    return cited

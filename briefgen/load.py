@@ -20,6 +20,10 @@ from briefgen.model import (
     ID_PATTERN,
     Brief,
     BriefMeta,
+    Criteria,
+    CriteriaFile,
+    Judgment,
+    JudgmentsFile,
     Note,
     NotesFile,
     Option,
@@ -27,11 +31,11 @@ from briefgen.model import (
     Origin,
     Project,
     Section,
-    Settings,
     Source,
     SourceRecord,
     slugify,
 )
+from briefgen.settings import Settings
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"
@@ -56,7 +60,8 @@ def _describe(error: Any) -> tuple[str, str]:
         where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
         return "schema.unknown-key", f"unknown key '{loc[-1]}'{where}"
     if kind == "missing":
-        return "schema.missing-key", f"missing required key '{name}'"
+        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
+        return "schema.missing-key", f"missing required key '{loc[-1]}'{where}"
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind in ("model_type", "dict_type"):
         message = "expected a mapping of keys to values"
@@ -228,6 +233,39 @@ def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Sectio
     return tuple(sections)
 
 
+def load_criteria(path: Path, diagnostics: Diagnostics) -> Criteria | None:
+    """``content/criteria.yaml``, if the project scores its options."""
+    if not path.is_file():
+        return None
+    document = _read(load_yaml, path, diagnostics)
+    record = validate_model(CriteriaFile, document, diagnostics) if document else None
+    return Criteria(record, Origin(document)) if document and record else None
+
+
+def load_judgments(path: Path, diagnostics: Diagnostics) -> dict[str, Judgment]:
+    """``content/judgments.yaml``, if the project states key judgments."""
+    if not path.is_file():
+        return {}
+    document = _read(load_yaml, path, diagnostics)
+    record = validate_model(JudgmentsFile, document, diagnostics) if document else None
+    if document is None or record is None:
+        diagnostics.unreadable.add("judgments")
+        return {}
+    judgments: dict[str, Judgment] = {}
+    for index, judgment in enumerate(record.judgments):
+        origin = Origin(document, ("judgments", index))
+        if judgment.id in judgments:
+            diagnostics.error(
+                path,
+                origin.line("id"),
+                "judgment.duplicate-id",
+                f"judgment id '{judgment.id}' is used twice",
+            )
+            continue
+        judgments[judgment.id] = Judgment(judgment, origin)
+    return judgments
+
+
 def load_briefs(directory: Path, diagnostics: Diagnostics) -> dict[str, Brief]:
     briefs: dict[str, Brief] = {}
     for path, document, meta in _records(
@@ -246,6 +284,8 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
     notes = load_notes(content / "notes", diagnostics)
     options = load_options(content / "options", diagnostics)
     briefs = load_briefs(content / "briefs", diagnostics)
+    criteria = load_criteria(content / "criteria.yaml", diagnostics)
+    judgments = load_judgments(content / "judgments.yaml", diagnostics)
     if settings is None:
         return None
-    return Project(root, settings, sources, notes, options, briefs)
+    return Project(root, settings, sources, notes, options, briefs, criteria, judgments)

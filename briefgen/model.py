@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from briefgen.documents import Document, Loc
+
+if TYPE_CHECKING:
+    from briefgen.settings import Settings
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
@@ -90,6 +93,22 @@ class SourceKind(StrEnum):
     OTHER = "other"
 
 
+class ReliabilityGrade(StrEnum):
+    """Admiralty source reliability; F means "cannot be judged", not "worst"."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+class Reliability(Strict):
+    grade: ReliabilityGrade
+    reason: Text
+
+
 class SourceRecord(Strict):
     """``content/sources/<id>.yaml``: metadata of one verbatim source text."""
 
@@ -101,6 +120,8 @@ class SourceRecord(Strict):
     outlet: Attested
     date: Dated
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
+    reliability: Reliability
+    marking: Text | None = None
 
 
 # --- notes ---------------------------------------------------------------------
@@ -132,6 +153,8 @@ class NoteRecord(Strict):
     body: Text
     event: Event | None = None
     conflicts_with: list[Id] = []
+    credibility: Annotated[int, Field(ge=1, le=6)]
+    marking: Text | None = None
 
     @model_validator(mode="after")
     def _quote_kind(self) -> NoteRecord:
@@ -151,6 +174,11 @@ class NotesFile(Strict):
 Points = Annotated[list[Text], Field(min_length=1)]
 
 
+class Score(Strict):
+    score: int
+    rationale: Text
+
+
 class OptionRecord(Strict):
     """``content/options/<id>.yaml``: one policy option (analysis tied to notes)."""
 
@@ -161,6 +189,65 @@ class OptionRecord(Strict):
     cons: Points
     risks: Points
     compare: dict[Id, Text] = {}
+    scores: dict[Id, Score] = {}
+
+
+# --- criteria and judgments ----------------------------------------------------
+
+
+class Scale(Strict):
+    min: int
+    max: int
+    labels: dict[int, Text] = {}
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError("a scale's max must be greater than its min")
+        outside = [k for k in self.labels if not self.min <= k <= self.max]
+        if outside:
+            raise ValueError(f"labels outside the scale: {outside}")
+        return self
+
+
+class Direction(StrEnum):
+    HIGHER = "higher-is-better"
+    LOWER = "lower-is-better"
+
+
+class CriterionRecord(Strict):
+    id: Id
+    name: Text
+    description: Text
+    weight: Annotated[float, Field(gt=0)]
+    scale: Id
+    direction: Direction
+
+
+class CriteriaFile(Strict):
+    """``content/criteria.yaml``: the scales and criteria options are scored on."""
+
+    scales: dict[Id, Scale]
+    criteria: Annotated[list[CriterionRecord], Field(min_length=1)]
+
+
+class JudgmentKind(StrEnum):
+    KEY_JUDGMENT = "key-judgment"
+    RECOMMENDATION = "recommendation"
+
+
+class JudgmentRecord(Strict):
+    id: Id
+    kind: JudgmentKind
+    text: Text
+    confidence: Id
+    notes: list[Id]
+
+
+class JudgmentsFile(Strict):
+    """``content/judgments.yaml``: key judgments and recommendations with their evidence."""
+
+    judgments: list[JudgmentRecord]
 
 
 # --- briefs --------------------------------------------------------------------
@@ -170,6 +257,7 @@ class BriefType(StrEnum):
     ISSUE_BRIEF = "issue-brief"
     DECISION_MEMO = "decision-memo"
     ONE_PAGER = "one-pager"
+    OPTIONS_PAPER = "options-paper"
 
 
 class BriefMeta(Strict):
@@ -186,48 +274,7 @@ class BriefMeta(Strict):
     keywords: list[Text] = []
     options: list[Id] = []
     recommended: Id | None = None
-
-
-# --- settings ------------------------------------------------------------------
-
-
-class ProjectSettings(Strict):
-    title: Text
-    language: str = "en"
-
-
-class PdfSettings(Strict):
-    page_size: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9. ]{1,40}$")] = "A4"
-
-
-class MarkingSettings(Strict):
-    levels: Annotated[list[Text], Field(min_length=1)]
-
-
-class Dimension(Strict):
-    id: Id
-    label: Text
-
-
-class Budgets(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    issue_brief: Annotated[int, Field(ge=1, alias="issue-brief")] = 12
-    decision_memo: Annotated[int, Field(ge=1, alias="decision-memo")] = 2
-    one_pager: Annotated[int, Field(ge=1, alias="one-pager")] = 1
-
-    def for_type(self, brief_type: BriefType) -> int:
-        return int(getattr(self, brief_type.value.replace("-", "_")))
-
-
-class Settings(Strict):
-    """``briefgen.toml``: project settings."""
-
-    project: ProjectSettings
-    pdf: PdfSettings = PdfSettings()
-    budgets: Budgets = Budgets()
-    markings: MarkingSettings
-    comparison: list[Dimension] = []
+    judgments: list[Id] = []
 
 
 # --- runtime objects -----------------------------------------------------------
@@ -287,6 +334,22 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Judgment:
+    record: JudgmentRecord
+    origin: Origin
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(frozen=True)
+class Criteria:
+    record: CriteriaFile
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Section:
     """One ``## Heading`` section of a brief's Markdown body."""
 
@@ -315,66 +378,13 @@ class Project:
     notes: dict[str, Note] = field(default_factory=dict)
     options: dict[str, Option] = field(default_factory=dict)
     briefs: dict[str, Brief] = field(default_factory=dict)
+    criteria: Criteria | None = None
+    judgments: dict[str, Judgment] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:
     """Heading text → section id: lowercase words joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
-
-# Which ``## sections`` each brief type takes, and which of them are analysis by nature.
-@dataclass(frozen=True)
-class BriefLayout:
-    order: tuple[str, ...]  # sections and generated parts, in reading order
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    analysis: tuple[str, ...] = ()
-    needs_recommended: bool = False
-    toc: bool = False
-    compact_notes: bool = False  # endnotes as bare source and ¶ (short briefs)
-    compact_options: bool = False  # options without their pros/cons/risks lists
-
-
-LAYOUTS: dict[BriefType, BriefLayout] = {
-    BriefType.ISSUE_BRIEF: BriefLayout(
-        order=(
-            "bottom-line-up-front",
-            "key-points",
-            "background",
-            "timeline",
-            "where-the-sources-disagree",
-            "disagreements",
-            "options",
-            "recommendations",
-        ),
-        required=("bottom-line-up-front", "key-points", "background", "recommendations"),
-        optional=("where-the-sources-disagree",),
-        analysis=("bottom-line-up-front", "recommendations"),
-        toc=True,
-    ),
-    BriefType.DECISION_MEMO: BriefLayout(
-        order=("issue", "background", "options", "recommendation"),
-        required=("issue", "recommendation"),
-        optional=("background",),
-        analysis=("recommendation",),
-        needs_recommended=True,
-        compact_notes=True,
-        compact_options=True,
-    ),
-    BriefType.ONE_PAGER: BriefLayout(
-        order=("bottom-line-up-front", "key-points", "recommendation"),
-        required=("bottom-line-up-front", "key-points", "recommendation"),
-        analysis=("bottom-line-up-front", "recommendation"),
-        compact_notes=True,
-    ),
-}
-
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {
-    "source": SourceRecord,
-    "notes": NotesFile,
-    "option": OptionRecord,
-    "brief": BriefMeta,
-    "settings": Settings,
-}
 
 Format = Literal["pdf", "html"]

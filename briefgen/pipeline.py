@@ -12,10 +12,11 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefgen.analyse import analyse
+from briefgen.analyse import BriefView, analyse
+from briefgen.audit import audit
 from briefgen.diagnostics import Diagnostics
 from briefgen.load import load_project
-from briefgen.model import Brief, Format, Project
+from briefgen.model import Format, Project
 from briefgen.render import RenderError, render_html, render_pdf, template_environment
 from briefgen.validate import validate
 from briefgen.write import Stage
@@ -43,24 +44,35 @@ class Artifact:
 class Result:
     diagnostics: Diagnostics
     project: Project | None = None
+    views: dict[str, BriefView] = field(default_factory=dict)
     artifacts: list[Artifact] = field(default_factory=list)
     written: bool = False
 
 
 def check(root: Path) -> Result:
-    """Load and validate the project; nothing is rendered."""
+    """Load, validate, analyse and audit the project; nothing is rendered."""
     diagnostics = Diagnostics(root)
     project = load_project(root, diagnostics)
-    if project is not None:
-        validate(project, diagnostics)
-    return Result(diagnostics, project)
+    result = Result(diagnostics, project)
+    if project is None:
+        return result
+    validate(project, diagnostics)
+    if diagnostics.errors:
+        return result  # analysis needs valid references
+    result.views = {b: analyse(project, project.briefs[b]) for b in sorted(project.briefs)}
+    audit(project, result.views.values(), diagnostics)
+    return result
 
 
 def render_brief(
-    project: Project, brief: Brief, formats: tuple[Format, ...], environment: SandboxedEnvironment
+    project: Project,
+    view: BriefView,
+    formats: tuple[Format, ...],
+    environment: SandboxedEnvironment,
 ) -> list[tuple[Format, bytes, int | None]]:
     """One brief's outputs as (format, bytes, pages); RenderError if it can't be made."""
-    html_text = render_html(analyse(project, brief), environment)
+    brief = view.brief
+    html_text = render_html(view, environment)
     outputs: list[tuple[Format, bytes, int | None]] = []
     if "html" in formats:
         outputs.append(("html", html_text.encode("utf-8"), None))
@@ -113,7 +125,7 @@ def build(
             brief = project.briefs[brief_id]
             report(f"[{index}/{len(wanted)}] {brief_id}")
             try:
-                outputs = render_brief(project, brief, chosen, environment)
+                outputs = render_brief(project, result.views[brief_id], chosen, environment)
             except RenderError as exc:
                 diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
                 continue

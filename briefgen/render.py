@@ -138,7 +138,7 @@ def render_pdf(html_text: str) -> Pdf:
     logger.addHandler(collector)
     try:
         document = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make()).render()
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:

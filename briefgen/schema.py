@@ -5,7 +5,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from briefgen.model import SCHEMA_MODELS
+from pydantic import BaseModel
+
+from briefgen.model import (
+    BriefMeta,
+    CriteriaFile,
+    JudgmentsFile,
+    NotesFile,
+    OptionRecord,
+    SourceRecord,
+)
+from briefgen.settings import Settings
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "source": SourceRecord,
+    "notes": NotesFile,
+    "option": OptionRecord,
+    "criteria": CriteriaFile,
+    "judgments": JudgmentsFile,
+    "brief": BriefMeta,
+    "settings": Settings,
+}
 
 
 def write_schemas(directory: Path) -> list[Path]:

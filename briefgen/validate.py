@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from briefgen.blocks import analysis_chunks, paragraphs
-from briefgen.citations import find_citations
+from briefgen.citations import check_citations, find_citations
 from briefgen.diagnostics import Diagnostics
-from briefgen.model import LAYOUTS, Brief, NoteRecord, Origin, Project, Status
+from briefgen.layouts import LAYOUTS
+from briefgen.model import Brief, NoteRecord, Origin, Project, Status
 from briefgen.quotes import closest, find_in, locate
+from briefgen.validate_analysis import validate_analysis
 
 
 def validate(project: Project, diagnostics: Diagnostics) -> None:
@@ -16,26 +18,9 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
     _check_sources(project, diagnostics)
     _check_notes(project, diagnostics)
     _check_options(project, diagnostics)
-    cited: set[str] = set()
+    validate_analysis(project, diagnostics)
     for brief in project.briefs.values():
-        cited |= _check_brief(project, brief, diagnostics)
-    for brief in project.briefs.values():
-        order = LAYOUTS[brief.meta.type].order
-        for option_id in brief.meta.options:
-            if option_id in project.options:
-                cited |= _option_citations(project, option_id)
-        for note in project.notes.values():
-            shown_on_timeline = "timeline" in order and note.record.event is not None
-            if shown_on_timeline or ("disagreements" in order and note.record.conflicts_with):
-                cited.add(note.id)
-    for note in project.notes.values():
-        if note.id not in cited:
-            diagnostics.warning(
-                note.origin.path,
-                note.origin.line("id"),
-                "note.unused",
-                f"note '{note.id}' is cited by no brief",
-            )
+        _check_brief(project, brief, diagnostics)
 
 
 def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
@@ -141,66 +126,22 @@ def _check_locator(
     )
 
 
-def _check_text(
-    project: Project,
-    text: str,
-    origin: Origin,
-    first_line: int,
-    diagnostics: Diagnostics,
-    *,
-    need_citation: bool = False,
-) -> set[str]:
-    """Check the citations in one text; returns the note ids it cites."""
-    cited: set[str] = set()
-    found = False
-    for citation in find_citations(text):
-        found = True
-        line = first_line + citation.line_offset
-        if citation.malformed:
-            diagnostics.error(origin.path, line, "cite.malformed", citation.malformed)
-            continue
-        for note_id in citation.ids:
-            note = project.notes.get(note_id)
-            if note is None and "notes" in diagnostics.unreadable:
-                continue
-            if note is None:
-                diagnostics.error(
-                    origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
-                )
-            elif citation.quote and note.record.quote is None:
-                diagnostics.error(
-                    origin.path,
-                    line,
-                    "cite.no-quote",
-                    f"[>@{note_id}] prints a quote, but note '{note_id}' has none",
-                )
-            cited.add(note_id)
-    if need_citation and not found:
-        diagnostics.error(origin.path, first_line, "option.uncited", "this point cites no note")
-    return cited
-
-
-def _option_citations(project: Project, option_id: str) -> set[str]:
-    record = project.options[option_id].record
-    texts = [record.description, *record.pros, *record.cons, *record.risks]
-    texts += list(record.compare.values())
-    return {i for t in texts for c in find_citations(t) if not c.malformed for i in c.ids}
-
-
 def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
     for option in project.options.values():
         record, origin = option.record, option.origin
-        _check_text(project, record.description, origin, origin.line("description"), diagnostics)
+        check_citations(
+            project, record.description, origin, origin.line("description"), diagnostics
+        )
         for field in ("pros", "cons", "risks"):
             for index, point in enumerate(getattr(record, field)):
-                _check_text(
+                check_citations(
                     project,
                     point,
                     origin,
                     origin.line(field, index),
                     diagnostics,
-                    need_citation=True,
+                    uncited="option.uncited",
                 )
         for key, cell in record.compare.items():
             if key not in dimensions:
@@ -211,7 +152,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                     f"compare: '{key}' is not a dimension in briefgen.toml "
                     f"({', '.join(dimensions) or 'none declared'})",
                 )
-            _check_text(project, cell, origin, origin.line("compare", key), diagnostics)
+            check_citations(project, cell, origin, origin.line("compare", key), diagnostics)
         for key in dimensions:
             if key not in record.compare:
                 diagnostics.error(
@@ -222,7 +163,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> set[str]:
+def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
     meta, origin = brief.meta, brief.origin
     layout = LAYOUTS[meta.type]
     levels = project.settings.markings.levels
@@ -284,12 +225,10 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> se
                 f"a {meta.type.value} needs a '## {required.replace('-', ' ').capitalize()}' "
                 "section",
             )
-    cited: set[str] = set()
     for section in brief.sections:
-        cited |= _check_text(project, section.text, origin, section.line, diagnostics)
+        check_citations(project, section.text, origin, section.line, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
-    return cited
 
 
 def _check_blocks(

@@ -26,7 +26,7 @@ def test_check_reports_located_errors_and_exits_1(minimal: Path) -> None:
     code, out, err = run("check", "--root", str(minimal))
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "content/notes/test-notes.yaml:16: error: quote of note 'first-step' not found in "
+        "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
         "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
         "1 error(s), 0 warning(s)",
     ]
@@ -77,4 +77,4 @@ def test_missing_settings_is_reported(tmp_path: Path) -> None:
 
 def test_schema_command(tmp_path: Path) -> None:
     code, out, _ = run("schema", str(tmp_path / "s"))
-    assert code == 0 and len(out.splitlines()) == 5
+    assert code == 0 and len(out.splitlines()) == 7

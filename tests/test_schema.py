@@ -8,6 +8,8 @@ def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
     paths = write_schemas(tmp_path / "schemas")
     assert sorted(p.name for p in paths) == [
         "brief.schema.json",
+        "criteria.schema.json",
+        "judgments.schema.json",
         "notes.schema.json",
         "option.schema.json",
         "settings.schema.json",
@@ -16,6 +18,6 @@ def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
     notes = json.loads((tmp_path / "schemas" / "notes.schema.json").read_text())
     note = notes["$defs"]["NoteRecord"]
     assert note["additionalProperties"] is False
-    assert set(note["required"]) == {"id", "source", "paragraph", "kind", "body"}
+    assert set(note["required"]) == {"id", "source", "paragraph", "kind", "body", "credibility"}
     settings = json.loads((tmp_path / "schemas" / "settings.schema.json").read_text())
     assert "issue-brief" in settings["$defs"]["Budgets"]["properties"]

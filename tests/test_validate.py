@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, MINIMAL, copy_project
 
 CASES: dict[str, list[str]] = {
     "unknown-key": [
-        "content/notes/test-notes.yaml:6: error: unknown key 'topcs' in 'notes[0]' "
+        "content/notes/test-notes.yaml:7: error: unknown key 'topcs' in 'notes[0]' "
         "[schema.unknown-key]",
     ],
     "missing-source": [
@@ -23,11 +23,11 @@ CASES: dict[str, list[str]] = {
         "'no-such-source' [note.unknown-source]",
     ],
     "misquote": [
-        "content/notes/test-notes.yaml:16: error: quote of note 'first-step' not found in "
+        "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
         "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
     ],
     "wrong-paragraph": [
-        "content/notes/test-notes.yaml:22: error: quote of note 'critics' is in ¶4 of source "
+        "content/notes/test-notes.yaml:25: error: quote of note 'critics' is in ¶4 of source "
         "'test-source', not ¶5 [quote.wrong-paragraph]",
     ],
     "dangling-citation": [
@@ -35,7 +35,7 @@ CASES: dict[str, list[str]] = {
         "[cite.unknown-note]",
     ],
     "malformed-yaml": [
-        "content/notes/test-notes.yaml:21: error: expected <block end>, but found "
+        "content/notes/test-notes.yaml:24: error: expected <block end>, but found "
         "'<block mapping start>' [yaml.syntax]",
     ],
     "malformed-front-matter": [
@@ -75,6 +75,8 @@ CASES: dict[str, list[str]] = {
         "[schema.invalid]",
         "content/notes/more.yaml:3: error: notes[1].id: 'Bad Id' is not an id (lowercase "
         "letters, digits, single hyphens) [schema.invalid]",
+        "content/notes/more.yaml:3: error: missing required key 'credibility' in 'notes[1]' "
+        "[schema.missing-key]",
         "content/notes/more.yaml:5: error: notes[1].paragraph: Input should be greater than "
         "or equal to 1 [schema.invalid]",
         "content/notes/more.yaml:6: error: notes[1].kind: Input should be 'fact', 'quote', "
@@ -91,8 +93,8 @@ CASES: dict[str, list[str]] = {
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
             for where in ("content/briefs/issue.md:27", "content/briefs/one.md:23")
         ),
-        "content/notes/test-notes.yaml:18: error: note id 'first-step' is already used at "
-        "content/notes/test-notes.yaml:12 [note.duplicate-id]",
+        "content/notes/test-notes.yaml:20: error: note id 'first-step' is already used at "
+        "content/notes/test-notes.yaml:13 [note.duplicate-id]",
         *(
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
             for where in (
@@ -141,12 +143,12 @@ def test_unused_note_is_a_warning(minimal: Path) -> None:
     notes.write_text(
         notes.read_text(encoding="utf-8")
         + "  - id: spare\n    source: test-source\n    paragraph: 1\n    kind: fact\n"
-        "    body: Unused.\n",
+        "    credibility: 3\n    body: Unused.\n",
         encoding="utf-8",
     )
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == [
-        "content/notes/test-notes.yaml:24: warning: note 'spare' is cited by no brief [note.unused]"
+        "content/notes/test-notes.yaml:27: warning: note 'spare' is cited by no brief [note.unused]"
     ]
     assert not result.diagnostics.failed()
     assert result.diagnostics.failed(strict=True)

@@ -1,0 +1,170 @@
+"""Views of the decision analysis: judgments, evidence, options × criteria, sensitivity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from briefgen import decision
+from briefgen.charts import ranges_chart, totals_chart
+from briefgen.markup import CiteRenderer
+from briefgen.model import Brief, Direction, Project
+
+DIRECTION_LABEL = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
+
+
+@dataclass(frozen=True)
+class JudgmentView:
+    id: str
+    kind: str
+    text: str
+    confidence: str
+    confidence_meaning: str
+    cite: Markup
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    id: str
+    name: str
+    description: str
+    share: float  # normalized weight, 0–1
+    direction: str
+    scale: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    option: str
+    title: str
+    scores: list[int]
+    total: float
+    rank: int
+    recommended: bool
+
+
+@dataclass(frozen=True)
+class RangeView:
+    criterion: str
+    base: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Rationale:
+    criterion: str
+    option: str
+    score: int
+    html: Markup
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    criteria: list[CriterionView]
+    rows: list[MatrixRow]  # ranked, best first
+    top: str
+    ranges: list[RangeView]
+    stability: float
+    samples: int
+    spread: float
+    seed: int
+    totals_chart: Markup
+    ranges_chart: Markup
+    rationales: list[Rationale]
+
+
+def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[JudgmentView]:
+    """The brief's judgments, citing their evidence (numbered like every citation)."""
+    views = []
+    for judgment_id in brief.meta.judgments:
+        record = project.judgments[judgment_id].record
+        views.append(
+            JudgmentView(
+                id=record.id,
+                kind=record.kind.value,
+                text=record.text,
+                confidence=record.confidence,
+                confidence_meaning=project.settings.confidence[record.confidence],
+                cite=Markup(cite(tuple(record.notes), False)),
+                notes=list(record.notes),
+            )
+        )
+    return views
+
+
+def matrix_view(
+    project: Project, brief: Brief, rationale: Callable[[str], Markup] | None
+) -> MatrixView | None:
+    """Scores, ranking and sensitivity over the brief's options, if the project scores them."""
+    if project.criteria is None or not brief.meta.options:
+        return None
+    record = project.criteria.record
+    criteria = [
+        decision.Criterion(
+            c.id,
+            c.weight,
+            record.scales[c.scale].min,
+            record.scales[c.scale].max,
+            c.direction is Direction.HIGHER,
+        )
+        for c in record.criteria
+    ]
+    scores = {
+        option_id: {k: s.score for k, s in project.options[option_id].record.scores.items()}
+        for option_id in brief.meta.options
+    }
+    shares = decision.shares(criteria)
+    ranked = decision.rank(decision.totals(criteria, scores))
+    top = ranked[0].option
+    analysis = project.settings.analysis
+    ranges = [decision.weight_range(criteria, scores, top, c.id) for c in criteria]
+    stability = decision.rank_stability(
+        criteria, scores, top, samples=analysis.samples, spread=analysis.spread, seed=analysis.seed
+    )
+    names = {c.id: c.name for c in record.criteria}
+    titles = {o: project.options[o].record.title for o in brief.meta.options}
+    rationales = []
+    if rationale is not None:
+        for c in record.criteria:
+            for option_id in brief.meta.options:
+                score = project.options[option_id].record.scores[c.id]
+                rationales.append(
+                    Rationale(c.name, titles[option_id], score.score, rationale(score.rationale))
+                )
+    return MatrixView(
+        criteria=[
+            CriterionView(
+                c.id,
+                c.name,
+                c.description,
+                shares[c.id],
+                DIRECTION_LABEL[c.direction],
+                f"{record.scales[c.scale].min}–{record.scales[c.scale].max}",
+            )
+            for c in record.criteria
+        ],
+        rows=[
+            MatrixRow(
+                r.option,
+                titles[r.option],
+                [scores[r.option][c.id] for c in record.criteria],
+                r.total,
+                r.rank,
+                brief.meta.recommended == r.option,
+            )
+            for r in ranked
+        ],
+        top=titles[top],
+        ranges=[RangeView(names[r.criterion], r.base, r.low, r.high) for r in ranges],
+        stability=stability,
+        samples=analysis.samples,
+        spread=analysis.spread,
+        seed=analysis.seed,
+        totals_chart=totals_chart([(titles[r.option], r.total, r.option == top) for r in ranked]),
+        ranges_chart=ranges_chart([(names[r.criterion], r.base, r.low, r.high) for r in ranges]),
+        rationales=rationales,
+    )

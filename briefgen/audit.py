@@ -1,0 +1,50 @@
+"""Stage 3b — audit: checks that need the analysed briefs.
+
+What a brief shows is known exactly once its view is built (every endnote is a note
+it cites), so unused notes and the marking high-water mark are checked here, on the
+views themselves, rather than by re-deriving what each template shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from briefgen.analyse import BriefView
+from briefgen.diagnostics import Diagnostics
+from briefgen.model import Project
+
+
+def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics) -> None:
+    markings = project.settings.markings
+    shown: set[str] = set()
+    for view in views:
+        brief = view.brief
+        cited = [e.note.id for e in view.endnotes]
+        shown.update(cited)
+        if brief.meta.marking not in markings.levels:
+            continue  # reported by validate
+        floor = markings.rank(brief.meta.marking)
+        above: dict[str, str] = {}
+        for endnote in view.endnotes:
+            for kind, item_id, marking in (
+                ("source", endnote.source.id, endnote.source.record.marking),
+                ("note", endnote.note.id, endnote.note.record.marking),
+            ):
+                if marking in markings.levels and markings.rank(marking) > floor:
+                    above[f"{kind} '{item_id}'"] = marking
+        for item, marking in sorted(above.items()):
+            diagnostics.error(
+                brief.origin.path,
+                brief.origin.line("marking"),
+                "brief.marking-too-low",
+                f"marking '{brief.meta.marking}' is less restrictive than {item}, "
+                f"which is marked '{marking}'",
+            )
+    for note in project.notes.values():
+        if note.id not in shown:
+            diagnostics.warning(
+                note.origin.path,
+                note.origin.line("id"),
+                "note.unused",
+                f"note '{note.id}' is cited by no brief",
+            )

@@ -1,0 +1,71 @@
+"""Vector charts (inline SVG) drawn from the analysis data; identical in HTML and PDF."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH = 640
+LABEL = 230
+ROW = 24
+FONT = 'font-family="Caladea, serif" font-size="12"'
+
+
+def _svg(height: int, title: str, body: list[str]) -> Markup:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
+        f"<title>{escape(title)}</title>"
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _axis(top: int, bottom: int, span: int) -> list[str]:
+    parts = []
+    for tick in range(0, 101, 25):
+        x = LABEL + span * tick / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" '
+            'stroke="#c9ced8" stroke-width="0.5"/>'
+            f'<text x="{x:.1f}" y="{bottom + 12}" {FONT} text-anchor="middle" '
+            f'fill="#5b6475">{tick}%</text>'
+        )
+    return parts
+
+
+def totals_chart(rows: list[tuple[str, float, bool]]) -> Markup:
+    """Horizontal bars: (option title, weighted total 0–1, is top)."""
+    span = WIDTH - LABEL - 50
+    height = ROW * len(rows) + 24
+    body = _axis(0, ROW * len(rows), span)
+    for index, (label, total, top) in enumerate(rows):
+        y = index * ROW
+        colour = "#1f4e79" if top else "#8aa4c2"
+        body.append(
+            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{LABEL}" y="{y + 4}" width="{span * total:.1f}" height="{ROW - 8}" '
+            f'fill="{colour}"/>'
+            f'<text x="{LABEL + span * total + 4:.1f}" y="{y + 16}" {FONT}>'
+            f"{total * 100:.1f}</text>"
+        )
+    return _svg(height, "Weighted total score by option (0–100)", body)
+
+
+def ranges_chart(rows: list[tuple[str, float, float, float]]) -> Markup:
+    """Per criterion: (name, base share, low, high) — the band where the top option holds."""
+    span = WIDTH - LABEL - 50
+    height = ROW * len(rows) + 24
+    body = _axis(0, ROW * len(rows), span)
+    for index, (label, base, low, high) in enumerate(rows):
+        y = index * ROW
+        body.append(
+            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{LABEL + span * low:.1f}" y="{y + 7}" '
+            f'width="{max(span * (high - low), 1):.1f}" height="{ROW - 14}" fill="#b7d3a8"/>'
+            f'<circle cx="{LABEL + span * base:.1f}" cy="{y + ROW / 2:.1f}" r="4" '
+            'fill="#1d2330"/>'
+        )
+    return _svg(
+        height, "Weight range of each criterion over which the top option stays on top", body
+    )

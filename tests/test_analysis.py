@@ -1,0 +1,146 @@
+"""Decision analysis end to end: the analysis fixture, its bad variants, its PDFs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from briefgen import pipeline
+from tests.conftest import FIXTURES, copy_project
+
+ANALYSIS = FIXTURES / "analysis"
+
+CASES: dict[str, list[str]] = {
+    "marking-too-low": [
+        f"content/briefs/{brief}: error: marking 'PUBLIC' is less restrictive than note "
+        "'share-2014', which is marked 'INTERNAL' [brief.marking-too-low]"
+        for brief in ("issue.md:8", "one.md:7", "paper.md:7")
+    ],
+    "missing-score": [
+        "content/options/do-nothing.yaml:12: error: option 'do-nothing' has no score for "
+        "criterion 'risk' [score.missing]",
+    ],
+    "no-evidence": [
+        "content/judgments.yaml:11: error: judgment 'do-more-now' names no supporting notes "
+        "[judgment.no-evidence]",
+    ],
+    "out-of-scale": [
+        "content/options/do-more.yaml:14: error: score 7 for 'value' is outside its scale "
+        "'five' (1–5) [score.out-of-scale]",
+    ],
+    "uncited-rationale": [
+        "content/options/do-more.yaml:18: error: this point cites no note [score.uncited]",
+    ],
+    "unknown-confidence": [
+        "content/judgments.yaml:10: error: confidence 'certain' is not defined in "
+        "briefgen.toml [confidence] (low, moderate, high) [judgment.unknown-confidence]",
+    ],
+    "weak-evidence": [
+        f"content/judgments.yaml:{line}: warning: all the evidence for judgment '{judgment}' "
+        "is below the grading threshold [judgment.weak-evidence]"
+        for line, judgment in ((6, "more-is-better"), (11, "do-more-now"))
+    ],
+}
+
+
+def test_every_bad_analysis_fixture_has_a_case() -> None:
+    assert {p.name for p in (FIXTURES / "bad-analysis").iterdir()} == set(CASES)
+
+
+def test_analysis_fixture_is_clean() -> None:
+    assert [d.format() for d in pipeline.check(ANALYSIS).diagnostics.sorted()] == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_analysis_reports_exact_diagnostics(case: str, tmp_path: Path) -> None:
+    root = copy_project(ANALYSIS, tmp_path / case)
+    shutil.copytree(FIXTURES / "bad-analysis" / case, root, dirs_exist_ok=True)
+    result = pipeline.check(root)
+    assert [d.format() for d in result.diagnostics.sorted()] == CASES[case]
+
+
+def test_a_brief_as_restrictive_as_its_items_is_accepted(tmp_path: Path) -> None:
+    # The memo is INTERNAL and cites the INTERNAL note: no error for it (the other way).
+    root = copy_project(ANALYSIS, tmp_path / "p")
+    shutil.copytree(FIXTURES / "bad-analysis" / "marking-too-low", root, dirs_exist_ok=True)
+    paths = {d.path for d in pipeline.check(root).diagnostics.errors}
+    assert "content/briefs/memo.md" not in paths
+
+
+@pytest.fixture(scope="module")
+def analysis_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    root = copy_project(ANALYSIS, tmp_path_factory.mktemp("analysis") / "project")
+    result = pipeline.build(root)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return result
+
+
+def text_of(result: pipeline.Result, name: str) -> str:
+    path = next(a.path for a in result.artifacts if a.name_is(name))
+    if name.endswith(".pdf"):
+        pages = pypdf.PdfReader(path).pages
+        return " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    return path.read_text(encoding="utf-8")
+
+
+def test_view_carries_hand_computed_totals_and_ranges(analysis_build: pipeline.Result) -> None:
+    # value (share 0.75, higher better), risk (0.25, lower better):
+    # do-more = 0.75·1 + 0.25·0.25 = 0.8125; do-nothing = 0.75·0.25 + 0.25·1 = 0.4375;
+    # do-more stays on top while value's share ≥ 0.5, i.e. risk's share ≤ 0.5.
+    matrix = analysis_build.views["paper"].matrix
+    assert matrix is not None
+    assert [(r.option, r.rank) for r in matrix.rows] == [("do-more", 1), ("do-nothing", 2)]
+    assert [r.total for r in matrix.rows] == pytest.approx([0.8125, 0.4375])
+    assert [r.criterion for r in matrix.ranges] == ["Value", "Risk"]
+    assert [(r.low, r.high) for r in matrix.ranges] == [
+        pytest.approx((0.5, 1.0)),
+        pytest.approx((0.0, 0.5)),
+    ]
+
+
+def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
+    analysis_build: pipeline.Result,
+) -> None:
+    text = text_of(analysis_build, "paper.pdf")
+    for expected in (
+        "Options against criteria",
+        "Weighted total (0–100) 100% 81.2 43.8",  # 81.25 is 81.24999… in binary
+        "Sensitivity",
+        "Rank stability: Do more stays on top in",
+        "Value 75% 50% 100%",
+        "Risk 25% 0% 50%",
+        "Methods",
+        "Score rationales",
+        "Key judgments",
+        "MODERATE CONFIDENCE",
+    ):
+        assert expected in text, expected
+    html = text_of(analysis_build, "paper.html")
+    assert html.count("<svg") == 2  # totals and weight-range charts, inline vector graphics
+
+
+def test_issue_brief_evidence_appendix_reads_back(analysis_build: pipeline.Result) -> None:
+    text = text_of(analysis_build, "issue.pdf")
+    appendix = text[text.index("Evidence appendix") :]
+    assert "Doing more was worth the risk. MODERATE CONFIDENCE" in appendix
+    assert "B2 A Test Title, ¶4: “good first step”" in appendix
+    assert "Widen the sharing now. LOW CONFIDENCE" in appendix
+    assert "B2 A Test Title, ¶5: “Critics’ view”" in appendix
+
+
+def test_grades_show_beside_endnotes_and_sources(analysis_build: pipeline.Result) -> None:
+    text = text_of(analysis_build, "issue.pdf")
+    assert "B2 A Test Title, ¶3 [fact]" in text
+    assert "Reliability: B — A test source with a named author." in text
+
+
+def test_marking_is_in_banners_and_metadata(analysis_build: pipeline.Result) -> None:
+    path = next(a.path for a in analysis_build.artifacts if a.name_is("memo.pdf"))
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages:
+        lines = (page.extract_text() or "").splitlines()
+        assert lines[0] == "INTERNAL" or "INTERNAL" in lines[0]
+    assert reader.metadata is not None and reader.metadata["/marking"] == "INTERNAL"
