@@ -294,7 +294,7 @@ def analyse(project: Project, brief: Brief) -> BriefView:
             view.judgments = judgment_views(project, brief, notes.cite)
         elif part == "matrix":
             rationale = None
-            if layout.rationales:
+            if layout.scoring_detail:
                 rationale = partial(render_inline, cite=notes.cite)
             view.matrix = matrix_view(project, brief, rationale)
         else:

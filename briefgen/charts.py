@@ -7,14 +7,19 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH = 640
-LABEL = 230
+LABEL = 300
 ROW = 24
-FONT = 'font-family="Caladea, serif" font-size="12"'
+FONT = 'font-family="Caladea, serif" font-size="11"'
+MAX_LABEL = 52  # characters that fit left of the plot at this font size
+
+
+def _label(text: str) -> str:
+    return escape(text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…")
 
 
 def _svg(height: int, title: str, body: list[str]) -> Markup:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
         f"<title>{escape(title)}</title>"
     )
@@ -43,7 +48,7 @@ def totals_chart(rows: list[tuple[str, float, bool]]) -> Markup:
         y = index * ROW
         colour = "#1f4e79" if top else "#8aa4c2"
         body.append(
-            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{escape(label)}</text>'
+            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{_label(label)}</text>'
             f'<rect x="{LABEL}" y="{y + 4}" width="{span * total:.1f}" height="{ROW - 8}" '
             f'fill="{colour}"/>'
             f'<text x="{LABEL + span * total + 4:.1f}" y="{y + 16}" {FONT}>'
@@ -60,7 +65,7 @@ def ranges_chart(rows: list[tuple[str, float, float, float]]) -> Markup:
     for index, (label, base, low, high) in enumerate(rows):
         y = index * ROW
         body.append(
-            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{escape(label)}</text>'
+            f'<text x="{LABEL - 8}" y="{y + 16}" {FONT} text-anchor="end">{_label(label)}</text>'
             f'<rect x="{LABEL + span * low:.1f}" y="{y + 7}" '
             f'width="{max(span * (high - low), 1):.1f}" height="{ROW - 14}" fill="#b7d3a8"/>'
             f'<circle cx="{LABEL + span * base:.1f}" cy="{y + ROW / 2:.1f}" r="4" '

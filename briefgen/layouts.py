@@ -19,7 +19,7 @@ class BriefLayout:
     compact_notes: bool = False  # endnotes as bare source and ¶ (short briefs)
     compact_options: bool = False  # options without their pros/cons/risks lists
     evidence: bool = False  # an evidence appendix for the brief's judgments
-    rationales: bool = False  # the rationale of every score under the matrix
+    scoring_detail: bool = False  # criteria descriptions and every score rationale
 
 
 LAYOUTS: dict[BriefType, BriefLayout] = {
@@ -72,6 +72,6 @@ LAYOUTS: dict[BriefType, BriefLayout] = {
         needs_recommended=True,
         compact_notes=True,
         compact_options=True,
-        rationales=True,
+        scoring_detail=True,
     ),
 }

@@ -144,3 +144,13 @@ def test_marking_is_in_banners_and_metadata(analysis_build: pipeline.Result) -> 
         lines = (page.extract_text() or "").splitlines()
         assert lines[0] == "INTERNAL" or "INTERNAL" in lines[0]
     assert reader.metadata is not None and reader.metadata["/marking"] == "INTERNAL"
+
+
+def test_charts_are_vector_graphics_not_images(analysis_build: pipeline.Result) -> None:
+    path = next(a.path for a in analysis_build.artifacts if a.name_is("paper.pdf"))
+    for page in pypdf.PdfReader(path).pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        subtypes = {str(x.get_object().get("/Subtype")) for x in xobjects.values()}
+        assert "/Image" not in subtypes
+    html = text_of(analysis_build, "paper.html")
+    assert '<rect x="300" y="4" width="' in html  # the top bar, drawn from the data

@@ -79,6 +79,7 @@ SEED_BRIEFS = {
     "trilateral-options-issue-brief": "issue-brief",
     "gsomia-decision-memo": "decision-memo",
     "trilateral-one-pager": "one-pager",
+    "trilateral-options-paper": "options-paper",
 }
 
 
@@ -95,7 +96,9 @@ def test_seed_page_budgets(seed_build: pipeline.Result) -> None:
     assert pages["trilateral-one-pager"] == 1
     assert pages["gsomia-decision-memo"] is not None and pages["gsomia-decision-memo"] <= 2
     issue_pages = pages["trilateral-options-issue-brief"]
-    assert issue_pages is not None and 3 <= issue_pages <= 12
+    assert issue_pages is not None and 3 <= issue_pages <= 18
+    paper_pages = pages["trilateral-options-paper"]
+    assert paper_pages is not None and paper_pages <= 9
     for artifact in seed_build.artifacts:
         if artifact.format == "pdf":
             assert len(pypdf.PdfReader(artifact.path).pages) == artifact.pages
