@@ -167,9 +167,10 @@ class Endnotes:
         for note_id in ids:
             number, first = self.number(note_id)
             ref = f' id="ref-{number}"' if first else ""
+            grade = self.items[number - 1].grade
             marks.append(
-                f'<a class="noteref" href="#note-{number}"{ref} '
-                f'aria-label="Endnote {number}">{number}</a>'
+                f'<a class="noteref" href="#note-{number}"{ref} title="graded {grade}" '
+                f'aria-label="Endnote {number}, graded {grade}">{number}</a>'
             )
         sup = '<sup class="cite">' + ", ".join(marks) + "</sup>"
         if quote:
