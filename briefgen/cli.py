@@ -48,21 +48,42 @@ def main() -> None:
     type=click.Choice(pipeline.FORMATS),
     help="Build only this format (repeatable). Default: pdf and html.",
 )
-def build(root: Path, strict: bool, briefs: tuple[str, ...], formats: tuple[str, ...]) -> None:
-    """Check the content, then build briefs into output/."""
+@click.option("--force", is_flag=True, help="Rebuild everything, ignoring the cache.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes rendering PDFs.  [default: number of cores]",
+)
+def build(
+    root: Path,
+    strict: bool,
+    briefs: tuple[str, ...],
+    formats: tuple[str, ...],
+    force: bool,
+    jobs: int | None,
+) -> None:
+    """Check the content, then build briefs into output/ (only what changed)."""
     result = pipeline.build(
         root,
         briefs=briefs,
         formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
         strict=strict,
-        progress=lambda message: click.echo(f"building {message}", err=True),
+        force=force,
+        jobs=jobs,
+        progress=lambda message: click.echo(message, err=True),
     )
+    if result.up_to_date:
+        click.echo("output/ is up to date: nothing changed since the last build")
+        sys.exit(0)
     status = _report(result.diagnostics, strict)
     if not result.written:
         click.echo("build failed: output/ left as it was", err=True)
         sys.exit(status or 1)
     for artifact in result.artifacts:
         pages = f", {artifact.pages} page(s)" if artifact.pages is not None else ""
+        pages += ", from cache" if artifact.cached else ""
         rel = (
             artifact.path.relative_to(root.resolve())
             if artifact.path.is_absolute()

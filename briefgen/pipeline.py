@@ -6,19 +6,30 @@ through an optional callback, so the CLI decides what the user sees.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2.sandbox import SandboxedEnvironment
-
 from briefgen.analyse import BriefView, analyse
 from briefgen.audit import audit
+from briefgen.cache import (
+    MANIFEST,
+    Entry,
+    PdfCache,
+    manifest_bytes,
+    pdf_key,
+    project_fingerprint,
+    read_manifest,
+    up_to_date,
+)
 from briefgen.diagnostics import Diagnostics
 from briefgen.load import load_project
 from briefgen.model import Format, Project
-from briefgen.render import RenderError, render_html, render_pdf, template_environment
+from briefgen.render import render_html, template_environment
 from briefgen.validate import validate
+from briefgen.workers import Job, Outcome, WorkerPool
 from briefgen.write import Stage
 
 OUTPUT_DIR = "output"
@@ -35,6 +46,7 @@ class Artifact:
     path: Path
     size: int
     pages: int | None
+    cached: bool = False
 
     def name_is(self, name: str) -> bool:
         return self.path.name == name
@@ -47,6 +59,7 @@ class Result:
     views: dict[str, BriefView] = field(default_factory=dict)
     artifacts: list[Artifact] = field(default_factory=list)
     written: bool = False
+    up_to_date: bool = False
 
 
 def check(root: Path) -> Result:
@@ -64,48 +77,39 @@ def check(root: Path) -> Result:
     return result
 
 
-def render_brief(
-    project: Project,
-    view: BriefView,
-    formats: tuple[Format, ...],
-    environment: SandboxedEnvironment,
-) -> list[tuple[Format, bytes, int | None]]:
-    """One brief's outputs as (format, bytes, pages); RenderError if it can't be made."""
-    brief = view.brief
-    html_text = render_html(view, environment)
-    outputs: list[tuple[Format, bytes, int | None]] = []
-    if "html" in formats:
-        outputs.append(("html", html_text.encode("utf-8"), None))
-    if "pdf" in formats:
-        pdf = render_pdf(html_text)
-        budget = project.settings.budgets.for_type(brief.meta.type)
-        if pdf.pages > budget:
-            raise RenderError(
-                "brief.over-budget",
-                f"{brief.meta.type.value} '{brief.id}' is {pdf.pages} pages; "
-                f"its budget is {budget} (briefgen.toml [budgets])",
-            )
-        outputs.append(("pdf", pdf.data, pdf.pages))
-    return outputs
-
-
 def build(
     root: Path,
     *,
     briefs: Iterable[str] = (),
     formats: Iterable[Format] = FORMATS,
     strict: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Result:
-    """Check, then render the chosen briefs and swap them into ``output/`` together."""
+    """Check, render what changed, and swap the new output in all at once.
+
+    1. nothing changed since the last full build → done, output/ untouched;
+    2. load, validate, analyse, audit (``check``);
+    3. render each brief's HTML; PDFs whose HTML is unchanged come from the cache;
+    4. render the other PDFs in worker processes (each success is cached at once,
+       so a build that fails elsewhere still saves its work);
+    5. on any error, stop with output/ untouched; else stage everything and swap.
+    """
     report = progress or (lambda _message: None)
+    selected = list(briefs)
+    chosen = tuple(f for f in FORMATS if f in set(formats))
+    output = root / OUTPUT_DIR
+    full = not selected and chosen == FORMATS
+    fingerprint = project_fingerprint(root, f"strict={strict}") if full else None
+    if fingerprint and not force and up_to_date(output, fingerprint):
+        return Result(Diagnostics(root), up_to_date=True)
+
     result = check(root)
     diagnostics, project = result.diagnostics, result.project
     if project is None or diagnostics.failed(strict=strict):
         return result
-    selected = list(briefs)
-    wanted = selected or sorted(project.briefs)
-    for brief_id in wanted:
+    for brief_id in selected:
         if brief_id not in project.briefs:
             diagnostics.error(
                 root / "content" / "briefs",
@@ -115,29 +119,102 @@ def build(
             )
     if diagnostics.failed():
         return result
-    chosen = tuple(f for f in FORMATS if f in set(formats))
+    wanted = selected or sorted(project.briefs)
+
     environment = template_environment(root / TEMPLATES_DIR)
-    output = root / OUTPUT_DIR
-    # A partial build (some briefs or formats) keeps the rest of the previous output.
-    stage = Stage(output, keep_existing=bool(selected) or chosen != FORMATS)
+    html = {b: render_html(result.views[b], environment) for b in wanted}
+    keys = {b: pdf_key(html[b]) for b in wanted}
+    cache = PdfCache(root)
+    pdfs: dict[str, tuple[bytes, int]] = {}
+    pending: list[Job] = []
+    if "pdf" in chosen:
+        for brief_id in wanted:
+            hit = None if force else cache.get(keys[brief_id])
+            if hit is not None:
+                pdfs[brief_id] = hit
+            else:
+                pending.append(Job(brief_id, html[brief_id]))
+    if "pdf" in chosen:
+        report(f"{len(wanted)} brief(s): {len(pending)} PDF(s) to render, {len(pdfs)} from cache")
+    else:
+        report(f"{len(wanted)} brief(s): HTML only")
+    if pending:
+        _render_pdfs(project, pending, keys, cache, pdfs, diagnostics, jobs, report)
+    for brief_id, (_, page_count) in sorted(pdfs.items()):
+        brief = project.briefs[brief_id]
+        budget = project.settings.budgets.for_type(brief.meta.type)
+        if page_count > budget:
+            diagnostics.error(
+                brief.origin.path,
+                1,
+                "brief.over-budget",
+                f"{brief.meta.type.value} '{brief_id}' is {page_count} pages; "
+                f"its budget is {budget} (briefgen.toml [budgets])",
+            )
+    if diagnostics.failed(strict=strict):
+        return result
+
+    from_cache = {b for b in wanted if "pdf" in chosen} - {j.key for j in pending}
+    _, previous = read_manifest(output)
+    entries = {} if full else dict(previous)
+    stage = Stage(output, keep_existing=not full)
     try:
-        for index, brief_id in enumerate(wanted, start=1):
-            brief = project.briefs[brief_id]
-            report(f"[{index}/{len(wanted)}] {brief_id}")
-            try:
-                outputs = render_brief(project, result.views[brief_id], chosen, environment)
-            except RenderError as exc:
-                diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
-                continue
-            for fmt, data, pages in outputs:
-                name = stage.write(f"{brief_id}.{fmt}", data).name
-                result.artifacts.append(Artifact(brief_id, fmt, output / name, len(data), pages))
-        if diagnostics.failed(strict=strict):
-            stage.discard()
-            return result
+        for brief_id in wanted:
+            files: list[tuple[Format, bytes, int | None]] = []
+            if "html" in chosen:
+                files.append(("html", html[brief_id].encode("utf-8"), None))
+            if "pdf" in chosen:
+                files.append(("pdf", *pdfs[brief_id]))
+            for fmt, data, pages in files:
+                name = f"{brief_id}.{fmt}"
+                stage.write(name, data)
+                digest = hashlib.sha256(data).hexdigest()
+                entries[name] = Entry(brief_id, digest, len(data), pages, keys[brief_id])
+                cached = fmt == "pdf" and brief_id in from_cache
+                result.artifacts.append(
+                    Artifact(brief_id, fmt, output / name, len(data), pages, cached)
+                )
+        stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
         stage.commit()
     except BaseException:
         stage.discard()
         raise
+    if full:
+        cache.keep_only(set(keys.values()))
     result.written = True
     return result
+
+
+def _render_pdfs(
+    project: Project,
+    pending: list[Job],
+    keys: dict[str, str],
+    cache: PdfCache,
+    pdfs: dict[str, tuple[bytes, int]],
+    diagnostics: Diagnostics,
+    jobs: int | None,
+    report: Progress,
+) -> None:
+    """Render PDFs in worker processes; failures become diagnostics of their brief."""
+    limits = project.settings.limits
+    pool = WorkerPool(
+        jobs or os.cpu_count() or 1,
+        seconds=limits.render_seconds,
+        memory_bytes=limits.render_memory_mb * 2**20,
+    )
+    finished = 0
+
+    def done(outcome: Outcome) -> None:
+        nonlocal finished
+        finished += 1
+        brief = project.briefs[outcome.key]
+        if outcome.error is not None:
+            diagnostics.error(brief.origin.path, 1, outcome.error.code, outcome.error.message)
+            report(f"rendered [{finished}/{len(pending)}] {outcome.key}: failed")
+            return
+        assert outcome.pdf is not None
+        cache.put(keys[outcome.key], outcome.pdf.data, outcome.pdf.pages)
+        pdfs[outcome.key] = (outcome.pdf.data, outcome.pdf.pages)
+        report(f"rendered [{finished}/{len(pending)}] {outcome.key}: {outcome.pdf.pages} page(s)")
+
+    pool.run(pending, done)

@@ -35,6 +35,13 @@ class GradingSettings(Strict):
     weak_credibility: list[Annotated[int, Field(ge=1, le=6)]] = [4, 5]
 
 
+class LimitSettings(Strict):
+    """Bounds on one brief's PDF rendering; past one, that brief fails with an error."""
+
+    render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
+    render_memory_mb: Annotated[int, Field(ge=200, le=65536)] = 2048
+
+
 class AnalysisSettings(Strict):
     samples: Annotated[int, Field(ge=10, le=100_000)] = 2000
     spread: Annotated[float, Field(gt=0, le=2)] = 0.3
@@ -73,3 +80,4 @@ class Settings(Strict):
     }
     grading: GradingSettings = GradingSettings()
     analysis: AnalysisSettings = AnalysisSettings()
+    limits: LimitSettings = LimitSettings()

@@ -1,0 +1,154 @@
+"""Render PDFs in long-lived worker processes that import WeasyPrint once.
+
+The parent hands each worker one HTML document at a time and enforces a per-brief
+time limit and a memory limit (resident memory polled from /proc, because RLIMIT_AS
+breaks pango). A worker past a limit is killed and replaced; only its brief fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from briefgen.render import Pdf, RenderError, render_pdf
+
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    pdf: Pdf | None = None
+    error: RenderError | None = None
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's loop: import WeasyPrint once, then render until told to stop."""
+    import weasyprint  # noqa: F401 — paid once per worker, not once per brief
+
+    while True:
+        message = connection.recv()
+        if message is None:
+            return
+        key, html = message
+        try:
+            pdf = render_pdf(html)
+            connection.send(("ok", key, pdf.data, pdf.pages))
+        except RenderError as exc:
+            connection.send(("error", key, exc.code, exc.message))
+        except Exception:  # a bug, not bad content: the parent re-raises it
+            connection.send(("bug", key, traceback.format_exc(), None))
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+        parent, child = context.Pipe()
+        self.connection = parent
+        self.process: BaseProcess = context.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        child.close()
+        self.job: Job | None = None
+        self.started = 0.0
+
+    def give(self, job: Job) -> None:
+        self.job, self.started = job, time.monotonic()
+        self.connection.send((job.key, job.html))
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+
+
+class WorkerPool:
+    """N worker processes rendering PDFs, with time and memory limits per brief."""
+
+    def __init__(self, size: int, *, seconds: float, memory_bytes: int) -> None:
+        self.size = max(1, size)
+        self.seconds = seconds
+        self.memory_bytes = memory_bytes
+        self.context = multiprocessing.get_context("fork")
+
+    def run(self, jobs: Iterable[Job], done: Callable[[Outcome], None]) -> None:
+        """Render every job; ``done`` is called as each one finishes or fails."""
+        queue = list(jobs)
+        queue.reverse()
+        workers = [_Worker(self.context) for _ in range(min(self.size, len(queue)))]
+        try:
+            while queue or any(w.job for w in workers):
+                for worker in workers:
+                    if worker.job is None and queue:
+                        worker.give(queue.pop())
+                busy = [w for w in workers if w.job]
+                ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
+                for index, worker in enumerate(workers):
+                    if worker.job is None:
+                        continue
+                    if worker.connection in ready:
+                        done(self._receive(worker))
+                    elif (failure := self._over_limit(worker)) is not None:
+                        job = worker.job
+                        worker.kill()
+                        workers[index] = _Worker(self.context)
+                        done(Outcome(job.key, error=failure))
+        finally:
+            for worker in workers:
+                worker.stop()
+
+    def _receive(self, worker: _Worker) -> Outcome:
+        job = worker.job
+        assert job is not None
+        worker.job = None
+        try:
+            kind, key, first, second = worker.connection.recv()
+        except EOFError:
+            return Outcome(job.key, error=RenderError("render.crashed", "the renderer died"))
+        if kind == "bug":
+            raise RuntimeError(f"internal error while rendering {key}:\n{first}")
+        if kind == "error":
+            return Outcome(key, error=RenderError(first, second))
+        return Outcome(key, pdf=Pdf(first, second))
+
+    def _over_limit(self, worker: _Worker) -> RenderError | None:
+        elapsed = time.monotonic() - worker.started
+        if elapsed > self.seconds:
+            return RenderError(
+                "render.timeout", f"rendering took longer than {self.seconds:g} s and was stopped"
+            )
+        pid = worker.process.pid
+        if pid is not None and _rss_bytes(pid) > self.memory_bytes:
+            return RenderError(
+                "render.memory",
+                f"rendering used more than {self.memory_bytes // 2**20} MiB and was stopped",
+            )
+        if not worker.process.is_alive():
+            return RenderError("render.crashed", "the renderer died")
+        return None

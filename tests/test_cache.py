@@ -1,0 +1,126 @@
+"""Incremental builds: what rebuilds after which edit, the cache, and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pypdf
+
+from briefgen import pipeline
+
+
+def rendered(result: pipeline.Result) -> list[str]:
+    """Briefs whose PDF was rendered (not taken from the cache) by this build."""
+    return sorted(a.brief for a in result.artifacts if a.format == "pdf" and not a.cached)
+
+
+def test_second_build_does_nothing(minimal: Path) -> None:
+    first = pipeline.build(minimal)
+    assert rendered(first) == ["issue", "memo", "one"]
+    before = {p.name: p.stat().st_mtime_ns for p in (minimal / "output").iterdir()}
+    second = pipeline.build(minimal)
+    assert second.up_to_date and not second.written and second.artifacts == []
+    after = {p.name: p.stat().st_mtime_ns for p in (minimal / "output").iterdir()}
+    assert after == before
+
+
+def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    pipeline.build(minimal)
+    # 'critics' is cited by the issue brief and the one-pager, not by the memo; the
+    # one-pager's compact endnotes show no note bodies, so its output cannot change.
+    edit(
+        minimal,
+        "content/notes/test-notes.yaml",
+        "Critics found it too little.",
+        "Critics thought it too little.",
+    )
+    result = pipeline.build(minimal)
+    assert result.written
+    assert rendered(result) == ["issue"]
+    assert sorted(a.brief for a in result.artifacts if a.cached) == ["memo", "one"]
+
+
+def test_editing_a_stylesheet_rebuilds_everything(minimal: Path) -> None:
+    pipeline.build(minimal)
+    (minimal / "templates").mkdir()
+    package_css = Path(pipeline.__file__).parent / "templates" / "brief.css"
+    css = package_css.read_text(encoding="utf-8").replace("--ink: #1d2330", "--ink: #000000")
+    (minimal / "templates" / "brief.css").write_text(css, encoding="utf-8")
+    assert rendered(pipeline.build(minimal)) == ["issue", "memo", "one"]
+
+
+def test_force_rebuilds_everything(minimal: Path) -> None:
+    pipeline.build(minimal)
+    assert rendered(pipeline.build(minimal, force=True)) == ["issue", "memo", "one"]
+
+
+def test_manifest_describes_every_file(minimal: Path) -> None:
+    pipeline.build(minimal)
+    output = minimal / "output"
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    names = sorted(p.name for p in output.iterdir() if p.name != "manifest.json")
+    assert sorted(manifest["files"]) == names
+    for name, entry in manifest["files"].items():
+        data = (output / name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+        assert entry["brief"] == name.rsplit(".", 1)[0]
+        if name.endswith(".pdf"):
+            assert entry["pages"] == len(pypdf.PdfReader(output / name).pages)
+        else:
+            assert entry["pages"] is None
+    # The HTML and PDF of a brief share its inputs hash.
+    assert manifest["files"]["one.pdf"]["inputs"] == manifest["files"]["one.html"]["inputs"]
+
+
+def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
+    first = pipeline.build(minimal)
+    before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
+    # A project template that makes only the one-pager fetch a file: refused, so it fails.
+    (minimal / "templates").mkdir()
+    package_dir = Path(pipeline.__file__).parent / "templates"
+    page = (package_dir / "one-pager.html.j2").read_text(encoding="utf-8")
+    broken = page.replace("{% block main %}", '{% block main %}<img src="file:///etc/hostname">')
+    (minimal / "templates" / "one-pager.html.j2").write_text(broken, encoding="utf-8")
+    (minimal / "content" / "briefs" / "memo.md").write_text(
+        (minimal / "content" / "briefs" / "memo.md")
+        .read_text("utf-8")
+        .replace("Test memo", "Memo 2"),
+        encoding="utf-8",
+    )
+    failed = pipeline.build(minimal)
+    assert not failed.written
+    assert [d.format() for d in failed.diagnostics.sorted()] == [
+        "content/briefs/one.md:1: error: refused to fetch: file:///etc/hostname "
+        "[render.fetch-refused]"
+    ]
+    assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
+    # After the fix only the one-pager renders again; the memo's new PDF was cached.
+    (minimal / "templates" / "one-pager.html.j2").unlink()
+    fixed = pipeline.build(minimal)
+    assert fixed.written
+    assert rendered(fixed) == []  # memo from the failed build's cache, one-pager unchanged
+    assert first.written
+
+
+def test_worker_killed_at_its_time_limit_leaves_output_intact(minimal: Path) -> None:
+    pipeline.build(minimal, formats=("html",))
+    before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
+    settings = minimal / "briefgen.toml"
+    settings.write_text(
+        settings.read_text("utf-8") + "\n[limits]\nrender_seconds = 0.05\n", encoding="utf-8"
+    )
+    result = pipeline.build(minimal, jobs=2)
+    assert not result.written
+    assert [d.code for d in result.diagnostics.sorted()] == ["render.timeout"] * 3
+    assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
+    assert not list(minimal.glob(".briefgen-stage-*"))
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path, minimal: Path) -> None:
+    serial = pipeline.build(minimal, jobs=1)
+    one = {a.path.name: a.path.read_bytes() for a in serial.artifacts}
+    parallel = pipeline.build(minimal, jobs=2, force=True)
+    assert {a.path.name: a.path.read_bytes() for a in parallel.artifacts} == one
