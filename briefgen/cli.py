@@ -123,6 +123,20 @@ def list_briefs(root: Path) -> None:
 
 
 @main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve(root: Path, host: str, port: int) -> None:
+    """Preview briefs in a browser; rebuild and reload on every save."""
+    from briefgen.serve import serve as run_server
+
+    try:
+        run_server(root, host, port, lambda message: click.echo(message, err=True))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
 def schema(directory: Path) -> None:
     """Write JSON Schemas for every content file type into DIRECTORY."""

@@ -39,6 +39,10 @@ def _serve(connection: Connection) -> None:
     """A worker's loop: import WeasyPrint once, then render until told to stop."""
     import weasyprint  # noqa: F401 — paid once per worker, not once per brief
 
+    # Outputs carry no clock time: dates come from content. Should font subsetting fall
+    # back to fontTools (no libharfbuzz-subset), it stamps this instead of "now".
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
+
     while True:
         message = connection.recv()
         if message is None:
