@@ -1,60 +1,192 @@
-"""Benchmark: briefgen's whole build vs raw WeasyPrint on the same HTML, side by side.
+"""Benchmark: briefgen builds measured side by side with raw WeasyPrint and peers.
 
-Prints ratios (this machine is noisy; seconds alone mean little). Run:
-    .venv/bin/python bench/bench_build.py [--root DIR] [--rounds N]
+Prints ratios (this 2-core machine is noisy; seconds alone mean little):
+- full build at -j 1 ÷ raw WeasyPrint rendering the same HTML in one warm process;
+- no-op rebuild ÷ full build, and one edited note ÷ full build;
+- -j 2 ÷ -j 1;
+- time per brief at the small vs the large set, and peak memory of the process tree;
+- peers on the same briefs where they install: pandoc → WeasyPrint, Typst.
+
+Synthetic sets repeat the seed project's one-pager and decision memo under new ids.
+    .venv/bin/python bench/bench_build.py --quick     # 20 briefs, a few minutes
+    .venv/bin/python bench/bench_build.py             # 20, 100 and 500 briefs
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-import weasyprint
+REPO = Path(__file__).resolve().parent.parent
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+TEMPLATES = ("trilateral-one-pager", "gsomia-decision-memo")
 
-from briefgen import pipeline
-from briefgen.render import GuardedFetcher
 
-
-def copy_project(root: Path, target: Path) -> Path:
-    shutil.copy2(root / "briefgen.toml", target / "briefgen.toml")
-    shutil.copytree(root / "content", target / "content")
-    if (root / "templates").is_dir():
-        shutil.copytree(root / "templates", target / "templates")
+def make_project(target: Path, count: int) -> Path:
+    """A copy of the seed project whose briefs are ``count`` renamed copies of two seeds."""
+    shutil.copy2(REPO / "briefgen.toml", target / "briefgen.toml")
+    shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("briefs"))
+    briefs = target / "content" / "briefs"
+    briefs.mkdir()
+    for index in range(count):
+        seed = TEMPLATES[index % len(TEMPLATES)]
+        text = (REPO / "content" / "briefs" / f"{seed}.md").read_text(encoding="utf-8")
+        text = text.replace("\ntitle: ", f"\ntitle: No. {index} — ", 1)
+        (briefs / f"{seed}-{index:03d}.md").write_text(text, encoding="utf-8")
     return target
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, stack, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm", encoding="ascii") as statm:
+                total += int(statm.read().split()[1]) * page
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, ValueError, IndexError):
+            continue
+        stack += [int(c) for c in children]
+    return total
+
+
+def run(args: list[str], root: Path) -> tuple[float, int]:
+    """Wall time and peak process-tree memory of one briefgen command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*BRIEFGEN, *args, "--root", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"briefgen {' '.join(args)} failed:\n{err}")
+    return time.perf_counter() - start, peak
+
+
+def raw_weasyprint(html_files: list[Path]) -> float:
+    """Raw WeasyPrint on the same HTML files, in one process, timed after a warm-up."""
+    code = (
+        "import sys, time, weasyprint\n"
+        "from briefgen.render import GuardedFetcher\n"
+        "files = sys.argv[1:]\n"
+        "def go(p):\n"
+        "    weasyprint.HTML(string=open(p, encoding='utf-8').read(),\n"
+        "        url_fetcher=GuardedFetcher().make()).write_pdf(\n"
+        "        pdf_variant='pdf/ua-1', pdf_tags=True, custom_metadata=True)\n"
+        "go(files[0])\n"
+        "start = time.perf_counter()\n"
+        "for p in files: go(p)\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, html_files)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip())
+
+
+def peers(root: Path, html_files: list[Path]) -> list[str]:
+    lines = []
+    if shutil.which("pandoc"):
+        start = time.perf_counter()
+        for brief in sorted((root / "content" / "briefs").glob("*.md")):
+            html = root / f"{brief.stem}.pandoc.html"
+            subprocess.run(["pandoc", str(brief), "-s", "-o", str(html)], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "weasyprint", str(html), str(html) + ".pdf"],
+                check=True,
+                capture_output=True,
+            )
+        lines.append(
+            f"pandoc → WeasyPrint (per-file processes): {time.perf_counter() - start:.2f} s"
+        )
+    else:
+        lines.append("pandoc → WeasyPrint: pandoc not installed (apt-get install pandoc)")
+    try:
+        import typst  # type: ignore[import-not-found]
+    except ImportError:
+        lines.append("Typst: not installed (pip install typst)")
+    else:
+        source = root / "brief.typ"
+        source.write_text('#set page(paper: "a4")\n= Brief\n' + "Text. " * 400, encoding="utf-8")
+        start = time.perf_counter()
+        for _ in html_files:
+            typst.compile(str(source))
+        lines.append(
+            f"Typst (equivalent one-page text, in process): {time.perf_counter() - start:.2f} s"
+        )
+    return lines
+
+
+def measure(count: int, report: list[str]) -> float:
+    """Build a synthetic set; returns seconds per brief of the full -j 2 build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = make_project(Path(tmp), count)
+        full_j2, peak = run(["build", "-j", "2"], root)
+        noop, _ = run(["build"], root)
+        notes = root / "content" / "notes" / "klingner-gsomia.yaml"
+        text = notes.read_text(encoding="utf-8")
+        notes.write_text(text.replace("Klingner reported", "Klingner wrote", 1), encoding="utf-8")
+        edited, _ = run(["build", "-j", "2"], root)
+        report.append(
+            f"{count} briefs: full build -j2 {full_j2:.1f} s, peak memory "
+            f"{peak / 2**20:.0f} MiB; no-op {noop:.2f} s; one note edited {edited:.1f} s"
+        )
+        report.append(
+            f"  no-op ÷ full: {noop / full_j2:.3f}   edited ÷ full: {edited / full_j2:.3f}"
+        )
+        if count <= 100:
+            full_j1, _ = run(["build", "-j", "1", "--force"], root)
+            html_files = sorted((root / "output").glob("*.html"))
+            raw = raw_weasyprint(html_files)
+            report.append(
+                f"  full -j1 {full_j1:.1f} s vs raw WeasyPrint (warm, same HTML) {raw:.1f} s:"
+                f" ratio {full_j1 / raw:.3f}"
+            )
+            report.append(f"  -j2 ÷ -j1: {full_j2 / full_j1:.3f}")
+            if count <= 20:
+                report += ["  " + line for line in peers(root, html_files)]
+        return full_j2 / count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="only the 20-brief set")
     args = parser.parse_args()
-    ours: list[float] = []
-    raw: list[float] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        project = copy_project(args.root, Path(tmp))
-        pipeline.build(project)  # warm-up: imports, font loading
-        html_files = sorted((project / "output").glob("*.html"))
-        for _ in range(args.rounds):
-            # Interleave the two so drift on a busy machine hits both alike.
-            start = time.perf_counter()
-            result = pipeline.build(project)
-            ours.append(time.perf_counter() - start)
-            assert result.written
-            start = time.perf_counter()
-            for html in html_files:
-                weasyprint.HTML(
-                    string=html.read_text(encoding="utf-8"), url_fetcher=GuardedFetcher().make()
-                ).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
-            raw.append(time.perf_counter() - start)
-    ours_median, raw_median = statistics.median(ours), statistics.median(raw)
-    print(f"briefs: {len(html_files)}, rounds: {args.rounds}")
-    print(f"full build (check + HTML + PDF + atomic write): median {ours_median:.2f} s")
-    print(f"raw WeasyPrint on the same HTML files:          median {raw_median:.2f} s")
-    print(f"ratio build / raw WeasyPrint: {ours_median / raw_median:.3f}")
+    sizes = [20] if args.quick else [20, 100, 500]
+    report: list[str] = []
+    per_brief = {n: measure(n, report) for n in sizes}
+    if len(sizes) > 1:
+        report.append(
+            f"time per brief, {sizes[-1]} ÷ {sizes[0]} briefs: "
+            f"{per_brief[sizes[-1]] / per_brief[sizes[0]]:.3f}"
+        )
+    print("\n".join(report))
+    print(f"(median per-brief time {statistics.median(per_brief.values()):.3f} s)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ anchors, aliases and explicit tags are errors, and files are size-capped.
 
 from __future__ import annotations
 
-import datetime
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -14,9 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent, ScalarEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -65,68 +72,104 @@ def read_text(path: Path) -> str:
         raise DocumentError(1, "content.encoding", f"not valid UTF-8: {exc.reason}") from exc
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
-    return yaml
+# YAML 1.2 core schema for plain scalars; anything else is a string.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
-def _reject_anchors_and_tags(text: str, line_offset: int) -> None:
-    for event in _yaml().parse(text):
-        line = event.start_mark.line + 1 + line_offset if event.start_mark else 1
+def _scalar(event: ScalarEvent) -> Any:
+    value: str = event.value
+    if event.style is not None:  # quoted or block scalars are always strings
+        return value
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+class _Builder:
+    """Plain data from a YAML event stream, recording the line of every key and item."""
+
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self.lines: dict[Loc, int] = {(): 1 + line_offset}
+        self.stack: list[tuple[Any, Loc, list[Any]]] = []  # (container, loc, [pending key])
+        self.root: Any = None
+        self.documents = 0
+
+    def line(self, event: Any) -> int:
+        return int(event.start_mark.line) + 1 + self.offset if event.start_mark else 1
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise DocumentError(self.line(event), "yaml.syntax", "only one YAML document")
+            return
         if isinstance(event, AliasEvent):
-            raise DocumentError(line, "yaml.alias", "YAML aliases are not allowed")
+            raise DocumentError(self.line(event), "yaml.alias", "YAML aliases are not allowed")
         if isinstance(event, NodeEvent) and event.anchor:
-            raise DocumentError(line, "yaml.anchor", "YAML anchors are not allowed")
+            raise DocumentError(self.line(event), "yaml.anchor", "YAML anchors are not allowed")
         tag = getattr(event, "tag", None)
         if tag is not None and not (isinstance(event, ScalarEvent) and tag == "!"):
-            raise DocumentError(line, "yaml.tag", f"YAML tags are not allowed: {tag}")
+            raise DocumentError(self.line(event), "yaml.tag", f"YAML tags are not allowed: {tag}")
+        if isinstance(event, MappingEndEvent | SequenceEndEvent):
+            self.stack.pop()
+        elif isinstance(event, ScalarEvent):
+            self.add(event, _scalar(event))
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, MappingStartEvent) else []
+            )
+            self.stack.append((container, self.add(event, container), [None]))
 
-
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int], offset: int) -> Any:
-    """Convert ruamel's round-trip nodes to plain Python, recording lines."""
-    if isinstance(node, CommentedMap):
-        result: dict[str, Any] = {}
-        for key, value in node.items():
-            line = node.lc.key(key)[0] + 1 + offset
-            key_loc = (*loc, str(key))
-            lines[key_loc] = line
-            result[str(key)] = _plain(value, key_loc, lines, offset)
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            item_loc = (*loc, index)
-            lines[item_loc] = node.lc.item(index)[0] + 1 + offset
-            items.append(_plain(value, item_loc, lines, offset))
-        return items
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool | int | float | datetime.date) or node is None:
-        return node
-    return str(node)
+    def add(self, event: Any, value: Any) -> Loc:
+        """Place a value (or a new container) in the current container; returns its loc."""
+        if not self.stack:
+            self.root = value
+            return ()
+        container, loc, pending = self.stack[-1]
+        line = self.line(event)
+        if isinstance(container, list):
+            item_loc = (*loc, len(container))
+            container.append(value)
+            self.lines[item_loc] = line
+            return item_loc
+        if pending[0] is None:  # this is a key
+            if isinstance(value, dict | list):
+                raise DocumentError(line, "yaml.syntax", "complex mapping keys are not allowed")
+            key = "" if value is None else str(value)
+            if key in container:
+                raise DocumentError(line, "yaml.duplicate-key", f"duplicate key '{key}'")
+            pending[0] = key
+            self.lines[(*loc, key)] = line
+            return loc
+        key, pending[0] = pending[0], None
+        container[key] = value
+        return (*loc, key)
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
-    """Parse YAML text strictly; lines are shifted by ``line_offset``."""
+    """Parse YAML text strictly in one pass; lines are shifted by ``line_offset``."""
+    builder = _Builder(line_offset)
     try:
-        _reject_anchors_and_tags(text, line_offset)
-        node = _yaml().load(text)
-    except DocumentError:
-        raise
+        for event in YAML(typ="safe", pure=True).parse(text):
+            builder.feed(event)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 1 + line_offset
         problem = exc.problem or exc.context or "invalid YAML"
-        code = "yaml.duplicate-key" if "duplicate key" in str(exc) else "yaml.syntax"
-        if code == "yaml.duplicate-key":
-            problem = "duplicate key " + str(exc).split('found duplicate key "')[-1].split('"')[0]
-            problem = problem.replace("duplicate key ", "duplicate key '") + "'"
-        raise DocumentError(line, code, problem) from exc
+        raise DocumentError(line, "yaml.syntax", problem) from exc
     except YAMLError as exc:
         raise DocumentError(1 + line_offset, "yaml.syntax", str(exc).splitlines()[0]) from exc
-    lines: dict[Loc, int] = {(): 1 + line_offset}
-    return Document(path=path, data=_plain(node, (), lines, line_offset), lines=lines)
+    return Document(path=path, data=builder.root, lines=builder.lines)
 
 
 def load_yaml(path: Path) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import cache
 
 import markdown
 import nh3
@@ -44,10 +45,14 @@ _TOKEN = "BRIEFGENCITE{}X"
 CiteRenderer = Callable[[tuple[str, ...], bool], str]
 
 
+@cache
+def _converter() -> markdown.Markdown:
+    # Building a Markdown instance costs more than most conversions: make one, reset it.
+    return markdown.Markdown(extensions=["tables", "sane_lists", "smarty"], output_format="html")
+
+
 def _markdown(text: str) -> str:
-    return str(
-        markdown.markdown(text, extensions=["tables", "sane_lists", "smarty"], output_format="html")
-    )
+    return str(_converter().reset().convert(text))
 
 
 def _sanitize(raw: str) -> str:

@@ -105,6 +105,24 @@ def build(
     if fingerprint and not force and up_to_date(output, fingerprint):
         return Result(Diagnostics(root), up_to_date=True)
 
+    with WorkerPool(jobs or os.cpu_count() or 1) as pool:
+        if "pdf" in chosen:
+            pool.start()  # workers import WeasyPrint while the content is checked
+        return _build(root, selected, chosen, full, fingerprint, strict, force, pool, report)
+
+
+def _build(
+    root: Path,
+    selected: list[str],
+    chosen: tuple[Format, ...],
+    full: bool,
+    fingerprint: str | None,
+    strict: bool,
+    force: bool,
+    pool: WorkerPool,
+    report: Progress,
+) -> Result:
+    output = root / OUTPUT_DIR
     result = check(root)
     diagnostics, project = result.diagnostics, result.project
     if project is None or diagnostics.failed(strict=strict):
@@ -139,7 +157,7 @@ def build(
     else:
         report(f"{len(wanted)} brief(s): HTML only")
     if pending:
-        _render_pdfs(project, pending, keys, cache, pdfs, diagnostics, jobs, report)
+        _render_pdfs(project, pool, pending, keys, cache, pdfs, diagnostics, report)
     for brief_id, (_, page_count) in sorted(pdfs.items()):
         brief = project.briefs[brief_id]
         budget = project.settings.budgets.for_type(brief.meta.type)
@@ -187,21 +205,16 @@ def build(
 
 def _render_pdfs(
     project: Project,
+    pool: WorkerPool,
     pending: list[Job],
     keys: dict[str, str],
     cache: PdfCache,
     pdfs: dict[str, tuple[bytes, int]],
     diagnostics: Diagnostics,
-    jobs: int | None,
     report: Progress,
 ) -> None:
     """Render PDFs in worker processes; failures become diagnostics of their brief."""
     limits = project.settings.limits
-    pool = WorkerPool(
-        jobs or os.cpu_count() or 1,
-        seconds=limits.render_seconds,
-        memory_bytes=limits.render_memory_mb * 2**20,
-    )
     finished = 0
 
     def done(outcome: Outcome) -> None:
@@ -217,4 +230,6 @@ def _render_pdfs(
         pdfs[outcome.key] = (outcome.pdf.data, outcome.pdf.pages)
         report(f"rendered [{finished}/{len(pending)}] {outcome.key}: {outcome.pdf.pages} page(s)")
 
-    pool.run(pending, done)
+    pool.run(
+        pending, done, seconds=limits.render_seconds, memory_bytes=limits.render_memory_mb * 2**20
+    )

@@ -7,7 +7,6 @@ breaks pango). A worker past a limit is killed and replaced; only its brief fail
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import time
@@ -84,48 +83,68 @@ class _Worker:
         self.process.join()
         self.connection.close()
 
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.connection.send(None)
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.kill()
-
 
 class WorkerPool:
-    """N worker processes rendering PDFs, with time and memory limits per brief."""
+    """N worker processes rendering PDFs, with time and memory limits per brief.
 
-    def __init__(self, size: int, *, seconds: float, memory_bytes: int) -> None:
+    ``start`` may be called early, so that workers import WeasyPrint on the other core
+    while the parent is still checking content; ``close`` stops them.
+    """
+
+    def __init__(self, size: int) -> None:
         self.size = max(1, size)
-        self.seconds = seconds
-        self.memory_bytes = memory_bytes
         self.context = multiprocessing.get_context("fork")
+        self.workers: list[_Worker] = []
+        self.seconds = 0.0
+        self.memory_bytes = 0
 
-    def run(self, jobs: Iterable[Job], done: Callable[[Outcome], None]) -> None:
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def start(self, count: int | None = None) -> None:
+        wanted = min(self.size, count if count is not None else self.size)
+        while len(self.workers) < wanted:
+            self.workers.append(_Worker(self.context))
+
+    def close(self) -> None:
+        # Idle workers hold no state: ending them now beats waiting for an import.
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
+
+    def run(
+        self,
+        jobs: Iterable[Job],
+        done: Callable[[Outcome], None],
+        *,
+        seconds: float,
+        memory_bytes: int,
+    ) -> None:
         """Render every job; ``done`` is called as each one finishes or fails."""
+        self.seconds, self.memory_bytes = seconds, memory_bytes
         queue = list(jobs)
         queue.reverse()
-        workers = [_Worker(self.context) for _ in range(min(self.size, len(queue)))]
-        try:
-            while queue or any(w.job for w in workers):
-                for worker in workers:
-                    if worker.job is None and queue:
-                        worker.give(queue.pop())
-                busy = [w for w in workers if w.job]
-                ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
-                for index, worker in enumerate(workers):
-                    if worker.job is None:
-                        continue
-                    if worker.connection in ready:
-                        done(self._receive(worker))
-                    elif (failure := self._over_limit(worker)) is not None:
-                        job = worker.job
-                        worker.kill()
-                        workers[index] = _Worker(self.context)
-                        done(Outcome(job.key, error=failure))
-        finally:
+        self.start(len(queue))
+        workers = self.workers
+        while queue or any(w.job for w in workers):
             for worker in workers:
-                worker.stop()
+                if worker.job is None and queue:
+                    worker.give(queue.pop())
+            busy = [w for w in workers if w.job]
+            ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
+            for index, worker in enumerate(workers):
+                if worker.job is None:
+                    continue
+                if worker.connection in ready:
+                    done(self._receive(worker))
+                elif (failure := self._over_limit(worker)) is not None:
+                    job = worker.job
+                    worker.kill()
+                    workers[index] = _Worker(self.context)
+                    done(Outcome(job.key, error=failure))
 
     def _receive(self, worker: _Worker) -> Outcome:
         job = worker.job
