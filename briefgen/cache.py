@@ -81,6 +81,8 @@ class PdfCache:
         return data, int(info["pages"])
 
     def put(self, key: str, data: bytes, pages: int) -> None:
+        if self.directory.is_symlink():
+            raise OSError(f"refusing to write through symlink {self.directory}")
         self.directory.mkdir(exist_ok=True)
         info = {"pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
         for suffix, payload in ((".pdf", data), (".json", json.dumps(info).encode())):

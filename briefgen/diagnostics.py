@@ -38,7 +38,9 @@ class Diagnostics:
     def relative(self, path: Path | str) -> str:
         path = Path(path)
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            # Resolve the folder only: a symlinked file is named where it stands.
+            located = path.parent.resolve() / path.name
+            return located.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 

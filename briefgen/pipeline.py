@@ -15,6 +15,7 @@ from pathlib import Path
 from briefgen.analyse import BriefView, analyse
 from briefgen.audit import audit
 from briefgen.cache import (
+    CACHE_DIR,
     MANIFEST,
     Entry,
     PdfCache,
@@ -25,9 +26,10 @@ from briefgen.cache import (
     up_to_date,
 )
 from briefgen.diagnostics import Diagnostics
+from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load import load_project
 from briefgen.model import Format, Project
-from briefgen.render import render_html, template_environment
+from briefgen.render import RenderError, render_html, template_environment
 from briefgen.validate import validate
 from briefgen.workers import Job, Outcome, WorkerPool
 from briefgen.write import Stage
@@ -72,7 +74,22 @@ def check(root: Path) -> Result:
     validate(project, diagnostics)
     if diagnostics.errors:
         return result  # analysis needs valid references
-    result.views = {b: analyse(project, project.briefs[b]) for b in sorted(project.briefs)}
+    seconds = project.settings.limits.markdown_seconds
+    for brief_id in sorted(project.briefs):
+        brief = project.briefs[brief_id]
+        try:
+            with time_limit(seconds):
+                result.views[brief_id] = analyse(project, brief)
+        except TimeLimitExceeded:
+            diagnostics.error(
+                brief.origin.path,
+                1,
+                "markdown.timeout",
+                f"converting this brief's Markdown took longer than {seconds:g} s "
+                "(pathological input such as thousands of unclosed '['?)",
+            )
+    if diagnostics.errors:
+        return result
     audit(project, result.views.values(), diagnostics)
     return result
 
@@ -125,6 +142,11 @@ def _build(
     output = root / OUTPUT_DIR
     result = check(root)
     diagnostics, project = result.diagnostics, result.project
+    for path in (output, root / CACHE_DIR):
+        if path.is_symlink():
+            diagnostics.error(
+                path, 0, "output.symlink", "is a symbolic link; briefgen never writes through one"
+            )
     if project is None or diagnostics.failed(strict=strict):
         return result
     for brief_id in selected:
@@ -140,7 +162,14 @@ def _build(
     wanted = selected or sorted(project.briefs)
 
     environment = template_environment(root / TEMPLATES_DIR)
-    html = {b: render_html(result.views[b], environment) for b in wanted}
+    html: dict[str, str] = {}
+    for brief_id in wanted:
+        try:
+            html[brief_id] = render_html(result.views[brief_id], environment)
+        except RenderError as exc:
+            diagnostics.error(project.briefs[brief_id].origin.path, 1, exc.code, exc.message)
+    if diagnostics.failed():
+        return result
     keys = {b: pdf_key(html[b]) for b in wanted}
     cache = PdfCache(root)
     pdfs: dict[str, tuple[bytes, int]] = {}

@@ -83,10 +83,24 @@ def render_html(view: BriefView, environment: SandboxedEnvironment) -> str:
             view=view, meta=view.brief.meta, fonts=Markup(font_faces()), css=Markup(css_source)
         )
     except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or template_name
-        line = getattr(exc, "lineno", None)
-        location = f"{where}:{line}" if line else where
-        raise RenderError("template.error", f"template {location}: {exc}") from exc
+        raise RenderError(
+            "template.error", f"template {_where(exc, template_name)}: {exc}"
+        ) from exc
+
+
+def _where(exc: jinja2.TemplateError, default: str) -> str:
+    """'name.html.j2:LINE' of a template error: from the error, or its traceback."""
+    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    if line is None:  # e.g. a sandbox SecurityError: Jinja maps template frames to lines
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    name = Path(name).name if name else default
+    return f"{name}:{line}" if line else name
 
 
 @dataclass

@@ -136,14 +136,14 @@ def serve(root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
     preview = Preview(root, log)
     preview.rebuild_if_changed()
     server = make_server(preview, host, port)
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
+    # Builds stay in the main thread, where their Markdown time limit can apply.
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     log(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
-        server.serve_forever()
+        preview.watch(threading.Event())
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
+        server.shutdown()
         server.server_close()

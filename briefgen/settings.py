@@ -39,7 +39,8 @@ class LimitSettings(Strict):
     """Bounds on one brief's PDF rendering; past one, that brief fails with an error."""
 
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
-    render_memory_mb: Annotated[int, Field(ge=200, le=65536)] = 2048
+    render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
+    markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
 
 
 class AnalysisSettings(Strict):

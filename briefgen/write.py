@@ -54,8 +54,14 @@ class Stage:
             shutil.copytree(output, self.path, dirs_exist_ok=True, symlinks=True)
 
     def write(self, name: str, data: bytes) -> Path:
+        """Write one file into the stage; never through a link, never outside it."""
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"not a plain file name: {name!r}")
         target = self.path / name
-        with open(target, "wb") as handle:
+        if target.is_symlink() or target.exists():
+            target.unlink()  # a copied-in file or link is replaced, never written through
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from briefgen import pipeline
+
+FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "link", "form", "input", "img", "image"}
+
+
+class Markup(HTMLParser):
+    """Tags and dangerous attributes actually present (not text that mentions them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.bad_attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            url = (value or "").strip().lower()
+            if name.startswith("on") or url.startswith(("javascript:", "vbscript:")):
+                self.bad_attributes.append((tag, name))
+            if tag == "meta" and name == "http-equiv":
+                self.bad_attributes.append((tag, name))
+
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -124,3 +124,30 @@ def test_parallel_and_serial_builds_are_identical(tmp_path: Path, minimal: Path)
     one = {a.path.name: a.path.read_bytes() for a in serial.artifacts}
     parallel = pipeline.build(minimal, jobs=2, force=True)
     assert {a.path.name: a.path.read_bytes() for a in parallel.artifacts} == one
+
+
+def test_worker_over_its_memory_limit_is_killed_and_replaced(minimal: Path) -> None:
+    settings = minimal / "briefgen.toml"
+    # 50 MiB is less than a Python process with WeasyPrint loaded: every render passes it.
+    settings.write_text(
+        settings.read_text("utf-8") + "\n[limits]\nrender_memory_mb = 50\n", encoding="utf-8"
+    )
+    result = pipeline.build(minimal, jobs=1)
+    assert not result.written
+    assert [d.format() for d in result.diagnostics.sorted()] == [
+        f"content/briefs/{brief}.md:1: error: rendering used more than 50 MiB and was stopped "
+        "[render.memory]"
+        for brief in ("issue", "memo", "one")
+    ]
+    assert not (minimal / "output").exists()
+
+
+def test_output_symlink_is_refused(minimal: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (minimal / "output").symlink_to(elsewhere)
+    result = pipeline.build(minimal)
+    assert [d.format() for d in result.diagnostics.sorted()] == [
+        "output: error: is a symbolic link; briefgen never writes through one [output.symlink]"
+    ]
+    assert list(elsewhere.iterdir()) == []
