@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,26 @@ def check(root: Path) -> Result:
     return result
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a build was asked to do."""
+
+    root: Path
+    selected: tuple[str, ...]  # brief ids; empty for all
+    formats: tuple[Format, ...]
+    strict: bool
+    force: bool
+
+    @property
+    def full(self) -> bool:
+        """Every brief in every format: the output is replaced, not patched."""
+        return not self.selected and self.formats == FORMATS
+
+    @property
+    def output(self) -> Path:
+        return self.root / OUTPUT_DIR
+
+
 def build(
     root: Path,
     *,
@@ -113,152 +133,167 @@ def build(
        so a build that fails elsewhere still saves its work);
     5. on any error, stop with output/ untouched; else stage everything and swap.
     """
-    report = progress or (lambda _message: None)
-    selected = list(briefs)
     chosen = tuple(f for f in FORMATS if f in set(formats))
-    output = root / OUTPUT_DIR
-    full = not selected and chosen == FORMATS
-    fingerprint = project_fingerprint(root, f"strict={strict}") if full else None
-    if fingerprint and not force and up_to_date(output, fingerprint):
+    plan = Plan(root, tuple(briefs), chosen, strict, force)
+    fingerprint = project_fingerprint(root, f"strict={strict}") if plan.full else None
+    if fingerprint and not force and up_to_date(plan.output, fingerprint):
         return Result(Diagnostics(root), up_to_date=True)
-
     with WorkerPool(jobs or os.cpu_count() or 1) as pool:
         if "pdf" in chosen:
             pool.start()  # workers import WeasyPrint while the content is checked
-        return _build(root, selected, chosen, full, fingerprint, strict, force, pool, report)
+        return _build(plan, fingerprint, pool, progress or (lambda _message: None))
 
 
-def _build(
-    root: Path,
-    selected: list[str],
-    chosen: tuple[Format, ...],
-    full: bool,
-    fingerprint: str | None,
-    strict: bool,
-    force: bool,
-    pool: WorkerPool,
-    report: Progress,
-) -> Result:
-    output = root / OUTPUT_DIR
-    result = check(root)
+def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
+    result = check(plan.root)
     diagnostics, project = result.diagnostics, result.project
-    for path in (output, root / CACHE_DIR):
+    _check_request(plan, project, diagnostics)
+    if project is None or diagnostics.failed(strict=plan.strict):
+        return result
+    stage = Stage(plan.output, keep_existing=not plan.full)
+    try:
+        written, fresh = _stream(plan, project, result, stage, pool, report)
+        if not diagnostics.failed(strict=plan.strict):
+            _finish(plan, fingerprint, result, stage, written, fresh)
+            return result
+    except BaseException:
+        stage.discard()
+        raise
+    stage.discard()
+    return result
+
+
+def _check_request(plan: Plan, project: Project | None, diagnostics: Diagnostics) -> None:
+    """Problems with the request itself: unknown briefs, a symlinked output."""
+    for path in (plan.output, plan.root / CACHE_DIR):
         if path.is_symlink():
             diagnostics.error(
                 path, 0, "output.symlink", "is a symbolic link; briefgen never writes through one"
             )
-    if project is None or diagnostics.failed(strict=strict):
-        return result
-    for brief_id in selected:
-        if brief_id not in project.briefs:
+    for brief_id in plan.selected:
+        if project is not None and brief_id not in project.briefs:
             diagnostics.error(
-                root / "content" / "briefs",
+                plan.root / "content" / "briefs",
                 0,
                 "cli.unknown-brief",
                 f"no brief '{brief_id}' (see 'briefgen list')",
             )
-    if diagnostics.failed():
-        return result
-    wanted = selected or sorted(project.briefs)
-
-    environment = template_environment(root / TEMPLATES_DIR)
-    html: dict[str, str] = {}
-    for brief_id in wanted:
-        try:
-            html[brief_id] = render_html(result.views[brief_id], environment)
-        except RenderError as exc:
-            diagnostics.error(project.briefs[brief_id].origin.path, 1, exc.code, exc.message)
-    if diagnostics.failed():
-        return result
-    keys = {b: pdf_key(html[b]) for b in wanted}
-    cache = PdfCache(root)
-    pdfs: dict[str, tuple[bytes, int]] = {}
-    pending: list[Job] = []
-    if "pdf" in chosen:
-        for brief_id in wanted:
-            hit = None if force else cache.get(keys[brief_id])
-            if hit is not None:
-                pdfs[brief_id] = hit
-            else:
-                pending.append(Job(brief_id, html[brief_id]))
-    if "pdf" in chosen:
-        report(f"{len(wanted)} brief(s): {len(pending)} PDF(s) to render, {len(pdfs)} from cache")
-    else:
-        report(f"{len(wanted)} brief(s): HTML only")
-    if pending:
-        _render_pdfs(project, pool, pending, keys, cache, pdfs, diagnostics, report)
-    for brief_id, (_, page_count) in sorted(pdfs.items()):
-        brief = project.briefs[brief_id]
-        budget = project.settings.budgets.for_type(brief.meta.type)
-        if page_count > budget:
-            diagnostics.error(
-                brief.origin.path,
-                1,
-                "brief.over-budget",
-                f"{brief.meta.type.value} '{brief_id}' is {page_count} pages; "
-                f"its budget is {budget} (briefgen.toml [budgets])",
-            )
-    if diagnostics.failed(strict=strict):
-        return result
-
-    from_cache = {b for b in wanted if "pdf" in chosen} - {j.key for j in pending}
-    _, previous = read_manifest(output)
-    entries = {} if full else dict(previous)
-    stage = Stage(output, keep_existing=not full)
-    try:
-        for brief_id in wanted:
-            files: list[tuple[Format, bytes, int | None]] = []
-            if "html" in chosen:
-                files.append(("html", html[brief_id].encode("utf-8"), None))
-            if "pdf" in chosen:
-                files.append(("pdf", *pdfs[brief_id]))
-            for fmt, data, pages in files:
-                name = f"{brief_id}.{fmt}"
-                stage.write(name, data)
-                digest = hashlib.sha256(data).hexdigest()
-                entries[name] = Entry(brief_id, digest, len(data), pages, keys[brief_id])
-                cached = fmt == "pdf" and brief_id in from_cache
-                result.artifacts.append(
-                    Artifact(brief_id, fmt, output / name, len(data), pages, cached)
-                )
-        stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
-        stage.commit()
-    except BaseException:
-        stage.discard()
-        raise
-    if full:
-        cache.keep_only(set(keys.values()))
-    result.written = True
-    return result
 
 
-def _render_pdfs(
+def _stream(
+    plan: Plan,
     project: Project,
+    result: Result,
+    stage: Stage,
     pool: WorkerPool,
-    pending: list[Job],
-    keys: dict[str, str],
-    cache: PdfCache,
-    pdfs: dict[str, tuple[bytes, int]],
-    diagnostics: Diagnostics,
     report: Progress,
-) -> None:
-    """Render PDFs in worker processes; failures become diagnostics of their brief."""
-    limits = project.settings.limits
-    finished = 0
+) -> tuple[dict[str, Entry], set[str]]:
+    """Render every wanted brief into the stage, one at a time; returns the entries
+    staged and the briefs whose PDF was rendered now (the others came from the cache).
+
+    Each brief's HTML is rendered, written to the stage and dropped; its PDF comes
+    from the cache or is rendered by a worker and cached at once. Nothing is held for
+    all briefs at once, so memory stays flat however many briefs there are.
+    """
+    diagnostics = result.diagnostics
+    wanted = list(plan.selected) or sorted(project.briefs)
+    environment = template_environment(plan.root / TEMPLATES_DIR)
+    cache = PdfCache(plan.root)
+    keys: dict[str, str] = {}
+    entries: dict[str, Entry] = {}
+    progress = {"done": 0, "cached": 0}
+    fresh: set[str] = set()
+
+    def jobs() -> Iterator[Job]:
+        for brief_id in wanted:
+            brief = project.briefs[brief_id]
+            try:
+                text = render_html(result.views[brief_id], environment)
+            except RenderError as exc:
+                diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
+                continue
+            keys[brief_id] = key = pdf_key(text)
+            if "html" in plan.formats:
+                entries[f"{brief_id}.html"] = _stage(stage, brief_id, "html", text.encode(), key)
+            if "pdf" not in plan.formats:
+                continue
+            if not plan.force and cache.get(key) is not None:
+                progress["done"] += 1
+                progress["cached"] += 1
+            else:
+                yield Job(brief_id, text)
 
     def done(outcome: Outcome) -> None:
-        nonlocal finished
-        finished += 1
+        progress["done"] += 1
         brief = project.briefs[outcome.key]
+        where = f"[{progress['done']}/{len(wanted)}] {outcome.key}"
         if outcome.error is not None:
             diagnostics.error(brief.origin.path, 1, outcome.error.code, outcome.error.message)
-            report(f"rendered [{finished}/{len(pending)}] {outcome.key}: failed")
+            report(f"{where}: failed")
             return
         assert outcome.pdf is not None
         cache.put(keys[outcome.key], outcome.pdf.data, outcome.pdf.pages)
-        pdfs[outcome.key] = (outcome.pdf.data, outcome.pdf.pages)
-        report(f"rendered [{finished}/{len(pending)}] {outcome.key}: {outcome.pdf.pages} page(s)")
+        fresh.add(outcome.key)
+        report(f"{where}: {outcome.pdf.pages} page(s)")
 
+    limits = project.settings.limits
     pool.run(
-        pending, done, seconds=limits.render_seconds, memory_bytes=limits.render_memory_mb * 2**20
+        jobs(),
+        done,
+        seconds=limits.render_seconds,
+        memory_bytes=limits.render_memory_mb * 2**20,
     )
+    if "pdf" in plan.formats:
+        report(f"PDFs: {len(fresh)} rendered, {progress['cached']} from cache")
+        for brief_id in wanted:
+            hit = cache.get(keys[brief_id]) if brief_id in keys else None
+            if hit is None:
+                continue  # its failure is already a diagnostic
+            data, pages = hit
+            _check_budget(project, brief_id, pages, diagnostics)
+            entries[f"{brief_id}.pdf"] = _stage(stage, brief_id, "pdf", data, keys[brief_id], pages)
+        if plan.full and not diagnostics.failed():
+            cache.keep_only(set(keys.values()))
+    return entries, fresh
+
+
+def _stage(
+    stage: Stage, brief_id: str, fmt: Format, data: bytes, key: str, pages: int | None = None
+) -> Entry:
+    stage.write(f"{brief_id}.{fmt}", data)
+    return Entry(brief_id, hashlib.sha256(data).hexdigest(), len(data), pages, key)
+
+
+def _check_budget(project: Project, brief_id: str, pages: int, diagnostics: Diagnostics) -> None:
+    brief = project.briefs[brief_id]
+    budget = project.settings.budgets.for_type(brief.meta.type)
+    if pages > budget:
+        diagnostics.error(
+            brief.origin.path,
+            1,
+            "brief.over-budget",
+            f"{brief.meta.type.value} '{brief_id}' is {pages} pages; "
+            f"its budget is {budget} (briefgen.toml [budgets])",
+        )
+
+
+def _finish(
+    plan: Plan,
+    fingerprint: str | None,
+    result: Result,
+    stage: Stage,
+    written: dict[str, Entry],
+    fresh: set[str],
+) -> None:
+    """Write the manifest and swap the stage into output/."""
+    _, previous = read_manifest(plan.output)
+    entries = {**({} if plan.full else previous), **written}
+    stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
+    stage.commit()
+    for name, entry in sorted(written.items()):
+        fmt: Format = "pdf" if name.endswith(".pdf") else "html"
+        cached = fmt == "pdf" and entry.brief not in fresh
+        result.artifacts.append(
+            Artifact(entry.brief, fmt, plan.output / name, entry.size, entry.pages, cached)
+        )
+    result.written = True

@@ -125,14 +125,18 @@ class WorkerPool:
     ) -> None:
         """Render every job; ``done`` is called as each one finishes or fails."""
         self.seconds, self.memory_bytes = seconds, memory_bytes
-        queue = list(jobs)
-        queue.reverse()
-        self.start(len(queue))
+        # Jobs are pulled lazily, so only the documents being rendered are in memory.
+        queue = iter(jobs)
+        upcoming = next(queue, None)
+        if upcoming is None:
+            return
+        self.start()
         workers = self.workers
-        while queue or any(w.job for w in workers):
+        while upcoming is not None or any(w.job for w in workers):
             for worker in workers:
-                if worker.job is None and queue:
-                    worker.give(queue.pop())
+                if worker.job is None and upcoming is not None:
+                    worker.give(upcoming)
+                    upcoming = next(queue, None)
             busy = [w for w in workers if w.job]
             ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
             for index, worker in enumerate(workers):
