@@ -11,6 +11,7 @@ import base64
 import logging
 from dataclasses import dataclass, field
 from functools import cache
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -79,13 +80,48 @@ def render_html(view: BriefView, environment: SandboxedEnvironment) -> str:
     try:
         css_source, _, _ = environment.loader.get_source(environment, "brief.css")  # type: ignore[union-attr]
         template = environment.get_template(template_name)
-        return template.render(
+        page = template.render(
             view=view, meta=view.brief.meta, fonts=Markup(font_faces()), css=Markup(css_source)
         )
     except jinja2.TemplateError as exc:
         raise RenderError(
             "template.error", f"template {_where(exc, template_name)}: {exc}"
         ) from exc
+    check_page(page)
+    return page
+
+
+UNSAFE_TAGS = frozenset(
+    {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "form"}
+)
+
+
+class _ActiveContent(HTMLParser):
+    """Finds anything in a finished page that could run or load something in a browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in UNSAFE_TAGS or (tag == "meta" and any(n == "http-equiv" for n, _ in attrs)):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            url = "".join((value or "").split()).lower()
+            if name.startswith("on") or url.startswith(("javascript:", "vbscript:")):
+                self.found.append(f"{name}= on <{tag}>")
+
+
+def check_page(html_text: str) -> None:
+    """Templates are untrusted too: a page with active content is refused."""
+    parser = _ActiveContent()
+    parser.feed(html_text)
+    parser.close()
+    if parser.found:
+        raise RenderError(
+            "render.active-content",
+            "the page would contain active content: " + ", ".join(parser.found[:5]),
+        )
 
 
 def _where(exc: jinja2.TemplateError, default: str) -> str:
