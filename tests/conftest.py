@@ -66,21 +66,23 @@ def edit() -> Callable[[Path, str, str, str], None]:
     return replace
 
 
-@pytest.fixture(scope="session")
-def seed_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    """The repository's own content, built once for the whole session."""
-    root = copy_project(REPO, tmp_path_factory.mktemp("seed") / "project")
+def build_copy(source: Path, factory: pytest.TempPathFactory) -> pipeline.Result:
+    """Build a fresh copy of a project; it must build cleanly."""
+    root = copy_project(source, factory.mktemp(source.name) / "project")
     result = pipeline.build(root)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     return result
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    """The repository's own content, built once for the whole session."""
+    return build_copy(REPO, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    root = copy_project(MINIMAL, tmp_path_factory.mktemp("minimal") / "project")
-    result = pipeline.build(root)
-    assert result.written, [d.format() for d in result.diagnostics.sorted()]
-    return result
+    return build_copy(MINIMAL, tmp_path_factory)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
-from tests.conftest import FIXTURES, copy_project
+from tests.conftest import FIXTURES, build_copy, copy_project
 
 ANALYSIS = FIXTURES / "analysis"
 
@@ -72,10 +72,7 @@ def test_a_brief_as_restrictive_as_its_items_is_accepted(tmp_path: Path) -> None
 
 @pytest.fixture(scope="module")
 def analysis_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    root = copy_project(ANALYSIS, tmp_path_factory.mktemp("analysis") / "project")
-    result = pipeline.build(root)
-    assert result.written, [d.format() for d in result.diagnostics.sorted()]
-    return result
+    return build_copy(ANALYSIS, tmp_path_factory)
 
 
 def text_of(result: pipeline.Result, name: str) -> str:
