@@ -10,6 +10,7 @@ no output — HTML, PDF streams decompressed, attachments, the cache — may hol
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import threading
@@ -25,6 +26,7 @@ from briefgen import pipeline
 from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
+OUTER_TIMEOUT_SECONDS = 300
 CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
 
 
@@ -107,7 +109,13 @@ def test_hostile_case(
             target.write_text(fill(path.read_text(encoding="utf-8")), encoding="utf-8")
     before = len(trap.requests)
 
-    result = pipeline.build(root)
+    # A generous outer timeout only catches hangs; bounded cases must end with the
+    # product's own limit diagnostic long before it.
+    faulthandler.dump_traceback_later(OUTER_TIMEOUT_SECONDS, exit=True)
+    try:
+        result = pipeline.build(root)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
     expected = fill((source / "expect.txt").read_text(encoding="utf-8")).splitlines()
     got = [d.format() for d in result.diagnostics.sorted()]
