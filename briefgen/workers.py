@@ -19,6 +19,9 @@ from multiprocessing.process import BaseProcess
 from briefgen.render import Pdf, RenderError, render_pdf
 
 POLL_SECONDS = 0.05
+# WeasyPrint's caches grow a little with every document: a worker is replaced after
+# this many briefs, so memory stays flat on large builds (one re-import per 100 briefs).
+JOBS_PER_WORKER = 100
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,11 @@ class _Worker:
         child.close()
         self.job: Job | None = None
         self.started = 0.0
+        self.served = 0
 
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
+        self.served += 1
         self.connection.send((job.key, job.html))
 
     def kill(self) -> None:
@@ -144,6 +149,9 @@ class WorkerPool:
                     continue
                 if worker.connection in ready:
                     done(self._receive(worker))
+                    if worker.served >= JOBS_PER_WORKER:
+                        worker.kill()
+                        workers[index] = _Worker(self.context)
                 elif (failure := self._over_limit(worker)) is not None:
                     job = worker.job
                     worker.kill()

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pypdf
+import pytest
 
-from briefgen import pipeline
+from briefgen import pipeline, workers
+from tests.conftest import MINIMAL, copy_project
 
 
 def rendered(result: pipeline.Result) -> list[str]:
@@ -151,3 +153,13 @@ def test_output_symlink_is_refused(minimal: Path, tmp_path: Path) -> None:
         "output: error: is a symbolic link; briefgen never writes through one [output.symlink]"
     ]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_workers_are_recycled_without_changing_output(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = copy_project(MINIMAL, tmp_path / "reference")
+    expected = {a.path.name: a.path.read_bytes() for a in pipeline.build(reference).artifacts}
+    monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)  # a fresh worker for every brief
+    result = pipeline.build(minimal, jobs=1)
+    assert {a.path.name: a.path.read_bytes() for a in result.artifacts} == expected
