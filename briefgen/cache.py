@@ -37,10 +37,6 @@ def pdf_key(html_text: str) -> str:
     return digest.hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _tree_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []

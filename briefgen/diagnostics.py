@@ -64,11 +64,3 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Every diagnostic, deduplicated, in file and line order."""
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.code, d.message))
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a value came from: a file and a 1-based line (0 when unknown)."""
-
-    path: Path
-    line: int = 0

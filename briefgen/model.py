@@ -67,11 +67,6 @@ class Attested(Strict):
             raise ValueError("an inferred value needs a 'reason'")
         return self
 
-    def display(self, unknown: str = "unknown") -> str:
-        if self.value is None:
-            return unknown
-        return self.value + (" (inferred)" if self.status is Status.INFERRED else "")
-
 
 class Dated(Attested):
     value: Annotated[str, StringConstraints(pattern=DATE_PATTERN)] | None = None

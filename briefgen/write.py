@@ -12,7 +12,6 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -66,9 +65,6 @@ class Stage:
             handle.flush()
             os.fsync(handle.fileno())
         return target
-
-    def names(self) -> Iterable[str]:
-        return sorted(p.name for p in self.path.iterdir())
 
     def commit(self) -> None:
         """Swap the staged build in; the previous build is removed afterwards."""
