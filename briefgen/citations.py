@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 from briefgen.diagnostics import Diagnostics
@@ -81,3 +81,26 @@ def check_citations(
     if uncited and not found:
         diagnostics.error(origin.path, first_line, uncited, "this point cites no note")
     return cited
+
+
+def check_references(
+    ids: list[str],
+    known: Container[str],
+    origin: Origin,
+    key: str,
+    kind: str,
+    diagnostics: Diagnostics,
+    *,
+    code: str,
+    message: str,
+) -> None:
+    """Report each id in the list ``key`` that is not ``known``, at its own line.
+
+    ``kind`` is the content folder the ids point into: if a file there could not be
+    read, a missing id is not reported again. ``message`` takes ``{id}``.
+    """
+    if kind in diagnostics.unreadable:
+        return
+    for index, item in enumerate(ids):
+        if item not in known:
+            diagnostics.error(origin.path, origin.line(key, index), code, message.format(id=item))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from briefgen.blocks import analysis_chunks, paragraphs
-from briefgen.citations import check_citations, find_citations
+from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
 from briefgen.layouts import LAYOUTS
 from briefgen.model import Brief, NoteRecord, Origin, Project, Status
@@ -174,14 +174,16 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             "brief.unknown-marking",
             f"marking '{meta.marking}' is not in briefgen.toml's vocabulary ({', '.join(levels)})",
         )
-    for index, option_id in enumerate(meta.options):
-        if option_id not in project.options and "options" not in diagnostics.unreadable:
-            diagnostics.error(
-                origin.path,
-                origin.line("options", index),
-                "brief.unknown-option",
-                f"unknown option '{option_id}'",
-            )
+    check_references(
+        meta.options,
+        project.options,
+        origin,
+        "options",
+        "options",
+        diagnostics,
+        code="brief.unknown-option",
+        message="unknown option '{id}'",
+    )
     if layout.needs_recommended and meta.recommended is None:
         diagnostics.error(
             origin.path,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefgen.citations import check_citations
+from briefgen.citations import check_citations, check_references
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import Origin, Project, ReliabilityGrade
 
@@ -114,14 +114,16 @@ def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
                 f"[confidence] ({', '.join(levels)})",
             )
         known = [n for n in record.notes if n in project.notes]
-        for index, note_id in enumerate(record.notes):
-            if note_id not in project.notes and "notes" not in diagnostics.unreadable:
-                diagnostics.error(
-                    origin.path,
-                    origin.line("notes", index),
-                    "judgment.unknown-note",
-                    f"judgment '{judgment.id}' cites unknown note '{note_id}'",
-                )
+        check_references(
+            record.notes,
+            project.notes,
+            origin,
+            "notes",
+            "notes",
+            diagnostics,
+            code="judgment.unknown-note",
+            message=f"judgment '{judgment.id}' cites unknown note '{{id}}'",
+        )
         if not record.notes:
             diagnostics.error(
                 origin.path,
@@ -136,14 +138,16 @@ def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
             elif all(ungradable for _, ungradable in grades):
                 _warn_evidence(origin, judgment.id, "ungradable (F and 6)", diagnostics)
     for brief in project.briefs.values():
-        for index, judgment_id in enumerate(brief.meta.judgments):
-            if judgment_id not in project.judgments and "judgments" not in diagnostics.unreadable:
-                diagnostics.error(
-                    brief.origin.path,
-                    brief.origin.line("judgments", index),
-                    "brief.unknown-judgment",
-                    f"unknown judgment '{judgment_id}'",
-                )
+        check_references(
+            brief.meta.judgments,
+            project.judgments,
+            brief.origin,
+            "judgments",
+            "judgments",
+            diagnostics,
+            code="brief.unknown-judgment",
+            message="unknown judgment '{id}'",
+        )
 
 
 def _warn_evidence(origin: Origin, judgment_id: str, why: str, diagnostics: Diagnostics) -> None:

@@ -34,6 +34,11 @@ CASES: dict[str, list[str]] = {
     "uncited-rationale": [
         "content/options/do-more.yaml:18: error: this point cites no note [score.uncited]",
     ],
+    "unknown-references": [
+        "content/briefs/paper.md:9: error: unknown option 'no-such-option' [brief.unknown-option]",
+        "content/briefs/paper.md:11: error: unknown judgment 'no-such-judgment' "
+        "[brief.unknown-judgment]",
+    ],
     "unknown-confidence": [
         "content/judgments.yaml:10: error: confidence 'certain' is not defined in "
         "briefgen.toml [confidence] (low, moderate, high) [judgment.unknown-confidence]",
