@@ -26,10 +26,11 @@ from briefgen.cache import (
     up_to_date,
 )
 from briefgen.diagnostics import Diagnostics
+from briefgen.errors import RenderError
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load import load_project
 from briefgen.model import Format, Project
-from briefgen.render import RenderError, render_html, template_environment
+from briefgen.render import render_html, template_environment
 from briefgen.validate import validate
 from briefgen.workers import Job, Outcome, WorkerPool
 from briefgen.write import Stage

@@ -11,7 +11,6 @@ import base64
 import logging
 from dataclasses import dataclass, field
 from functools import cache
-from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.analyse import BriefView
+from briefgen.errors import RenderError
+from briefgen.pagecheck import check_page
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),
@@ -30,15 +31,6 @@ FONT_FACES = (
 )
 MAX_DATA_URL = 2_000_000
 PDF_VARIANT = "pdf/ua-1"
-
-
-class RenderError(Exception):
-    """A brief that could not be rendered; the message is for the user."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def template_environment(project_templates: Path) -> SandboxedEnvironment:
@@ -89,39 +81,6 @@ def render_html(view: BriefView, environment: SandboxedEnvironment) -> str:
         ) from exc
     check_page(page)
     return page
-
-
-UNSAFE_TAGS = frozenset(
-    {"script", "iframe", "object", "embed", "frame", "frameset", "applet", "form"}
-)
-
-
-class _ActiveContent(HTMLParser):
-    """Finds anything in a finished page that could run or load something in a browser."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in UNSAFE_TAGS or (tag == "meta" and any(n == "http-equiv" for n, _ in attrs)):
-            self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            url = "".join((value or "").split()).lower()
-            if name.startswith("on") or url.startswith(("javascript:", "vbscript:")):
-                self.found.append(f"{name}= on <{tag}>")
-
-
-def check_page(html_text: str) -> None:
-    """Templates are untrusted too: a page with active content is refused."""
-    parser = _ActiveContent()
-    parser.feed(html_text)
-    parser.close()
-    if parser.found:
-        raise RenderError(
-            "render.active-content",
-            "the page would contain active content: " + ", ".join(parser.found[:5]),
-        )
 
 
 def _where(exc: jinja2.TemplateError, default: str) -> str:
