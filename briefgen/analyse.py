@@ -127,12 +127,6 @@ class BriefView:
     marking_statement: str = ""
 
     @property
-    def evidence(self) -> list[tuple[JudgmentView, list[Endnote]]]:
-        """Each judgment with the endnotes of its evidence, for the evidence appendix."""
-        by_id = {e.note.id: e for e in self.endnotes}
-        return [(j, [by_id[n] for n in j.notes]) for j in self.judgments]
-
-    @property
     def meta(self) -> BriefMeta:
         return self.brief.meta
 

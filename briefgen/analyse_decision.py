@@ -34,6 +34,7 @@ class CriterionView:
     share: float  # normalized weight, 0–1
     direction: str
     scale: str
+    lower_is_better: bool
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def matrix_view(
                 shares[c.id],
                 DIRECTION_LABEL[c.direction],
                 f"{record.scales[c.scale].min}–{record.scales[c.scale].max}",
+                c.direction is Direction.LOWER,
             )
             for c in record.criteria
         ],

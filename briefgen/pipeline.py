@@ -30,13 +30,13 @@ from briefgen.errors import RenderError
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load import load_project
 from briefgen.model import Format, Project
-from briefgen.render import render_html, template_environment
+from briefgen.render import TemplateLimits, render_html
+from briefgen.sandbox import template_environment
 from briefgen.validate import validate
 from briefgen.workers import Job, Outcome, WorkerPool
 from briefgen.write import Stage
 
 OUTPUT_DIR = "output"
-TEMPLATES_DIR = "templates"
 FORMATS: tuple[Format, ...] = ("pdf", "html")
 
 Progress = Callable[[str], None]
@@ -198,7 +198,9 @@ def _stream(
     """
     diagnostics = result.diagnostics
     wanted = list(plan.selected) or sorted(project.briefs)
-    environment = template_environment(plan.root / TEMPLATES_DIR)
+    environment = template_environment(plan.root)
+    limits = project.settings.limits
+    template_limits = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
     cache = PdfCache(plan.root)
     keys: dict[str, str] = {}
     entries: dict[str, Entry] = {}
@@ -209,9 +211,12 @@ def _stream(
         for brief_id in wanted:
             brief = project.briefs[brief_id]
             try:
-                text = render_html(result.views[brief_id], environment)
+                text = render_html(result.views[brief_id], environment, template_limits)
             except RenderError as exc:
-                diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
+                if exc.path is not None:  # a template's own problem, located in it
+                    diagnostics.error(exc.path, exc.line, exc.code, exc.message)
+                else:
+                    diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
                 continue
             keys[brief_id] = key = pdf_key(text)
             if "html" in plan.formats:
@@ -237,7 +242,6 @@ def _stream(
         fresh.add(outcome.key)
         report(f"{where}: {outcome.pdf.pages} page(s)")
 
-    limits = project.settings.limits
     pool.run(
         jobs(),
         done,

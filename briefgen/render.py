@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefgen.analyse import BriefView
 from briefgen.errors import RenderError
+from briefgen.limits import TimeLimitExceeded
+from briefgen.page import page_context
 from briefgen.pagecheck import check_page
+from briefgen.sandbox import (
+    MemoryLimitExceeded,
+    Sandbox,
+    TemplateRefused,
+    bounded,
+    package_templates,
+)
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),
@@ -31,24 +39,6 @@ FONT_FACES = (
 )
 MAX_DATA_URL = 2_000_000
 PDF_VARIANT = "pdf/ua-1"
-
-
-def template_environment(project_templates: Path) -> SandboxedEnvironment:
-    """Project templates first, package defaults second; strict and autoescaped."""
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(str(project_templates)),
-            jinja2.PackageLoader("briefgen", "templates"),
-        ]
-    )
-    return SandboxedEnvironment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 @cache
@@ -66,36 +56,90 @@ def font_faces() -> str:
     return "\n".join(rules)
 
 
-def render_html(view: BriefView, environment: SandboxedEnvironment) -> str:
-    """The standalone HTML of one brief."""
-    template_name = f"{view.brief.meta.type.value}.html.j2"
+@dataclass(frozen=True)
+class TemplateLimits:
+    seconds: float
+    memory_bytes: int
+
+
+def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -> str:
+    """The standalone HTML of one brief, rendered in the sandbox within ``limits``.
+
+    Whatever goes wrong inside a template (a sandbox violation, an exception it
+    raises, a limit) is the template's problem, located at its file and line; a fault
+    in building the context is ours and keeps its traceback.
+    """
+    template_name = location = f"{view.brief.meta.type.value}.html.j2"
     try:
-        css_source, _, _ = environment.loader.get_source(environment, "brief.css")  # type: ignore[union-attr]
-        template = environment.get_template(template_name)
-        page = template.render(
-            view=view, meta=view.brief.meta, fonts=Markup(font_faces()), css=Markup(css_source)
+        with bounded(limits.seconds, limits.memory_bytes):
+            css, _, _ = environment.templates.get_source(environment, "brief.css")
+            # Errors while compiling have no template frame: they are located here.
+            location = str(environment.templates.locate(template_name) or template_name)
+            template = environment.get_template(template_name)
+            context = page_context(view, css=Markup(css), fonts=Markup(font_faces()))
+            page = template.render(context)
+    except TemplateRefused as exc:
+        raise RenderError(exc.code, exc.message or "", exc.path) from exc
+    except TimeLimitExceeded as exc:
+        message = (
+            f"rendering the template took longer than {limits.seconds:g} s "
+            "([limits] template_seconds)"
         )
+        raise RenderError("template.timeout", message, *_where(exc, location)) from exc
+    except MemoryLimitExceeded as exc:
+        message = (
+            f"rendering the template needed more than {limits.memory_bytes // 2**20} MB of memory "
+            "([limits] template_memory_mb)"
+        )
+        cause = exc.__cause__ or exc
+        raise RenderError("template.memory", message, *_where(cause, location)) from exc
+    except jinja2.TemplateNotFound as exc:
+        message = (
+            f"template '{exc.name}' not found in templates/ or the package's defaults "
+            "(names are relative to templates/; '..' is not allowed)"
+        )
+        raise RenderError("template.not-found", message, *_where(exc, location)) from exc
     except jinja2.TemplateError as exc:
-        raise RenderError(
-            "template.error", f"template {_where(exc, template_name)}: {exc}"
-        ) from exc
+        message = exc.message or type(exc).__name__
+        raise RenderError("template.error", message, *_where(exc, location)) from exc
+    except Exception as exc:
+        if not _raised_in_template(exc):
+            raise
+        message = f"{type(exc).__name__}: {exc}"
+        raise RenderError("template.error", message, *_where(exc, location)) from exc
     check_page(page)
     return page
 
 
-def _where(exc: jinja2.TemplateError, default: str) -> str:
-    """'name.html.j2:LINE' of a template error: from the error, or its traceback."""
-    name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+def _raised_in_template(exc: BaseException) -> bool:
+    """True when a template frame is on the traceback (Jinja maps them to .j2 files)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _where(exc: BaseException, default: str) -> tuple[Path, int]:
+    """The template file and line of an error: from the error, or its traceback.
+
+    Jinja maps template frames to their source lines, so a sandbox violation, a time
+    limit or a memory limit is located at the template line that caused it.
+    """
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)
-    if line is None:  # e.g. a sandbox SecurityError: Jinja maps template frames to lines
+    if line is None:
         tb = exc.__traceback__
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith(".j2"):
                 name, line = filename, tb.tb_lineno
             tb = tb.tb_next
-    name = Path(name).name if name else default
-    return f"{name}:{line}" if line else name
+    if not name:
+        return package_templates() / default, 0
+    path = Path(name)
+    return (path if path.is_absolute() else package_templates() / name), line or 0
 
 
 @dataclass

@@ -36,11 +36,14 @@ class GradingSettings(Strict):
 
 
 class LimitSettings(Strict):
-    """Bounds on one brief's PDF rendering; past one, that brief fails with an error."""
+    """Bounds on the work one brief may cost; past one, that brief fails with an error."""
 
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
     markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    # Templates may come from other people: bound what rendering one may spend.
+    template_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    template_memory_mb: Annotated[int, Field(ge=16, le=65536)] = 512
 
 
 class AnalysisSettings(Strict):

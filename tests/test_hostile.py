@@ -1,11 +1,14 @@
 """Hostile content: every vector in tests/hostile/ builds safely or fails with our diagnostic.
 
 Each case is a folder laid over the minimal project, with ``expect.txt`` holding the
-exact diagnostics (or ``ok``). Placeholders: ``@SECRET_FILE@`` (a file outside the
-project holding the secret), ``@SECRET@`` (the secret), ``@TRAP@`` (host:port of an HTTP
-server on 127.0.0.1 that must receive no request). The secret is also in the
-environment, so an embedded ``/proc/self/environ`` would show it. After each build,
-no output — HTML, PDF streams decompressed, attachments, the cache — may hold it.
+exact diagnostics (or ``ok``) and an optional ``links.txt`` of symbolic links to plant
+(``path -> target``, one a line). Placeholders: ``@SECRET_FILE@`` (a file outside the
+project holding the secret), ``@SECRET@`` (the secret), ``@OUTSIDE@`` (a folder outside
+the project where nothing may be written), ``@TRAP@`` (host:port of an HTTP server on
+127.0.0.1 that must receive no request). The secret is also in the environment, so an
+embedded ``/proc/self/environ`` would show it. After each build, no output (HTML, PDF
+streams decompressed, PDF page text as pdftotext and pypdf extract it, attachments, the
+cache) and no diagnostic may hold it, and nothing outside the project was written.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import shutil
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -68,13 +72,28 @@ def pdf_payloads(path: Path) -> Iterator[bytes]:
                 yield obj.get_data()
 
 
+def pdf_text(path: Path) -> Iterator[bytes]:
+    """The text drawn on the pages: glyph codes in streams hide it from a byte scan."""
+    extracted = subprocess.run(
+        ["pdftotext", "-q", str(path), "-"], capture_output=True, check=True, timeout=120
+    )
+    yield extracted.stdout
+    for page in pypdf.PdfReader(path).pages:
+        yield page.extract_text().encode("utf-8")
+
+
 def outputs(root: Path) -> Iterator[tuple[Path, bytes]]:
     for folder in (root / "output", root / ".briefgen-cache"):
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             if path.suffix == ".pdf":
                 yield from ((path, payload) for payload in pdf_payloads(path))
+                yield from ((path, text) for text in pdf_text(path))
             else:
                 yield path, path.read_bytes()
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*")} if folder.is_dir() else set()
 
 
 def test_there_are_at_least_25_hostile_cases() -> None:
@@ -89,25 +108,37 @@ def test_hostile_case(
     monkeypatch.setenv("BRIEFGEN_TEST_SECRET", secret)
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text(secret, encoding="utf-8")
+    outside = tmp_path / "outside"
+    (outside / "templates").mkdir(parents=True)
+    (outside / "templates" / "one-pager.html.j2").write_text(secret, encoding="utf-8")
 
     def fill(text: str) -> str:
         return (
             text.replace("@SECRET_FILE@", str(secret_file))
             .replace("@SECRET@", secret)
+            .replace("@OUTSIDE@", str(outside))
             .replace("@TRAP@", trap.address)
         )
 
     root = copy_project(MINIMAL, tmp_path / "project")
     with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
-        settings.write("\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\n")
+        settings.write(
+            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
+        )
     (root / "content" / "briefs" / "secret-link.png").symlink_to(secret_file)
     source = HOSTILE / case
     for path in sorted(source.rglob("*")):
-        if path.is_file() and path.name != "expect.txt":
+        if path.is_file() and path.name not in ("expect.txt", "links.txt"):
             target = root / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(fill(path.read_text(encoding="utf-8")), encoding="utf-8")
+    links = source / "links.txt"
+    for line in fill(links.read_text(encoding="utf-8")).splitlines() if links.exists() else []:
+        name, target_name = (part.strip() for part in line.split("->"))
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).symlink_to(target_name)
     before = len(trap.requests)
+    outside_before = files_under(outside)
 
     # A generous outer timeout only catches hangs; bounded cases must end with the
     # product's own limit diagnostic long before it.
@@ -119,6 +150,8 @@ def test_hostile_case(
 
     expected = fill((source / "expect.txt").read_text(encoding="utf-8")).splitlines()
     got = [d.format() for d in result.diagnostics.sorted()]
+    assert not any(secret in line for line in got)
+    assert files_under(outside) == outside_before
     if expected == ["ok"]:
         assert got == [] and result.written
     else:

@@ -1,0 +1,171 @@
+"""The template API: every value a template sees, as plain frozen data.
+
+A project's templates are untrusted. They receive only ``str``, ``int``, ``float``,
+``bool``, ``None``, ``Markup`` and tuples and read-only mappings of these: never a
+model object, a path, a date or anything else with methods that touch files or
+processes. What templates used to compute (the confidence key, percentages, the
+"lower is better" test) is computed here. ``docs/templates.md`` documents every key;
+this module is the one place that builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from types import MappingProxyType
+from typing import Any
+
+from markupsafe import Markup
+
+from briefgen.analyse import Account, BriefView, Endnote
+from briefgen.analyse_decision import MatrixView
+
+PLAIN_TYPES: tuple[type, ...] = (str, Markup, int, float, bool, type(None))
+
+Plain = Any  # str | int | float | bool | None | Markup | tuple[Plain, ...] | Mapping[str, Plain]
+
+
+def freeze(value: object) -> Plain:
+    """``value`` as plain frozen data; anything else is a bug (``TypeError``).
+
+    Types are matched exactly: a ``str`` subclass such as an enum member, or an object
+    that merely looks like data, is refused rather than passed through.
+    """
+    if type(value) in PLAIN_TYPES:
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({_key(k): freeze(v) for k, v in value.items()})
+    if is_dataclass(value) and not isinstance(value, type):
+        return MappingProxyType({f.name: freeze(getattr(value, f.name)) for f in fields(value)})
+    raise TypeError(f"not plain data for a template: {type(value).__qualname__}")
+
+
+def _key(key: object) -> str:
+    if type(key) is not str:
+        raise TypeError(f"template mapping keys are strings, not {type(key).__qualname__}")
+    return key
+
+
+def is_plain(value: object) -> bool:
+    """True when ``value`` is made only of the plain types (used by the tests' walk)."""
+    if type(value) in PLAIN_TYPES:
+        return True
+    if type(value) is tuple:
+        return all(is_plain(item) for item in value)
+    if type(value) is MappingProxyType:
+        return all(type(k) is str and is_plain(v) for k, v in value.items())
+    return False
+
+
+def percent(share: float) -> str:
+    """A 0–1 share as a whole percentage, e.g. ``0.25`` → ``'25%'``."""
+    return f"{share * 100:.0f}%"
+
+
+def _endnote(endnote: Endnote) -> dict[str, object]:
+    note, source = endnote.note.record, endnote.source.record
+    return {
+        "number": endnote.number,
+        "anchor": endnote.anchor,
+        "note_id": endnote.note.id,
+        "grade": endnote.grade,
+        "reliability": source.reliability.grade.value,
+        "credibility": note.credibility,
+        "source_label": endnote.source.label,
+        "paragraph": note.paragraph,
+        "kind": note.kind.value,
+        "body": note.body,
+        "quote": endnote.quote,
+    }
+
+
+def _account(account: Account) -> dict[str, object]:
+    return {
+        "source_label": account.source.label,
+        "paragraph": account.paragraph,
+        "text": account.text,
+        "cite": account.cite,
+    }
+
+
+def _matrix(matrix: MatrixView) -> dict[str, object]:
+    shown = {f.name: getattr(matrix, f.name) for f in fields(matrix)}
+    shown["criteria"] = [
+        {**_fields(c), "percent": percent(c.share), "lower_is_better": c.lower_is_better}
+        for c in matrix.criteria
+    ]
+    shown["rows"] = [{**_fields(r), "total_text": f"{r.total * 100:.1f}"} for r in matrix.rows]
+    shown["ranges"] = [
+        {
+            **_fields(r),
+            "base_percent": percent(r.base),
+            "low_percent": percent(r.low),
+            "high_percent": percent(r.high),
+        }
+        for r in matrix.ranges
+    ]
+    shown["stability_percent"] = f"{matrix.stability * 100:.1f}%"
+    return shown
+
+
+def _fields(value: object) -> dict[str, object]:
+    return {f.name: getattr(value, f.name) for f in fields(value)}  # type: ignore[arg-type]
+
+
+def _meta(view: BriefView) -> dict[str, object]:
+    meta = view.brief.meta
+    return {
+        "id": view.brief.id,
+        "type": meta.type.value,
+        "type_label": meta.type.value.replace("-", " ").title(),
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "audience": meta.audience,
+        "date": meta.date.isoformat(),
+        "author": meta.author,
+        "marking": meta.marking,
+        "summary": meta.summary,
+        "keywords": meta.keywords,
+        "options": meta.options,
+        "recommended": meta.recommended,
+        "judgments": meta.judgments,
+    }
+
+
+def _view(view: BriefView) -> dict[str, object]:
+    by_id = {e.note.id: e for e in view.endnotes}
+    levels = dict.fromkeys(j.confidence for j in view.judgments)
+    meanings = {j.confidence: j.confidence_meaning for j in view.judgments}
+    return {
+        "layout": _fields(view.layout),
+        "project_title": view.project_title,
+        "language": view.language,
+        "page_size": view.page_size,
+        "generator": view.generator,
+        "marking_statement": view.marking_statement,
+        "sections": view.sections,
+        "timeline": view.timeline,
+        "disagreements": [(_account(a), _account(b)) for a, b in view.disagreements],
+        "options": view.options,
+        "recommended": view.recommended,
+        "dimensions": view.dimensions,
+        "endnotes": [_endnote(e) for e in view.endnotes],
+        "sources": view.sources,
+        "judgments": view.judgments,
+        "confidence_key": [{"level": level, "meaning": meanings[level]} for level in levels],
+        "evidence": [
+            {"judgment": j, "endnotes": [_endnote(by_id[n]) for n in j.notes]}
+            for j in view.judgments
+        ],
+        "matrix": _matrix(view.matrix) if view.matrix is not None else None,
+    }
+
+
+def page_context(view: BriefView, *, css: Markup, fonts: Markup) -> Mapping[str, Plain]:
+    """Everything one brief's template receives, as plain frozen data."""
+    context: Mapping[str, Plain] = freeze(
+        {"view": _view(view), "meta": _meta(view), "css": css, "fonts": fonts}
+    )
+    return context
