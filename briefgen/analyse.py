@@ -8,14 +8,21 @@ document order, so templates hold layout only.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.analyse_decision import JudgmentView, MatrixView, judgment_views, matrix_view
-from briefgen.layouts import LAYOUTS, BriefLayout
+from briefgen.analyse_decision import (
+    JudgmentView,
+    MatrixView,
+    Rationale,
+    judgment_views,
+    matrix_view,
+    rationale_views,
+)
+from briefgen.layouts import BACK_MATTER, BriefLayout
 from briefgen.markup import quote_html, render, render_inline
 from briefgen.model import (
     Attested,
@@ -65,7 +72,6 @@ class OptionView:
     pros: list[Markup]
     cons: list[Markup]
     risks: list[Markup]
-    compare: list[Markup]
     recommended: bool
 
 
@@ -105,6 +111,22 @@ class SourceView:
     reliability_reason: str
 
 
+@dataclass(frozen=True)
+class PartView:
+    """One part of a brief, in reading order: a ``## section`` or a generated part."""
+
+    kind: str  # "section" or a generated part's name (layouts.GENERATED_PARTS)
+    slug: str  # the section's slug or the part's name: its anchor
+    toc_label: str | None  # its entry in a table of contents, if it has one
+    region: str  # "front" (before the main text), "main" or "back" (back matter)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    title: str
+    cells: list[Markup]  # one per comparison dimension
+
+
 @dataclass
 class BriefView:
     """Everything one brief's template needs, computed."""
@@ -115,24 +137,30 @@ class BriefView:
     language: str
     page_size: str
     generator: str
+    parts: list[PartView] = field(default_factory=list)
     sections: dict[str, SectionView] = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
     disagreements: list[tuple[Account, Account]] = field(default_factory=list)
     options: list[OptionView] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
+    comparison: list[ComparisonRow] = field(default_factory=list)
     endnotes: list[Endnote] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
     judgments: list[JudgmentView] = field(default_factory=list)
     matrix: MatrixView | None = None
+    rationales: list[Rationale] = field(default_factory=list)
+    recommended: OptionSummary | None = None
     marking_statement: str = ""
 
     @property
     def meta(self) -> BriefMeta:
         return self.brief.meta
 
-    @property
-    def recommended(self) -> OptionView | None:
-        return next((o for o in self.options if o.recommended), None)
+
+@dataclass(frozen=True)
+class OptionSummary:
+    id: str
+    title: str
 
 
 class Endnotes:
@@ -214,9 +242,8 @@ def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes
     def inline(text: str) -> Markup:
         return render_inline(text, notes.cite)
 
-    dims = [d.id for d in project.settings.comparison]
     # Only what the layout shows is rendered, so endnotes number exactly what is cited.
-    full = not LAYOUTS[brief.meta.type].compact_options
+    full = not project.settings.layouts[brief.meta.type].compact_options
     return OptionView(
         id=option_id,
         title=record.title,
@@ -225,7 +252,6 @@ def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes
         pros=[inline(p) for p in record.pros] if full else [],
         cons=[inline(p) for p in record.cons] if full else [],
         risks=[inline(p) for p in record.risks] if full else [],
-        compare=[inline(record.compare[d]) for d in dims],
         recommended=brief.meta.recommended == option_id,
     )
 
@@ -237,9 +263,27 @@ def _account(note: Note, project: Project, notes: Endnotes) -> Account:
     return Account(source, note.record.paragraph, text, cite)
 
 
+# Table-of-contents entries of generated parts (sections use their heading).
+TOC_LABELS = {
+    "timeline": "Timeline",
+    "judgments": "Key judgments",
+    "options": "Options",
+    "comparison": "Options compared",
+    "matrix": "Options against criteria",
+    "sensitivity": "Sensitivity",
+    "endnotes": "Notes",
+    "evidence": "Evidence appendix",
+    "sources": "Sources",
+}
+
+
 def analyse(project: Project, brief: Brief) -> BriefView:
-    """Build the view of one valid brief, numbering endnotes in document order."""
-    layout = LAYOUTS[brief.meta.type]
+    """Build the view of one valid brief, walking its type's parts in reading order.
+
+    Each part renders its own citations as it is reached, so endnotes are numbered
+    in the order a reader meets them, by construction.
+    """
+    layout = project.settings.layouts[brief.meta.type]
     settings = project.settings
     view = BriefView(
         brief=brief,
@@ -252,56 +296,139 @@ def analyse(project: Project, brief: Brief) -> BriefView:
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
     )
     notes = Endnotes(project)
-    for part in layout.order:
-        if part == "timeline":
-            events = sorted(
-                (n for n in project.notes.values() if n.record.event is not None),
-                key=lambda n: (n.record.event.date if n.record.event else "", n.id),
-            )
-            for note in events:
-                event = note.record.event
-                assert event is not None
-                view.timeline.append(
-                    TimelineEntry(
-                        format_date(event.date),
-                        event.label,
-                        Markup(notes.cite((note.id,), False)),
-                        event.basis,
-                    )
-                )
-        elif part == "disagreements":
-            seen: set[frozenset[str]] = set()
-            for note in project.notes.values():
-                for other in note.record.conflicts_with:
-                    pair = frozenset((note.id, other))
-                    if pair in seen or other not in project.notes:
-                        continue
-                    seen.add(pair)
-                    view.disagreements.append(
-                        (
-                            _account(note, project, notes),
-                            _account(project.notes[other], project, notes),
-                        )
-                    )
-        elif part == "options":
-            view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
-        elif part == "judgments":
-            view.judgments = judgment_views(project, brief, notes.cite)
-        elif part == "matrix":
-            rationale = None
-            if layout.scoring_detail:
-                rationale = partial(render_inline, cite=notes.cite)
-            view.matrix = matrix_view(project, brief, rationale)
+    for part in layout.parts:
+        if part in layout.sections:
+            _section(view, brief, part, notes)
         else:
-            section = brief.section(part)
-            if section is not None:
-                view.sections[part] = SectionView(
-                    section.slug,
-                    section.heading,
-                    render(section.text, notes.cite),
-                    part in layout.analysis,
-                )
+            PART_BUILDERS.get(part, _nothing)(view, project, brief, notes)
     view.endnotes = notes.items
     cited_sources = sorted({e.source.id for e in notes.items})
     view.sources = [_source_view(project.sources[s]) for s in cited_sources]
+    view.parts = _parts(view, layout)
     return view
+
+
+Builder = Callable[[BriefView, Project, Brief, Endnotes], None]
+
+
+def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
+    section = brief.section(slug)
+    if section is not None:
+        view.sections[slug] = SectionView(
+            section.slug,
+            section.heading,
+            render(section.text, notes.cite),
+            slug in view.layout.analysis,
+        )
+
+
+def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes) -> None:
+    events = sorted(
+        (n for n in project.notes.values() if n.record.event is not None),
+        key=lambda n: (n.record.event.date if n.record.event else "", n.id),
+    )
+    for note in events:
+        event = note.record.event
+        assert event is not None
+        view.timeline.append(
+            TimelineEntry(
+                format_date(event.date),
+                event.label,
+                Markup(notes.cite((note.id,), False)),
+                event.basis,
+            )
+        )
+
+
+def _disagreements(view: BriefView, project: Project, _brief: Brief, notes: Endnotes) -> None:
+    seen: set[frozenset[str]] = set()
+    for note in project.notes.values():
+        for other in note.record.conflicts_with:
+            pair = frozenset((note.id, other))
+            if pair in seen or other not in project.notes:
+                continue
+            seen.add(pair)
+            view.disagreements.append(
+                (_account(note, project, notes), _account(project.notes[other], project, notes))
+            )
+
+
+def _options(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
+    view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
+
+
+def _comparison(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
+    dims = [d.id for d in project.settings.comparison]
+    for option_id in brief.meta.options if dims else ():
+        record = project.options[option_id].record
+        cells = [render_inline(record.compare[d], notes.cite) for d in dims]
+        view.comparison.append(ComparisonRow(record.title, cells))
+
+
+def _judgments(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
+    view.judgments = judgment_views(project, brief, notes.cite)
+
+
+def _matrix(view: BriefView, project: Project, brief: Brief, _notes: Endnotes) -> None:
+    if view.matrix is None:
+        view.matrix = matrix_view(project, brief)
+
+
+def _sensitivity(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
+    _matrix(view, project, brief, notes)
+    if view.layout.scoring_detail:
+        view.rationales = rationale_views(project, brief, notes.cite)
+
+
+def _decision(view: BriefView, project: Project, brief: Brief, _notes: Endnotes) -> None:
+    option_id = brief.meta.recommended
+    if option_id is not None:
+        view.recommended = OptionSummary(option_id, project.options[option_id].record.title)
+
+
+def _nothing(_view: BriefView, _project: Project, _brief: Brief, _notes: Endnotes) -> None:
+    """Parts that cite nothing themselves (toc, endnotes, evidence, sources)."""
+
+
+PART_BUILDERS: dict[str, Builder] = {
+    "timeline": _timeline,
+    "disagreements": _disagreements,
+    "options": _options,
+    "comparison": _comparison,
+    "judgments": _judgments,
+    "matrix": _matrix,
+    "sensitivity": _sensitivity,
+    "decision": _decision,
+}
+
+
+def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
+    """The parts that have something to show, in order, with their TOC labels."""
+    present = {
+        "toc": True,
+        "timeline": bool(view.timeline),
+        "disagreements": bool(view.disagreements),
+        "judgments": bool(view.judgments),
+        "options": bool(view.options),
+        "comparison": bool(view.comparison),
+        "matrix": view.matrix is not None,
+        "sensitivity": view.matrix is not None,
+        "decision": view.recommended is not None,
+        "endnotes": bool(view.endnotes),
+        "evidence": bool(view.judgments),
+        "sources": bool(view.sources),
+    }
+    parts = []
+    region = "front"
+    for name in layout.parts:
+        if name in BACK_MATTER:
+            region = "back"
+        elif name != "toc" and region == "front":
+            region = "main"
+        if name in layout.sections:
+            if name in view.sections:
+                heading = view.sections[name].heading
+                parts.append(PartView("section", name, heading, region))
+        elif present[name]:
+            parts.append(PartView(name, name, TOC_LABELS.get(name), region))
+    return parts

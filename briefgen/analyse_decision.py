@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from briefgen import decision
 from briefgen.charts import ranges_chart, totals_chart
-from briefgen.markup import CiteRenderer
+from briefgen.markup import CiteRenderer, render_inline
 from briefgen.model import Brief, Direction, Project
 
 DIRECTION_LABEL = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
@@ -75,7 +74,6 @@ class MatrixView:
     seed: int
     totals_chart: Markup
     ranges_chart: Markup
-    rationales: list[Rationale]
 
 
 def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[JudgmentView]:
@@ -97,9 +95,24 @@ def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[J
     return views
 
 
-def matrix_view(
-    project: Project, brief: Brief, rationale: Callable[[str], Markup] | None
-) -> MatrixView | None:
+def rationale_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[Rationale]:
+    """Every score's rationale, criterion by criterion, citing its notes."""
+    if project.criteria is None:
+        return []
+    titles = {o: project.options[o].record.title for o in brief.meta.options}
+    return [
+        Rationale(
+            c.name,
+            titles[option_id],
+            (score := project.options[option_id].record.scores[c.id]).score,
+            render_inline(score.rationale, cite),
+        )
+        for c in project.criteria.record.criteria
+        for option_id in brief.meta.options
+    ]
+
+
+def matrix_view(project: Project, brief: Brief) -> MatrixView | None:
     """Scores, ranking and sensitivity over the brief's options, if the project scores them."""
     if project.criteria is None or not brief.meta.options:
         return None
@@ -121,21 +134,13 @@ def matrix_view(
     shares = decision.shares(criteria)
     ranked = decision.rank(decision.totals(criteria, scores))
     top = ranked[0].option
-    analysis = project.settings.analysis
+    analysis = project.settings.sensitivity
     ranges = [decision.weight_range(criteria, scores, top, c.id) for c in criteria]
     stability = decision.rank_stability(
         criteria, scores, top, samples=analysis.samples, spread=analysis.spread, seed=analysis.seed
     )
     names = {c.id: c.name for c in record.criteria}
     titles = {o: project.options[o].record.title for o in brief.meta.options}
-    rationales = []
-    if rationale is not None:
-        for c in record.criteria:
-            for option_id in brief.meta.options:
-                score = project.options[option_id].record.scores[c.id]
-                rationales.append(
-                    Rationale(c.name, titles[option_id], score.score, rationale(score.rationale))
-                )
     return MatrixView(
         criteria=[
             CriterionView(
@@ -168,5 +173,4 @@ def matrix_view(
         seed=analysis.seed,
         totals_chart=totals_chart([(titles[r.option], r.total, r.option == top) for r in ranked]),
         ranges_chart=ranges_chart([(names[r.criterion], r.base, r.low, r.high) for r in ranges]),
-        rationales=rationales,
     )

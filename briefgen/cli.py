@@ -119,7 +119,7 @@ def list_briefs(root: Path) -> None:
         sys.exit(_report(result.diagnostics, False) or 1)
     for brief_id, brief in sorted(result.project.briefs.items()):
         meta = brief.meta
-        click.echo(f"{brief_id}\t{meta.type.value}\t{meta.marking}\t{meta.title}")
+        click.echo(f"{brief_id}\t{meta.type}\t{meta.marking}\t{meta.title}")
 
 
 @main.command()
@@ -137,8 +137,9 @@ def serve(root: Path, host: str, port: int) -> None:
 
 
 @main.command()
+@root_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
-def schema(directory: Path) -> None:
+def schema(root: Path, directory: Path) -> None:
     """Write JSON Schemas for every content file type into DIRECTORY."""
-    for path in write_schemas(directory):
+    for path in write_schemas(directory, pipeline.brief_types(root)):
         click.echo(f"wrote {path}")

@@ -1,77 +1,149 @@
-"""What each brief type shows, and in which order."""
+"""Brief types, defined once as data.
+
+The package's ``types.toml`` defines the shipped types in the same format a project
+uses in ``briefgen.toml`` (``[types.<id>]``) to add a type or adjust one; a project
+table merges over a packaged one key by key. Everything that depends on a brief's
+type (its sections, reading order, page budget, template) is read from here.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
 
-from briefgen.model import BriefType
+from pydantic import Field, StringConstraints
+
+from briefgen.model import Id, Strict, Text
+
+# Parts briefgen generates from the content, beside the brief's own `## sections`.
+GENERATED_PARTS = (
+    "toc",
+    "timeline",
+    "disagreements",
+    "judgments",
+    "options",
+    "comparison",
+    "matrix",
+    "sensitivity",
+    "decision",
+    "endnotes",
+    "evidence",
+    "sources",
+)
+# Back matter: printed after the main text, outside <main>.
+BACK_MATTER = frozenset({"endnotes", "evidence", "sources"})
+
+TemplateName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+\.html\.j2$")]
 
 
-# Which ``## sections`` each brief type takes, and which of them are analysis by nature.
+class TypeTable(Strict):
+    """One ``[types.<id>]`` table as written; every key optional so a project can
+    adjust a packaged type by giving only what it changes."""
+
+    label: Text | None = None
+    parts: list[Id] | None = None
+    required: list[Id] | None = None
+    optional: list[Id] | None = None
+    analysis: list[Id] | None = None
+    budget: Annotated[int, Field(ge=1, le=1000)] | None = None
+    template: TemplateName | None = None
+    needs_recommended: bool | None = None
+    compact_notes: bool | None = None  # endnotes as bare source and ¶ (short briefs)
+    compact_options: bool | None = None  # options without their pros/cons/risks lists
+    scoring_detail: bool | None = None  # criteria descriptions and every score rationale
+
+
 @dataclass(frozen=True)
 class BriefLayout:
-    order: tuple[str, ...]  # sections and generated parts, in reading order
+    """A brief type, merged and checked: what a brief of this type shows, in order."""
+
+    id: str
+    label: str
+    parts: tuple[str, ...]
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    analysis: tuple[str, ...] = ()
-    needs_recommended: bool = False
-    toc: bool = False
-    compact_notes: bool = False  # endnotes as bare source and ¶ (short briefs)
-    compact_options: bool = False  # options without their pros/cons/risks lists
-    evidence: bool = False  # an evidence appendix for the brief's judgments
-    scoring_detail: bool = False  # criteria descriptions and every score rationale
+    optional: tuple[str, ...]
+    analysis: tuple[str, ...]
+    budget: int
+    template: str | None
+    needs_recommended: bool
+    compact_notes: bool
+    compact_options: bool
+    scoring_detail: bool
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
 
 
-LAYOUTS: dict[BriefType, BriefLayout] = {
-    BriefType.ISSUE_BRIEF: BriefLayout(
-        order=(
-            "bottom-line-up-front",
-            "key-points",
-            "background",
-            "timeline",
-            "where-the-sources-disagree",
-            "disagreements",
-            "judgments",
-            "options",
-            "matrix",
-            "recommendations",
-        ),
-        required=("bottom-line-up-front", "key-points", "background", "recommendations"),
-        optional=("where-the-sources-disagree",),
-        analysis=("bottom-line-up-front", "recommendations"),
-        toc=True,
-        evidence=True,
-    ),
-    BriefType.DECISION_MEMO: BriefLayout(
-        order=("issue", "background", "judgments", "options", "recommendation"),
-        required=("issue", "recommendation"),
-        optional=("background",),
-        analysis=("recommendation",),
-        needs_recommended=True,
-        compact_notes=True,
-        compact_options=True,
-    ),
-    BriefType.ONE_PAGER: BriefLayout(
-        order=("bottom-line-up-front", "key-points", "recommendation"),
-        required=("bottom-line-up-front", "key-points", "recommendation"),
-        analysis=("bottom-line-up-front", "recommendation"),
-        compact_notes=True,
-    ),
-    BriefType.OPTIONS_PAPER: BriefLayout(
-        order=(
-            "bottom-line-up-front",
-            "background",
-            "judgments",
-            "matrix",
-            "options",
-            "recommendation",
-        ),
-        required=("bottom-line-up-front", "recommendation"),
-        optional=("background",),
-        analysis=("bottom-line-up-front", "recommendation"),
-        needs_recommended=True,
-        compact_notes=True,
-        compact_options=True,
-        scoring_detail=True,
-    ),
-}
+@cache
+def packaged_tables() -> dict[str, TypeTable]:
+    """The shipped type tables from ``briefgen/types.toml``."""
+    text = (resources.files("briefgen") / "types.toml").read_text(encoding="utf-8")
+    tables = tomllib.loads(text)["types"]
+    return {key: TypeTable.model_validate(value) for key, value in tables.items()}
+
+
+def merge(project: dict[str, TypeTable]) -> tuple[dict[str, BriefLayout], dict[str, str]]:
+    """Packaged types with the project's tables merged over them, key by key.
+
+    Returns the layouts and, for each type whose definition can't work (a part that
+    is neither generated nor a listed section, a section never shown, no budget),
+    what is wrong with it.
+    """
+    packaged = packaged_tables()
+    layouts, problems = {}, {}
+    for type_id in sorted({*packaged, *project}):
+        keys: dict[str, Any] = {}
+        for table in (packaged.get(type_id), project.get(type_id)):
+            if table is not None:
+                keys.update(table.model_dump(exclude_none=True))
+        try:
+            layouts[type_id] = _layout(type_id, keys)
+        except ValueError as exc:
+            problems[type_id] = str(exc)
+    return layouts, problems
+
+
+def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
+    required = tuple(keys.get("required", ()))
+    optional = tuple(keys.get("optional", ()))
+    sections = (*required, *optional)
+    parts = tuple(keys.get("parts", (*sections, "endnotes", "sources")))
+    problems = []
+    for part in dict.fromkeys(parts):
+        if part not in GENERATED_PARTS and part not in sections:
+            problems.append(
+                f"part '{part}' is neither a generated part ({', '.join(GENERATED_PARTS)}) "
+                "nor a section listed in `required` or `optional`"
+            )
+    problems += [
+        f"section '{s}' is not in `parts`, so it is never shown" for s in sections if s not in parts
+    ]
+    problems += [
+        f"`analysis` names '{s}', which is not a section of this type"
+        for s in keys.get("analysis", ())
+        if s not in sections
+    ]
+    duplicates = sorted({p for p in parts if parts.count(p) > 1})
+    problems += [f"part '{p}' is listed twice" for p in duplicates]
+    if "budget" not in keys:
+        problems.append("`budget` (a page budget) is missing")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return BriefLayout(
+        id=type_id,
+        label=keys.get("label", type_id.replace("-", " ").capitalize()),
+        parts=parts,
+        required=required,
+        optional=optional,
+        analysis=tuple(keys.get("analysis", ())),
+        budget=keys["budget"],
+        template=keys.get("template"),
+        needs_recommended=keys.get("needs_recommended", False),
+        compact_notes=keys.get("compact_notes", False),
+        compact_options=keys.get("compact_options", False),
+        scoring_detail=keys.get("scoring_detail", False),
+    )

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from briefgen.diagnostics import Diagnostics
 from briefgen.documents import Document, DocumentError, load_front_matter, load_toml, load_yaml
 from briefgen.documents import read_text as read_content_text
+from briefgen.layouts import merge
 from briefgen.model import (
     ID_PATTERN,
     Brief,
@@ -63,6 +64,8 @@ def _describe(error: Any) -> tuple[str, str]:
         where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
         return "schema.missing-key", f"missing required key '{loc[-1]}'{where}"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "settings_renamed":
+        return "settings.renamed", message
     if kind in ("model_type", "dict_type"):
         message = "expected a mapping of keys to values"
     elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
@@ -116,7 +119,15 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
         diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
         return None
     document = _read(load_toml, path, diagnostics)
-    return validate_model(Settings, document, diagnostics) if document else None
+    settings = validate_model(Settings, document, diagnostics) if document else None
+    if settings is None or document is None:
+        return None
+    layouts, problems = merge(settings.types)
+    for type_id, problem in sorted(problems.items()):
+        where = document.line_of(("types", type_id)) if type_id in settings.types else 0
+        diagnostics.error(path, where, "type.invalid", f"brief type '{type_id}': {problem}")
+    settings._layouts = layouts
+    return settings
 
 
 def _records(

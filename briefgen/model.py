@@ -248,17 +248,10 @@ class JudgmentsFile(Strict):
 # --- briefs --------------------------------------------------------------------
 
 
-class BriefType(StrEnum):
-    ISSUE_BRIEF = "issue-brief"
-    DECISION_MEMO = "decision-memo"
-    ONE_PAGER = "one-pager"
-    OPTIONS_PAPER = "options-paper"
-
-
 class BriefMeta(Strict):
     """Front matter of ``content/briefs/<id>.md``."""
 
-    type: BriefType
+    type: Id  # a brief type: packaged (types.toml) or the project's [types.<id>]
     title: Text
     subtitle: Text | None = None
     audience: Text

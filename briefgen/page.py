@@ -118,8 +118,8 @@ def _meta(view: BriefView) -> dict[str, object]:
     meta = view.brief.meta
     return {
         "id": view.brief.id,
-        "type": meta.type.value,
-        "type_label": meta.type.value.replace("-", " ").title(),
+        "type": meta.type,
+        "type_label": view.layout.label,
         "title": meta.title,
         "subtitle": meta.subtitle,
         "audience": meta.audience,
@@ -145,12 +145,14 @@ def _view(view: BriefView) -> dict[str, object]:
         "page_size": view.page_size,
         "generator": view.generator,
         "marking_statement": view.marking_statement,
+        "parts": view.parts,
         "sections": view.sections,
         "timeline": view.timeline,
         "disagreements": [(_account(a), _account(b)) for a, b in view.disagreements],
         "options": view.options,
         "recommended": view.recommended,
         "dimensions": view.dimensions,
+        "comparison": view.comparison,
         "endnotes": [_endnote(e) for e in view.endnotes],
         "sources": view.sources,
         "judgments": view.judgments,
@@ -160,6 +162,7 @@ def _view(view: BriefView) -> dict[str, object]:
             for j in view.judgments
         ],
         "matrix": _matrix(view.matrix) if view.matrix is not None else None,
+        "rationales": view.rationales,
     }
 
 

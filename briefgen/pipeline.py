@@ -27,8 +27,9 @@ from briefgen.cache import (
 )
 from briefgen.diagnostics import Diagnostics
 from briefgen.errors import RenderError
+from briefgen.layouts import merge
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.load import load_project
+from briefgen.load import load_project, load_settings
 from briefgen.model import Format, Project
 from briefgen.render import TemplateLimits, render_html
 from briefgen.sandbox import template_environment
@@ -93,6 +94,13 @@ def check(root: Path) -> Result:
         return result
     audit(project, result.views.values(), diagnostics)
     return result
+
+
+def brief_types(root: Path) -> list[str]:
+    """The brief types a project can use: the packaged ones and its own."""
+    settings = load_settings(root, Diagnostics(root))
+    layouts = settings.layouts if settings is not None else merge({})[0]
+    return sorted(layouts)
 
 
 @dataclass(frozen=True)
@@ -271,14 +279,14 @@ def _stage(
 
 def _check_budget(project: Project, brief_id: str, pages: int, diagnostics: Diagnostics) -> None:
     brief = project.briefs[brief_id]
-    budget = project.settings.budgets.for_type(brief.meta.type)
+    budget = project.settings.layouts[brief.meta.type].budget
     if pages > budget:
         diagnostics.error(
             brief.origin.path,
             1,
             "brief.over-budget",
-            f"{brief.meta.type.value} '{brief_id}' is {pages} pages; "
-            f"its budget is {budget} (briefgen.toml [budgets])",
+            f"{brief.meta.type} '{brief_id}' is {pages} pages; "
+            f"its budget is {budget} ([types.{brief.meta.type}] budget)",
         )
 
 

@@ -23,13 +23,7 @@ from briefgen.errors import RenderError
 from briefgen.limits import TimeLimitExceeded
 from briefgen.page import page_context
 from briefgen.pagecheck import check_page
-from briefgen.sandbox import (
-    MemoryLimitExceeded,
-    Sandbox,
-    TemplateRefused,
-    bounded,
-    package_templates,
-)
+from briefgen.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),
@@ -69,7 +63,7 @@ def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -
     raises, a limit) is the template's problem, located at its file and line; a fault
     in building the context is ours and keeps its traceback.
     """
-    template_name = location = f"{view.brief.meta.type.value}.html.j2"
+    template_name = location = view.layout.template or "brief.html.j2"
     try:
         with bounded(limits.seconds, limits.memory_bytes):
             css, _, _ = environment.templates.get_source(environment, "brief.css")
@@ -124,22 +118,21 @@ def _raised_in_template(exc: BaseException) -> bool:
 def _where(exc: BaseException, default: str) -> tuple[Path, int]:
     """The template file and line of an error: from the error, or its traceback.
 
-    Jinja maps template frames to their source lines, so a sandbox violation, a time
-    limit or a memory limit is located at the template line that caused it.
+    A syntax error carries its file and line. Otherwise Jinja maps template frames to
+    their source lines, so a sandbox violation, a time limit or a memory limit is
+    located at the innermost template line that was running; failing that, at
+    ``default`` (the template being loaded).
     """
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    line = getattr(exc, "lineno", None)
-    if line is None:
+    name: str | None = getattr(exc, "filename", None)
+    line: int | None = getattr(exc, "lineno", None) if name else None
+    if name is None:
         tb = exc.__traceback__
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith(".j2"):
                 name, line = filename, tb.tb_lineno
             tb = tb.tb_next
-    if not name:
-        return package_templates() / default, 0
-    path = Path(name)
-    return (path if path.is_absolute() else package_templates() / name), line or 0
+    return Path(name or default), line or 0
 
 
 @dataclass

@@ -147,7 +147,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 def template_environment(project_root: Path) -> Sandbox:
     """Project templates first, package defaults second; strict and autoescaped."""
     return Sandbox(
-        ConfinedLoader((project_root / TEMPLATES_DIR, package_templates())),
+        ConfinedLoader(((project_root / TEMPLATES_DIR).absolute(), package_templates())),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

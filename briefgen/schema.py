@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -28,12 +29,17 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def write_schemas(directory: Path) -> list[Path]:
-    """Write ``<type>.schema.json`` for each content file type; returns the paths."""
+def write_schemas(directory: Path, brief_types: Iterable[str]) -> list[Path]:
+    """Write ``<type>.schema.json`` for each content file type; returns the paths.
+
+    A brief's ``type`` is one of ``brief_types``: the packaged types and the project's.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, model in SCHEMA_MODELS.items():
         schema = model.model_json_schema(by_alias=True)
+        if model is BriefMeta:
+            schema["properties"]["type"]["enum"] = sorted(brief_types)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"briefgen:{name}"
         path = directory / f"{name}.schema.json"

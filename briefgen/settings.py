@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, PrivateAttr, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
-from briefgen.model import BriefType, Id, ReliabilityGrade, Strict, Text
+from briefgen.layouts import BriefLayout, TypeTable
+from briefgen.model import Id, ReliabilityGrade, Strict, Text
 
 # --- settings ------------------------------------------------------------------
 
@@ -46,7 +48,9 @@ class LimitSettings(Strict):
     template_memory_mb: Annotated[int, Field(ge=16, le=65536)] = 512
 
 
-class AnalysisSettings(Strict):
+class SensitivitySettings(Strict):
+    """How the scoring's sensitivity to its weights is sampled (seeded, reproducible)."""
+
     samples: Annotated[int, Field(ge=10, le=100_000)] = 2000
     spread: Annotated[float, Field(gt=0, le=2)] = 0.3
     seed: int = 1
@@ -57,24 +61,12 @@ class Dimension(Strict):
     label: Text
 
 
-class Budgets(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    issue_brief: Annotated[int, Field(ge=1, alias="issue-brief")] = 12
-    decision_memo: Annotated[int, Field(ge=1, alias="decision-memo")] = 2
-    one_pager: Annotated[int, Field(ge=1, alias="one-pager")] = 1
-    options_paper: Annotated[int, Field(ge=1, alias="options-paper")] = 6
-
-    def for_type(self, brief_type: BriefType) -> int:
-        return int(getattr(self, brief_type.value.replace("-", "_")))
-
-
 class Settings(Strict):
     """``briefgen.toml``: project settings."""
 
     project: ProjectSettings
     pdf: PdfSettings = PdfSettings()
-    budgets: Budgets = Budgets()
+    types: dict[Id, TypeTable] = {}  # merged over the packaged types (layouts.py)
     markings: MarkingSettings
     comparison: list[Dimension] = []
     confidence: dict[Id, Text] = {
@@ -83,5 +75,30 @@ class Settings(Strict):
         "high": "Several credible, consistent sources support it.",
     }
     grading: GradingSettings = GradingSettings()
-    analysis: AnalysisSettings = AnalysisSettings()
+    sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
+    # Tables that were renamed: a located error names the new key.
+    budgets: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
+    _layouts: dict[str, BriefLayout] = PrivateAttr(default_factory=dict)
+
+    @field_validator("budgets")
+    @classmethod
+    def _budgets_moved(cls, value: object) -> None:
+        raise PydanticCustomError(
+            "settings_renamed",
+            "[budgets] is now `budget` in each brief type's table, "
+            "e.g. [types.issue-brief] budget = 12",
+        )
+
+    @field_validator("analysis")
+    @classmethod
+    def _analysis_renamed(cls, value: object) -> None:
+        raise PydanticCustomError(
+            "settings_renamed", "[analysis] is now [sensitivity] (same keys: samples, spread, seed)"
+        )
+
+    @property
+    def layouts(self) -> dict[str, BriefLayout]:
+        """Every brief type, packaged and the project's own, merged (set by loading)."""
+        return self._layouts

@@ -7,7 +7,6 @@ import hashlib
 from briefgen.blocks import analysis_chunks, paragraphs
 from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
-from briefgen.layouts import LAYOUTS
 from briefgen.model import Brief, NoteRecord, Origin, Project, Status
 from briefgen.quotes import closest, find_in, locate
 from briefgen.validate_analysis import validate_analysis
@@ -165,7 +164,17 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
 
 def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
     meta, origin = brief.meta, brief.origin
-    layout = LAYOUTS[meta.type]
+    layouts = project.settings.layouts
+    if meta.type not in layouts:
+        diagnostics.error(
+            origin.path,
+            origin.line("type"),
+            "brief.unknown-type",
+            f"unknown brief type '{meta.type}' (known: {', '.join(sorted(layouts))}; "
+            "a project adds one as [types.<id>] in briefgen.toml)",
+        )
+        return
+    layout = layouts[meta.type]
     levels = project.settings.markings.levels
     if meta.marking not in levels:
         diagnostics.error(
@@ -189,7 +198,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             origin.path,
             origin.line(),
             "brief.missing-recommended",
-            f"a {meta.type.value} needs 'recommended': one of its options",
+            f"a {meta.type} needs 'recommended': one of its options",
         )
     if meta.recommended is not None and meta.recommended not in meta.options:
         diagnostics.error(
@@ -198,7 +207,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             "brief.unknown-recommended",
             f"recommended option '{meta.recommended}' is not among the brief's options",
         )
-    allowed = layout.required + layout.optional
+    allowed = layout.sections
     slugs = [s.slug for s in brief.sections]
     for section in brief.sections:
         if section.slug not in allowed:
@@ -206,7 +215,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
                 origin.path,
                 section.line - 1,
                 "brief.unknown-section",
-                f"section '{section.heading}' is not part of a {meta.type.value} "
+                f"section '{section.heading}' is not part of a {meta.type} "
                 f"(allowed: {', '.join(allowed)})",
             )
         elif slugs.count(section.slug) > 1 and slugs.index(section.slug) != brief.sections.index(
@@ -224,8 +233,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
                 origin.path,
                 origin.document.body_line,
                 "brief.missing-section",
-                f"a {meta.type.value} needs a '## {required.replace('-', ' ').capitalize()}' "
-                "section",
+                f"a {meta.type} needs a '## {required.replace('-', ' ').capitalize()}' section",
             )
     for section in brief.sections:
         check_citations(project, section.text, origin, section.line, diagnostics)

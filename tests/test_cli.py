@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, MINIMAL, copy_project
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -75,6 +76,22 @@ def test_missing_settings_is_reported(tmp_path: Path) -> None:
     )
 
 
-def test_schema_command(tmp_path: Path) -> None:
-    code, out, _ = run("schema", str(tmp_path / "s"))
-    assert code == 0 and len(out.splitlines()) == 7
+def test_schema_command_knows_the_project_types(tmp_path: Path) -> None:
+    """A project's own brief types are valid values of a brief's `type` in the schema."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    shutil.copytree(FIXTURES / "types", root, dirs_exist_ok=True)
+    code, out, _ = run("schema", "--root", str(root), str(tmp_path / "s"))
+    assert code == 0
+    assert sorted(out.splitlines()) == sorted(
+        f"wrote {tmp_path / 's' / name}.schema.json"
+        for name in ("source", "notes", "option", "criteria", "judgments", "brief", "settings")
+    )
+    brief = json.loads((tmp_path / "s" / "brief.schema.json").read_text(encoding="utf-8"))
+    assert brief["properties"]["type"]["enum"] == [
+        "decision-memo",
+        "fact-card",
+        "fact-sheet",
+        "issue-brief",
+        "one-pager",
+        "options-paper",
+    ]

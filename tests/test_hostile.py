@@ -110,7 +110,7 @@ def test_hostile_case(
     secret_file.write_text(secret, encoding="utf-8")
     outside = tmp_path / "outside"
     (outside / "templates").mkdir(parents=True)
-    (outside / "templates" / "one-pager.html.j2").write_text(secret, encoding="utf-8")
+    (outside / "templates" / "brief.html.j2").write_text(secret, encoding="utf-8")
 
     def fill(text: str) -> str:
         return (

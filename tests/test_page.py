@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 
 from briefgen import pipeline
-from briefgen.model import BriefType
+from briefgen.model import Status
 from briefgen.page import freeze, is_plain, page_context
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
@@ -52,7 +52,7 @@ def test_the_walk_finds_what_is_not_plain() -> None:
         {
             "path": Path("/etc/passwd"),
             "date": datetime.date(2016, 1, 1),
-            "enum": BriefType.ONE_PAGER,  # a str subclass with methods of its own
+            "enum": Status.STATED,  # a str subclass with methods of its own
             "list": [1],
             "dict": {"a": 1},
             "nested": (MappingProxyType({"deep": Path(".")}),),
@@ -61,7 +61,7 @@ def test_the_walk_finds_what_is_not_plain() -> None:
     assert sorted(not_plain(tainted)) == [
         ".date: date",
         ".dict: dict",
-        ".enum: BriefType",
+        ".enum: Status",
         ".list: list",
         ".nested[0].deep: PosixPath",
         ".path: PosixPath",
@@ -69,7 +69,7 @@ def test_the_walk_finds_what_is_not_plain() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", [Path("/"), datetime.date(2016, 1, 1), BriefType.ONE_PAGER, object(), {1: "a"}]
+    "value", [Path("/"), datetime.date(2016, 1, 1), Status.STATED, object(), {1: "a"}]
 )
 def test_freeze_refuses_anything_but_plain_data(value: object) -> None:
     with pytest.raises(TypeError, match="template"):

@@ -229,7 +229,7 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
     assert len(messages) == 1
     assert messages[0].startswith("content/briefs/one.md:1: error: one-pager 'one' is ")
     assert messages[0].endswith(
-        " pages; its budget is 1 (briefgen.toml [budgets]) [brief.over-budget]"
+        " pages; its budget is 1 ([types.one-pager] budget) [brief.over-budget]"
     )
     after = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
     assert after == before

@@ -5,7 +5,7 @@ from briefgen.schema import write_schemas
 
 
 def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
-    paths = write_schemas(tmp_path / "schemas")
+    paths = write_schemas(tmp_path / "schemas", ["one-pager", "fact-sheet"])
     assert sorted(p.name for p in paths) == [
         "brief.schema.json",
         "criteria.schema.json",
@@ -20,4 +20,6 @@ def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
     assert note["additionalProperties"] is False
     assert set(note["required"]) == {"id", "source", "paragraph", "kind", "body", "credibility"}
     settings = json.loads((tmp_path / "schemas" / "settings.schema.json").read_text())
-    assert "issue-brief" in settings["$defs"]["Budgets"]["properties"]
+    assert "budget" in settings["$defs"]["TypeTable"]["properties"]
+    brief = json.loads((tmp_path / "schemas" / "brief.schema.json").read_text())
+    assert brief["properties"]["type"]["enum"] == ["fact-sheet", "one-pager"]
