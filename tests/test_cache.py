@@ -80,12 +80,13 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
 def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
     first = pipeline.build(minimal)
     before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
-    # A project template that makes only the one-pager fetch a file: refused, so it fails.
+    # A project layout that makes only the one-pager fetch a file: refused, so it fails.
     (minimal / "templates").mkdir()
-    package_dir = Path(pipeline.__file__).parent / "templates"
-    page = (package_dir / "one-pager.html.j2").read_text(encoding="utf-8")
-    broken = page.replace("{% block main %}", '{% block main %}<img src="file:///etc/hostname">')
-    (minimal / "templates" / "one-pager.html.j2").write_text(broken, encoding="utf-8")
+    (minimal / "templates" / "brief.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block main %}{% if meta.type == "one-pager" %}'
+        '<img src="file:///etc/hostname">{% endif %}{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
     (minimal / "content" / "briefs" / "memo.md").write_text(
         (minimal / "content" / "briefs" / "memo.md")
         .read_text("utf-8")
@@ -100,7 +101,7 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
     ]
     assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
     # After the fix only the one-pager renders again; the memo's new PDF was cached.
-    (minimal / "templates" / "one-pager.html.j2").unlink()
+    (minimal / "templates" / "brief.html.j2").unlink()
     fixed = pipeline.build(minimal)
     assert fixed.written
     assert rendered(fixed) == []  # memo from the failed build's cache, one-pager unchanged
