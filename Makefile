@@ -4,11 +4,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv installs exactly uv.lock (every package, test and lint tools included, hashes
+# checked). uv itself comes from PyPI pinned by hash (uv-requirements.txt) into its own
+# venv, so `uv sync` never removes it; pip's local indexes are harmless with hashes.
+UV_VERSION ?= $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' uv-requirements.txt)
+UV_VENV := .uv
+UV := $(UV_VENV)/bin/uv
+# --locked: fail if uv.lock no longer matches pyproject.toml instead of re-resolving.
+UV_SYNC := $(UV) sync --locked --python $(PYTHON) --no-python-downloads
 # Shared libraries and tools the build and tests use: HarfBuzz subsetting keeps PDFs
 # byte-reproducible; poppler-utils lets tests cross-check PDFs.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 
-.PHONY: build test lint typecheck unit check clean system-deps
+.PHONY: build test lint typecheck unit check clean system-deps upgrade-lock upgrade-uv
 
 build: $(STAMP)
 	$(BIN)/briefgen build
@@ -41,12 +49,37 @@ system-deps:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
+$(UV): uv-requirements.txt
+	rm -rf $(UV_VENV)
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --no-deps \
+	  -r uv-requirements.txt
+	touch $(UV)
+
+# briefgen itself is built without isolation, by the locked setuptools (pyproject.toml).
+$(STAMP): uv.lock pyproject.toml $(UV)
 	@$(MAKE) --no-print-directory system-deps
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(UV_SYNC)
 	touch $(STAMP)
 
+# Upgrade every locked package on purpose, then regenerate the golden files and show
+# what changed; review the diff, run `make test`, commit uv.lock and tests/golden together.
+upgrade-lock: $(UV)
+	$(UV) lock --upgrade --python $(PYTHON) --no-python-downloads
+	$(UV_SYNC)
+	touch $(STAMP)
+	$(BIN)/pytest -q -p no:randomly tests/test_golden.py --update-golden
+	git --no-pager diff --stat -- uv.lock tests/golden
+	git --no-pager diff -- tests/golden
+
+# Pin another uv: make upgrade-uv UV_VERSION=X.Y.Z (rewrites uv-requirements.txt and
+# pyproject.toml's required-version, then installs it).
+upgrade-uv: $(UV)
+	echo "uv==$(UV_VERSION)" | $(UV) pip compile -q --universal --generate-hashes \
+	  --no-annotate --custom-compile-command "make upgrade-uv UV_VERSION=$(UV_VERSION)" \
+	  -o uv-requirements.txt -
+	sed -i 's/^required-version = .*/required-version = "==$(UV_VERSION)"/' pyproject.toml
+	@$(MAKE) --no-print-directory $(UV)
+
 clean:
-	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) output .pytest_cache .mypy_cache .ruff_cache

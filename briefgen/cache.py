@@ -14,25 +14,30 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
 from briefgen.render import PDF_VARIANT
+from briefgen.toolchain import toolchain_versions
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.json"
 
 
-def renderer_stamp() -> str:
-    """Everything besides the HTML that shapes a PDF."""
-    return f"briefgen {__version__}; weasyprint {metadata.version('weasyprint')}; {PDF_VARIANT}"
+def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
+    """Everything besides the HTML that shapes a PDF (``versions``: this process's toolchain)."""
+    toolchain = toolchain_versions() if versions is None else versions
+    described = "; ".join(f"{name} {version}" for name, version in toolchain)
+    return f"briefgen {__version__}; {described}; {PDF_VARIANT}"
 
 
-def pdf_key(html_text: str) -> str:
-    digest = hashlib.sha256(renderer_stamp().encode())
+def pdf_key(html_text: str, stamp: str | None = None) -> str:
+    """The cache key of the PDF of ``html_text`` rendered by ``stamp`` (default: this one)."""
+    digest = hashlib.sha256((renderer_stamp() if stamp is None else stamp).encode())
     digest.update(html_text.encode("utf-8"))
     return digest.hexdigest()
 
