@@ -8,6 +8,7 @@ came from, so every later check can point at a file and line.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -297,10 +298,15 @@ class Source:
     origin: Origin
     text: str
 
-    @property
+    @functools.cached_property
     def paragraphs(self) -> list[str]:
-        """Paragraph N (1-based) is the N-th non-empty line of the text."""
-        return [line for line in self.text.splitlines() if line.strip()]
+        """Paragraph N (1-based) is the N-th non-empty line of the text.
+
+        Lines end at ``\n`` (or ``\r\n``) only, as in editors and ``sed -n Np``: U+2028,
+        form feeds and the other breaks ``str.splitlines`` knows stay inside a paragraph.
+        """
+        lines = (line.removesuffix("\r") for line in self.text.split("\n"))
+        return [line for line in lines if line.strip()]
 
     @property
     def label(self) -> str:
@@ -375,6 +381,8 @@ class Project:
     briefs: dict[str, Brief] = field(default_factory=dict)
     criteria: Criteria | None = None
     judgments: dict[str, Judgment] = field(default_factory=dict)
+    # Filled by validation: note id → its quote in the source's own characters.
+    quotes: dict[str, str] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:

@@ -36,11 +36,12 @@ class GradingSettings(Strict):
 
 
 class LimitSettings(Strict):
-    """Bounds on one brief's PDF rendering; past one, that brief fails with an error."""
+    """Bounds on the work content can cause; past one, a located error."""
 
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
     markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    validate_seconds: Annotated[float, Field(gt=0, le=600)] = 30  # quote lookups, all notes
 
 
 class AnalysisSettings(Strict):

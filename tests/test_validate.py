@@ -24,7 +24,7 @@ CASES: dict[str, list[str]] = {
     ],
     "misquote": [
         "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
-        "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
+        "source 'test-source'; closest passage is in ¶4: a “good first step” [quote.mismatch]",
     ],
     "wrong-paragraph": [
         "content/notes/test-notes.yaml:25: error: quote of note 'critics' is in ¶4 of source "
