@@ -22,8 +22,9 @@ from briefgen.documents import Document, Loc
 if TYPE_CHECKING:
     from briefgen.settings import Settings
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # always used with fullmatch: no trailing \n
+ID_MAX_LENGTH = 80  # so that every file named after an id stays far below 255 bytes
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 

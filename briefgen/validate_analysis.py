@@ -43,7 +43,7 @@ def _check_scores(project: Project, diagnostics: Diagnostics) -> None:
     for option in project.options.values():
         scores, origin = option.record.scores, option.origin
         if criteria is None:
-            if scores:
+            if scores and "criteria" not in diagnostics.unreadable:
                 diagnostics.error(
                     origin.path,
                     origin.line("scores"),
