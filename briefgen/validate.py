@@ -12,6 +12,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.layouts import LAYOUTS
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.model import Brief, Note, Project, Status
+from briefgen.quotemarks import check_quotation_marks
 from briefgen.quotes import closest, find_in, locate
 from briefgen.validate_analysis import validate_analysis
 
@@ -167,6 +168,15 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
     for option in project.options.values():
         record, origin = option.record, option.origin
+        texts = [(record.description, origin.line("description"))]
+        texts += [(cell, origin.line("compare", key)) for key, cell in record.compare.items()]
+        for field in ("pros", "cons", "risks"):
+            texts += [(p, origin.line(field, i)) for i, p in enumerate(getattr(record, field))]
+        texts += [
+            (s.rationale, origin.line("scores", k, "rationale")) for k, s in record.scores.items()
+        ]
+        for text, line in texts:
+            check_quotation_marks(project, text, origin, line, diagnostics)
         check_citations(
             project, record.description, origin, origin.line("description"), diagnostics
         )
@@ -266,6 +276,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             )
     for section in brief.sections:
         check_citations(project, section.text, origin, section.line, diagnostics)
+        check_quotation_marks(project, section.text, origin, section.line, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
 
