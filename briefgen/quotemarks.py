@@ -19,7 +19,10 @@ from briefgen.model import Origin, Project
 from briefgen.quotes import find_in
 
 QUOTED = re.compile(r"(?<![=\w])(?:“(?P<curly>[^“”]{1,2000}?)”|\"(?P<straight>[^\"]{1,2000}?)\")")
-CODE = re.compile(r"(`+)[^`].*?\1|<[^<>\n]{0,2000}>", re.DOTALL)
+# Code spans, script and style elements and tags are not prose.
+CODE = re.compile(
+    r"(`+)[^`].*?\1|<(script|style)\b.*?</\2\s*>|<[^<>\n]{0,2000}>", re.DOTALL | re.IGNORECASE
+)
 # Sentence ends; blank lines and list items end a sentence too.
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+|\n\s*\n|\n(?=\s{0,3}(?:[-*+]|\d+[.)])\s)")
 TRAILING = ",.;:!?"

@@ -58,7 +58,8 @@ def test_scare_quotes_titles_code_and_attributes_are_not_quotations(minimal: Pat
     add_prose(
         minimal,
         "The &ldquo;alliance&rdquo; and *The Art of War* [@critics].\n\n"
-        'Code `x = "y"` and <abbr title="an abbreviation">ABBR</abbr> [@critics].',
+        'Code `x = "y"` and <abbr title="an abbreviation">ABBR</abbr> [@critics].\n\n'
+        '<script>document.write("x")</script> <style>q::before { content: "y" }</style>',
     )
     assert diagnostics(minimal) == []
 
