@@ -32,7 +32,6 @@ from briefgen.model import (
     Project,
     Source,
 )
-from briefgen.quotes import find_in
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
@@ -176,9 +175,7 @@ class Endnotes:
             return self.numbers[note_id], False
         note = self.project.notes[note_id]
         source = self.project.sources[note.record.source]
-        quote = None
-        if note.record.quote is not None:
-            quote = find_in(note.record.quote, source.paragraphs[note.record.paragraph - 1])
+        quote = self.project.quotes.get(note_id)  # found by validation
         entry = Endnote(len(self.items) + 1, note, source, quote)
         self.items.append(entry)
         self.numbers[note_id] = entry.number

@@ -30,7 +30,7 @@ def find_citations(text: str) -> Iterator[Citation]:
     for match in CITATION.finditer(text):
         parts = [p.strip() for p in ("@" + match["body"]).split(";")]
         ids = tuple(p[1:] for p in parts)
-        bad = next((p for p in parts if not p.startswith("@") or not _ID.match(p[1:])), None)
+        bad = next((p for p in parts if not p.startswith("@") or not _ID.fullmatch(p[1:])), None)
         quote = match["quote"] is not None
         line = text.count("\n", 0, match.start())
         malformed = None

@@ -36,13 +36,15 @@ class Diagnostics:
     unreadable: set[str] = field(default_factory=set)  # content folders with a bad file
 
     def relative(self, path: Path | str) -> str:
+        """The path from the project root, control characters escaped (one line each)."""
         path = Path(path)
         try:
             # Resolve the folder only: a symlinked file is named where it stands.
             located = path.parent.resolve() / path.name
-            return located.relative_to(self.root.resolve()).as_posix()
+            text = located.relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return path.as_posix()
+            text = path.as_posix()
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
     def error(self, path: Path | str, line: int, code: str, message: str) -> None:
         self.items.append(Diagnostic(self.relative(path), line, Severity.ERROR, message, code))

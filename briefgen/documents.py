@@ -6,7 +6,10 @@ anchors, aliases and explicit tags are errors, and files are size-capped.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,13 +34,18 @@ Loc = tuple[str | int, ...]
 
 
 class DocumentError(Exception):
-    """A file that can't be read as data; carries its 1-based line and a code."""
+    """A file that can't be read as data; carries its 1-based line and a code.
 
-    def __init__(self, line: int, code: str, message: str) -> None:
+    ``path`` is set when the problem is at another path than the file's own (a linked
+    folder above it).
+    """
+
+    def __init__(self, line: int, code: str, message: str, path: Path | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.code = code
         self.message = message
+        self.path = path
 
 
 @dataclass
@@ -59,15 +67,55 @@ class Document:
         return 1
 
 
-def read_text(path: Path) -> str:
-    """Read a content file as UTF-8, refusing oversized files."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DocumentError(
-            1, "content.too-large", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
-        )
+LINK_MESSAGE = "this is a symbolic link; content is never read through a link"
+
+
+def linked_part(path: Path, root: Path) -> Path | None:
+    """The first folder or file from ``root`` (excluded) down to ``path`` that is a link."""
     try:
-        return path.read_bytes().decode("utf-8")
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def read_text(path: Path, root: Path | None = None) -> str:
+    """Read a content file as UTF-8, refusing oversized files and links.
+
+    With ``root``, no folder between it and the file may be a link either. The file is
+    opened with ``O_NOFOLLOW``, so a link swapped in after the check is refused too, and
+    nothing of a link's target (its text, size or name) ever reaches a diagnostic.
+    """
+    link = linked_part(path, root) if root is not None else None
+    if link is not None:
+        raise DocumentError(0, "content.symlink", LINK_MESSAGE, path=link)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise DocumentError(0, "content.symlink", LINK_MESSAGE) from None
+        raise
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise DocumentError(0, "content.not-a-file", "this is not a regular file")
+        if status.st_size > MAX_FILE_BYTES:
+            raise DocumentError(
+                1,
+                "content.too-large",
+                f"file is {status.st_size} bytes; the limit is {MAX_FILE_BYTES}",
+            )
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew since it was measured
+        raise DocumentError(1, "content.too-large", f"file is over {MAX_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DocumentError(1, "content.encoding", f"not valid UTF-8: {exc.reason}") from exc
 
@@ -172,14 +220,14 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
     return Document(path=path, data=builder.root, lines=builder.lines)
 
 
-def load_yaml(path: Path) -> Document:
-    """Read one YAML content file."""
-    return parse_yaml(read_text(path), path)
+def load_yaml(path: Path, root: Path | None = None) -> Document:
+    """Read one YAML content file (never through a link below ``root``)."""
+    return parse_yaml(read_text(path, root), path)
 
 
-def load_front_matter(path: Path) -> Document:
+def load_front_matter(path: Path, root: Path | None = None) -> Document:
     """Read a Markdown file with a ``---`` YAML front matter block."""
-    text = read_text(path)
+    text = read_text(path, root)
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise DocumentError(1, "front-matter.missing", "file must start with '---' front matter")
@@ -194,9 +242,9 @@ def load_front_matter(path: Path) -> Document:
     return document
 
 
-def load_toml(path: Path) -> Document:
+def load_toml(path: Path, root: Path | None = None) -> Document:
     """Read a TOML file; lines of keys are found by a scan of the text."""
-    text = read_text(path)
+    text = read_text(path, root)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

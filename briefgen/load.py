@@ -14,10 +14,19 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.documents import Document, DocumentError, load_front_matter, load_toml, load_yaml
+from briefgen.documents import (
+    LINK_MESSAGE,
+    Document,
+    DocumentError,
+    linked_part,
+    load_front_matter,
+    load_toml,
+    load_yaml,
+)
 from briefgen.documents import read_text as read_content_text
 from briefgen.layouts import merge
 from briefgen.model import (
+    ID_MAX_LENGTH,
     ID_PATTERN,
     Brief,
     BriefMeta,
@@ -88,34 +97,90 @@ def validate_model(model: type[M], document: Document, diagnostics: Diagnostics)
         return None
 
 
-def _files(directory: Path, suffix: str) -> list[Path]:
-    """Sorted so that results never depend on the filesystem's order."""
+# Spellings of a content file's extension that are not read: named, never skipped silently.
+NEAR_MISSES = {
+    ".yaml": {".yaml", ".yml"},
+    ".md": {".md", ".markdown", ".mdown", ".mkd", ".mkdn"},
+}
+
+
+def _present(path: Path) -> bool:
+    """A file, or a link where one would be (reading it then reports the link)."""
+    return path.is_file() or path.is_symlink()
+
+
+def _files(directory: Path, suffix: str, diagnostics: Diagnostics) -> list[Path]:
+    """Sorted so that results never depend on the filesystem's order.
+
+    A linked folder is refused; a file whose extension is a near miss of ``suffix``
+    (``one.MD``, ``x.yml``) is an error naming it.
+    """
+    link = linked_part(directory, diagnostics.root)
+    if link is not None:
+        diagnostics.error(link, 0, "content.symlink", LINK_MESSAGE)
+        diagnostics.unreadable.add(directory.name)
+        return []
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix == suffix and p.is_file())
+    files = []
+    for path in sorted(directory.iterdir()):
+        if path.suffix == suffix and _present(path):
+            files.append(path)
+        elif path.suffix.lower() in NEAR_MISSES.get(suffix, ()) and _present(path):
+            diagnostics.error(
+                path,
+                0,
+                "content.extension",
+                f"'{path.name}' is not read: files in {directory.name}/ end in '{suffix}'",
+            )
+            diagnostics.unreadable.add(directory.name)
+    return files
+
+
+def _near_misses(content: Path, stems: tuple[str, ...]) -> list[Path]:
+    """``content/criteria.yml`` and the like: files meant to be read that are not."""
+    if not content.is_dir() or content.is_symlink():
+        return []
+    return sorted(
+        path
+        for path in content.iterdir()
+        if path.stem in stems
+        and path.suffix != ".yaml"
+        and path.suffix.lower() in NEAR_MISSES[".yaml"]
+        and _present(path)
+    )
 
 
 def _read(loader: Any, path: Path, diagnostics: Diagnostics) -> Document | None:
     try:
-        document: Document = loader(path)
+        document: Document = loader(path, diagnostics.root)
     except DocumentError as exc:
-        diagnostics.error(path, exc.line, exc.code, exc.message)
+        diagnostics.error(exc.path or path, exc.line, exc.code, exc.message)
         return None
     return document
 
 
 def _check_id(path: Path, diagnostics: Diagnostics) -> bool:
-    if re.match(ID_PATTERN, path.stem):
+    """A file name is an id: ``<id>.pdf`` and ``<id>.html`` must be safe and short."""
+    if len(path.stem) > ID_MAX_LENGTH:
+        diagnostics.error(
+            path,
+            0,
+            "content.bad-id",
+            f"file name is {len(path.stem)} characters long; an id has at most {ID_MAX_LENGTH}",
+        )
+        return False
+    if re.fullmatch(ID_PATTERN, path.stem):
         return True
     diagnostics.error(
-        path, 1, "content.bad-id", f"file name '{path.stem}' is not a valid id (a-z, 0-9, '-')"
+        path, 1, "content.bad-id", f"file name {path.stem!r} is not a valid id (a-z, 0-9, '-')"
     )
     return False
 
 
 def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    if not _present(path):
         diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
         return None
     document = _read(load_toml, path, diagnostics)
@@ -144,7 +209,7 @@ def _records(
     A folder with an unreadable file is marked in ``diagnostics.unreadable`` so that
     references into it are not reported as dangling: the file is reported already.
     """
-    for path in _files(directory, suffix):
+    for path in _files(directory, suffix, diagnostics):
         document = _read(loader, path, diagnostics)
         valid = document is not None and (not named or _check_id(path, diagnostics))
         record = validate_model(model, document, diagnostics) if valid and document else None
@@ -160,7 +225,7 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]
         directory, ".yaml", load_yaml, SourceRecord, diagnostics
     ):
         text_path = directory / record.text
-        if not text_path.is_file():
+        if not _present(text_path):
             diagnostics.error(
                 path,
                 document.line_of(("text",)),
@@ -169,9 +234,10 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]
             )
             continue
         try:
-            text = read_content_text(text_path)
+            text = read_content_text(text_path, diagnostics.root)
         except DocumentError as exc:
-            diagnostics.error(text_path, exc.line, exc.code, exc.message)
+            diagnostics.error(exc.path or text_path, exc.line, exc.code, exc.message)
+            diagnostics.unreadable.add(directory.name)  # its notes are not "unknown source"
             continue
         sources[path.stem] = Source(path.stem, record, Origin(document), text)
     return sources
@@ -246,16 +312,19 @@ def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Sectio
 
 def load_criteria(path: Path, diagnostics: Diagnostics) -> Criteria | None:
     """``content/criteria.yaml``, if the project scores its options."""
-    if not path.is_file():
+    if not _present(path):
         return None
     document = _read(load_yaml, path, diagnostics)
     record = validate_model(CriteriaFile, document, diagnostics) if document else None
-    return Criteria(record, Origin(document)) if document and record else None
+    if document is None or record is None:
+        diagnostics.unreadable.add("criteria")
+        return None
+    return Criteria(record, Origin(document))
 
 
 def load_judgments(path: Path, diagnostics: Diagnostics) -> dict[str, Judgment]:
     """``content/judgments.yaml``, if the project states key judgments."""
-    if not path.is_file():
+    if not _present(path):
         return {}
     document = _read(load_yaml, path, diagnostics)
     record = validate_model(JudgmentsFile, document, diagnostics) if document else None
@@ -297,6 +366,11 @@ def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
     briefs = load_briefs(content / "briefs", diagnostics)
     criteria = load_criteria(content / "criteria.yaml", diagnostics)
     judgments = load_judgments(content / "judgments.yaml", diagnostics)
+    for path in _near_misses(content, ("criteria", "judgments")):
+        diagnostics.error(
+            path, 0, "content.extension", f"'{path.name}' is not read: use {path.stem}.yaml"
+        )
+        diagnostics.unreadable.add(path.stem)
     if settings is None:
         return None
     return Project(root, settings, sources, notes, options, briefs, criteria, judgments)

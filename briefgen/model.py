@@ -8,6 +8,7 @@ came from, so every later check can point at a file and line.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -21,8 +22,9 @@ from briefgen.documents import Document, Loc
 if TYPE_CHECKING:
     from briefgen.settings import Settings
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # always used with fullmatch: no trailing \n
+ID_MAX_LENGTH = 80  # so that every file named after an id stays far below 255 bytes
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 
@@ -290,10 +292,15 @@ class Source:
     origin: Origin
     text: str
 
-    @property
+    @functools.cached_property
     def paragraphs(self) -> list[str]:
-        """Paragraph N (1-based) is the N-th non-empty line of the text."""
-        return [line for line in self.text.splitlines() if line.strip()]
+        """Paragraph N (1-based) is the N-th non-empty line of the text.
+
+        Lines end at ``\n`` (or ``\r\n``) only, as in editors and ``sed -n Np``: U+2028,
+        form feeds and the other breaks ``str.splitlines`` knows stay inside a paragraph.
+        """
+        lines = (line.removesuffix("\r") for line in self.text.split("\n"))
+        return [line for line in lines if line.strip()]
 
     @property
     def label(self) -> str:
@@ -368,6 +375,8 @@ class Project:
     briefs: dict[str, Brief] = field(default_factory=dict)
     criteria: Criteria | None = None
     judgments: dict[str, Judgment] = field(default_factory=dict)
+    # Filled by validation: note id → its quote in the source's own characters.
+    quotes: dict[str, str] = field(default_factory=dict)
 
 
 def slugify(text: str) -> str:

@@ -38,11 +38,12 @@ class GradingSettings(Strict):
 
 
 class LimitSettings(Strict):
-    """Bounds on the work one brief may cost; past one, that brief fails with an error."""
+    """Bounds on the work content and templates can cause; past one, a located error."""
 
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
     markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    validate_seconds: Annotated[float, Field(gt=0, le=600)] = 30  # quote lookups, all notes
     # Templates may come from other people: bound what rendering one may spend.
     template_seconds: Annotated[float, Field(gt=0, le=600)] = 10
     template_memory_mb: Annotated[int, Field(ge=16, le=65536)] = 512

@@ -3,23 +3,53 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 
 from briefgen.blocks import analysis_chunks, paragraphs
 from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
-from briefgen.model import Brief, NoteRecord, Origin, Project, Status
+from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.model import Brief, Note, Project, Status
+from briefgen.quotemarks import check_quotation_marks
 from briefgen.quotes import closest, find_in, locate
 from briefgen.validate_analysis import validate_analysis
 
 
+@dataclass
+class _Place:
+    """What validation is checking now, so running out of time can say where."""
+
+    path: Path
+    line: int
+    what: str
+
+
 def validate(project: Project, diagnostics: Diagnostics) -> None:
-    """Check sources, notes, options and briefs against each other."""
-    _check_sources(project, diagnostics)
-    _check_notes(project, diagnostics)
-    _check_options(project, diagnostics)
-    validate_analysis(project, diagnostics)
-    for brief in project.briefs.values():
-        _check_brief(project, brief, diagnostics)
+    """Check sources, notes, options and briefs against each other.
+
+    Quote lookups are the costly part; all of it runs under ``[limits] validate_seconds``
+    and running out of time is an error at the item being checked.
+    """
+    seconds = project.settings.limits.validate_seconds
+    place = _Place(project.root / "briefgen.toml", 0, "the project")
+    try:
+        with time_limit(seconds):
+            _check_sources(project, diagnostics)
+            _check_notes(project, diagnostics, place)
+            _check_options(project, diagnostics)
+            validate_analysis(project, diagnostics)
+            for brief in project.briefs.values():
+                place.path, place.line, place.what = brief.origin.path, 1, "this brief"
+                _check_brief(project, brief, diagnostics)
+    except TimeLimitExceeded:
+        diagnostics.error(
+            place.path,
+            place.line,
+            "validate.timeout",
+            f"checking {place.what} took validation past its limit of {seconds:g} s "
+            "([limits] validate_seconds in briefgen.toml)",
+        )
 
 
 def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
@@ -57,9 +87,11 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
+def _check_notes(project: Project, diagnostics: Diagnostics, place: _Place) -> None:
     for note in project.notes.values():
         record, origin = note.record, note.origin
+        place.path, place.line = origin.path, origin.line("quote")
+        place.what = f"the quote of note '{note.id}'"
         source = project.sources.get(record.source)
         if source is None:
             if "sources" in diagnostics.unreadable:
@@ -71,7 +103,9 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
                 f"note '{note.id}' cites unknown source '{record.source}'",
             )
         else:
-            _check_locator(record, source.paragraphs, origin, diagnostics)
+            found = _check_locator(note, source.paragraphs, diagnostics)
+            if found is not None:
+                project.quotes[note.id] = found
         for other in record.conflicts_with:
             target = project.notes.get(other)
             if target is None:
@@ -90,9 +124,9 @@ def _check_notes(project: Project, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _check_locator(
-    record: NoteRecord, paragraphs: list[str], origin: Origin, diagnostics: Diagnostics
-) -> None:
+def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) -> str | None:
+    """Check a note's ¶ and quote; returns the quote in the source's own characters."""
+    record, origin = note.record, note.origin
     note_id, paragraph, quote, source_id = record.id, record.paragraph, record.quote, record.source
     if paragraph > len(paragraphs):
         diagnostics.error(
@@ -102,9 +136,12 @@ def _check_locator(
             f"¶{paragraph} does not exist in source '{source_id}' "
             f"(it has {len(paragraphs)} paragraphs)",
         )
-        return
-    if quote is None or find_in(quote, paragraphs[paragraph - 1]) is not None:
-        return
+        return None
+    if quote is None:
+        return None
+    found = find_in(quote, paragraphs[paragraph - 1])
+    if found is not None:
+        return found
     elsewhere = locate(quote, paragraphs)
     if elsewhere is not None:
         diagnostics.error(
@@ -114,7 +151,7 @@ def _check_locator(
             f"quote of note '{note_id}' is in ¶{elsewhere.paragraph} of source "
             f"'{source_id}', not ¶{paragraph}",
         )
-        return
+        return None
     near = closest(quote, paragraphs)
     hint = f"; closest passage is in ¶{near.paragraph}: {near.text.strip()}" if near else ""
     diagnostics.error(
@@ -123,12 +160,22 @@ def _check_locator(
         "quote.mismatch",
         f"quote of note '{note_id}' not found in source '{source_id}'{hint}",
     )
+    return None
 
 
 def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
     for option in project.options.values():
         record, origin = option.record, option.origin
+        texts = [(record.description, origin.line("description"))]
+        texts += [(cell, origin.line("compare", key)) for key, cell in record.compare.items()]
+        for field in ("pros", "cons", "risks"):
+            texts += [(p, origin.line(field, i)) for i, p in enumerate(getattr(record, field))]
+        texts += [
+            (s.rationale, origin.line("scores", k, "rationale")) for k, s in record.scores.items()
+        ]
+        for text, line in texts:
+            check_quotation_marks(project, text, origin, line, diagnostics)
         check_citations(
             project, record.description, origin, origin.line("description"), diagnostics
         )
@@ -237,6 +284,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             )
     for section in brief.sections:
         check_citations(project, section.text, origin, section.line, diagnostics)
+        check_quotation_marks(project, section.text, origin, section.line, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from briefgen.citations import check_citations, check_references
 from briefgen.diagnostics import Diagnostics
 from briefgen.model import Origin, Project, ReliabilityGrade
+from briefgen.quotemarks import check_quotation_marks
 
 
 def validate_analysis(project: Project, diagnostics: Diagnostics) -> None:
@@ -43,7 +44,7 @@ def _check_scores(project: Project, diagnostics: Diagnostics) -> None:
     for option in project.options.values():
         scores, origin = option.record.scores, option.origin
         if criteria is None:
-            if scores:
+            if scores and "criteria" not in diagnostics.unreadable:
                 diagnostics.error(
                     origin.path,
                     origin.line("scores"),
@@ -113,6 +114,9 @@ def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
                 f"confidence '{record.confidence}' is not defined in briefgen.toml "
                 f"[confidence] ({', '.join(levels)})",
             )
+        check_quotation_marks(
+            project, record.text, origin, origin.line("text"), diagnostics, evidence=record.notes
+        )
         known = [n for n in record.notes if n in project.notes]
         check_references(
             record.notes,

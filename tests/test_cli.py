@@ -28,7 +28,7 @@ def test_check_reports_located_errors_and_exits_1(minimal: Path) -> None:
     assert code == 1 and out == ""
     assert err.splitlines() == [
         "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
-        "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
+        "source 'test-source'; closest passage is in ¶4: a “good first step” [quote.mismatch]",
         "1 error(s), 0 warning(s)",
     ]
 

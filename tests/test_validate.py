@@ -5,6 +5,9 @@ Every case asserts the exact diagnostics — code, file and line — and nothing
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -24,7 +27,7 @@ CASES: dict[str, list[str]] = {
     ],
     "misquote": [
         "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
-        "source 'test-source'; closest passage is in ¶4: “good first step” [quote.mismatch]",
+        "source 'test-source'; closest passage is in ¶4: a “good first step” [quote.mismatch]",
     ],
     "wrong-paragraph": [
         "content/notes/test-notes.yaml:25: error: quote of note 'critics' is in ¶4 of source "
@@ -152,3 +155,30 @@ def test_unused_note_is_a_warning(minimal: Path) -> None:
     ]
     assert not result.diagnostics.failed()
     assert result.diagnostics.failed(strict=True)
+
+
+def test_source_paragraph_numbering_vs_lines(minimal: Path) -> None:
+    """Review case source-paragraph-numbering-vs-lines: ¶N is the N-th non-empty line.
+
+    A U+2028 (and the other breaks ``str.splitlines`` knows) stays inside its line, so
+    the quote on line 4 is in ¶4, as in an editor or ``sed -n 4p``.
+    """
+    text = minimal / "content/sources/test-source.txt"
+    body = text.read_text(encoding="utf-8").replace("in 2014.", "in\u20282014.\x0c\x85\x1c")
+    text.write_text(body, encoding="utf-8")
+    record = minimal / "content/sources/test-source.yaml"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    record.write_text(
+        re.sub(r"sha256: \w+", f"sha256: {digest}", record.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    # The quote of note share-2014 (¶3) still matches: U+2028 is whitespace.
+    assert [d.format() for d in pipeline.check(minimal).diagnostics.sorted()] == []
+
+
+def test_paragraphs_split_on_line_feeds_only(minimal: Path) -> None:
+    project = pipeline.check(minimal).project
+    assert project is not None
+    source = project.sources["test-source"]
+    odd = dataclasses.replace(source, text="one\r\n\r\ntwo\u2028still two\n \nthree\x0cthree\n")
+    assert odd.paragraphs == ["one", "two\u2028still two", "three\x0cthree"]
