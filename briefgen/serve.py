@@ -15,6 +15,7 @@ import html
 import ipaddress
 import os
 import shutil
+import signal
 import socket
 import socketserver
 import stat
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,6 +60,8 @@ class NotLoopbackError(ServeError, ValueError):
 
 class PreviewServer(ThreadingHTTPServer):
     """A threading server with a cap on connections and an idle timeout for each."""
+
+    request_queue_size = 64  # listen backlog: a burst of connects isn't refused
 
     def __init__(
         self,
@@ -299,6 +303,8 @@ def serve(root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
     The port is bound before the first build, so a busy port fails at once.
     """
     preview = Preview(root, log)
+    # SIGTERM stops the server as Ctrl-C does, so the preview pages are removed.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server = make_server(preview, host, port)
         try:
@@ -313,3 +319,8 @@ def serve(root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
             server.server_close()
     finally:
         preview.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

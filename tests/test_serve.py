@@ -336,14 +336,17 @@ IN_NAMESPACE = textwrap.dedent(
         statuses[host] = connection.getresponse().status
         connection.close()
     server.terminate()
-    server.wait(60)
-    print(json.dumps({"line": line, "statuses": statuses}))
+    code = server.wait(60)
+    print(json.dumps({"line": line, "statuses": statuses, "code": code}))
     """
 )
 
 
-def in_network_namespace(ipv6: bool, command: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run ``command`` in a fresh network namespace (loopback up; IPv6 on or off)."""
+def in_network_namespace(
+    ipv6: bool, command: list[str], tmp: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in a fresh network namespace (loopback up; IPv6 on or off),
+    with ``tmp`` as its temporary folder."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         pytest.fail("the IPv6 tests need util-linux 'unshare' and iproute2 'ip'")
     setup = "ip link set lo up"
@@ -355,13 +358,15 @@ def in_network_namespace(ipv6: bool, command: list[str]) -> subprocess.Completed
         capture_output=True,
         text=True,
         timeout=HANG_GUARD,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(tmp)},
     )
 
 
-def test_serve_ipv6_loopback(minimal: Path) -> None:
+def test_serve_ipv6_loopback(minimal: Path, tmp_path: Path) -> None:
     command = serve_command(minimal, "--host", "::1", "--port", "0")
-    run = in_network_namespace(True, [sys.executable, "-c", IN_NAMESPACE, *command])
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    run = in_network_namespace(True, [sys.executable, "-c", IN_NAMESPACE, *command], tmp)
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
     assert seen["line"].startswith("serving http://[::1]:")
@@ -369,10 +374,13 @@ def test_serve_ipv6_loopback(minimal: Path) -> None:
     assert seen["statuses"] == {f"[::1]:{port}": 200, f"localhost:{port}": 200} | {
         f"127.0.0.1:{port}": 421
     }
+    assert seen["code"] == 0  # SIGTERM stops it as Ctrl-C does: cleanly,
+    assert list(tmp.iterdir()) == []  # and the preview pages are removed
 
 
-def test_serve_ipv6_loopback_where_ipv6_is_off(minimal: Path) -> None:
-    run = in_network_namespace(False, serve_command(minimal, "--host", "::1", "--port", "8000"))
+def test_serve_ipv6_loopback_where_ipv6_is_off(minimal: Path, tmp_path: Path) -> None:
+    command = serve_command(minimal, "--host", "::1", "--port", "8000")
+    run = in_network_namespace(False, command, tmp_path)
     assert run.returncode == 1
     assert run.stderr == (
         "Error: cannot serve on [::1]:8000: IPv6 is not available on this machine "
