@@ -124,16 +124,27 @@ def list_briefs(root: Path) -> None:
 
 @main.command()
 @root_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Loopback address (127.0.0.1 or ::1)."
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port; 0 picks any free one.",
+)
 def serve(root: Path, host: str, port: int) -> None:
     """Preview briefs in a browser; rebuild and reload on every save."""
+    from briefgen.serve import NotLoopbackError, ServeError
     from briefgen.serve import serve as run_server
 
     try:
         run_server(root, host, port, lambda message: click.echo(message, err=True))
-    except ValueError as exc:
+    except NotLoopbackError as exc:
         raise click.UsageError(str(exc)) from exc
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

@@ -1,23 +1,41 @@
 """``briefgen serve``: a loopback-only preview server that rebuilds on save.
 
-A watcher polls the project's inputs; on a change it builds the HTML first (fast),
-then the PDFs. Pages the server sends get a small reload script injected, so the
-browser refreshes after each build; files in ``output/`` never contain it.
+The server answers only GET and HEAD, only for a ``Host`` naming the loopback address
+and port it is bound to (so a page on another site can't read it by DNS rebinding),
+and only for the files it lists itself: the preview pages and ``output/``'s PDFs. A URL
+is looked up by name, never turned into a filesystem path. Connections are capped and
+time out when idle. Pages it sends get a small reload script injected, so the browser
+refreshes after each build; files in ``output/`` never contain it.
 """
 
 from __future__ import annotations
 
+import errno
 import html
 import ipaddress
+import os
+import shutil
+import signal
+import socket
+import socketserver
+import stat
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
 from typing import Any
+from urllib.parse import unquote
 
-from briefgen import pipeline
-from briefgen.cache import project_fingerprint
+from briefgen.preview import Preview
+
+__all__ = ["MAX_CONNECTIONS", "RELOAD_SCRIPT", "Preview", "ServeError", "make_server", "serve"]
+
+MAX_CONNECTIONS = 32
+IDLE_SECONDS = 10.0
+VERSION_PATH = "__briefgen/version"
+BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
 
 RELOAD_SCRIPT = """<script>
 (function () {
@@ -32,118 +50,277 @@ RELOAD_SCRIPT = """<script>
 </script>"""
 
 
-class Preview:
-    """Builds the project when its inputs change and remembers the last outcome."""
+class ServeError(Exception):
+    """The server can't start (busy port, no IPv6, ...): the user can fix it."""
 
-    def __init__(self, root: Path, log: Callable[[str], None]) -> None:
-        self.root = root
-        self.log = log
-        self.version = 0
-        self.problems: list[str] = []
-        self.fingerprint = ""
-        self.lock = threading.Lock()
 
-    def rebuild_if_changed(self) -> bool:
-        fingerprint = project_fingerprint(self.root, "serve")
-        if fingerprint == self.fingerprint:
+class NotLoopbackError(ServeError, ValueError):
+    """``--host`` is not a loopback IP address."""
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threading server with a cap on connections and an idle timeout for each."""
+
+    request_queue_size = 64  # listen backlog: a burst of connects isn't refused
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        preview: Preview,
+        *,
+        max_connections: int,
+        idle_seconds: float,
+    ) -> None:
+        ip = ipaddress.ip_address(address[0])
+        self.address_family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+        self.preview = preview
+        self.idle_seconds = idle_seconds
+        self.slots = threading.BoundedSemaphore(max_connections)
+        self.ip = ip
+        super().__init__(address, Handler)
+        name = f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
+        port = self.server_address[1]
+        self.url = f"http://{name}:{port}/"
+        self.hosts = {f"{name}:{port}", f"localhost:{port}"}
+        if port == 80:
+            self.hosts |= {name, "localhost"}
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind asks DNS for a name (getfqdn), which we never use.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.ip), self.server_address[1]
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _turn_away(self, request: socket.socket) -> None:
+        """Every slot is taken: answer 503 without blocking the accept loop."""
+        try:
+            request.setblocking(False)
+            request.send(BUSY)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "briefgen"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # per socket operation
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows builds, not requests
+
+    def parse_request(self) -> bool:
+        """The request line and headers, then what this server refuses."""
+        if not super().parse_request():
             return False
-        self.fingerprint = fingerprint
-        for formats in (("html",), pipeline.FORMATS):
-            result = pipeline.build(self.root, formats=formats, progress=self.log)
-            with self.lock:
-                self.problems = [d.format() for d in result.diagnostics.sorted()]
-                self.version += 1
-            if self.problems:
-                self.log("\n".join(self.problems))
-            if not (result.written or result.up_to_date):
-                break
-        return True
+        hosts = self.headers.get_all("Host") or []
+        if self.command not in ("GET", "HEAD"):
+            self._reply(HTTPStatus.METHOD_NOT_ALLOWED, b"only GET and HEAD\n", allow=True)
+        elif len(hosts) != 1:
+            self._reply(HTTPStatus.BAD_REQUEST, b"exactly one Host header, please\n")
+        elif hosts[0].strip().lower() not in self.server.hosts:
+            allowed = " or ".join(sorted(self.server.hosts))
+            body = f"this preview answers only for Host {allowed}\n".encode()
+            self._reply(HTTPStatus.MISDIRECTED_REQUEST, body)
+        elif not self.path.startswith("/") or self.path.startswith("//"):
+            self._reply(HTTPStatus.BAD_REQUEST, b"only origin-form request targets\n")
+        else:
+            return True
+        return False
 
-    def watch(self, stop: threading.Event, interval: float = 0.5) -> None:
-        while not stop.is_set():
-            self.rebuild_if_changed()
-            stop.wait(interval)
+    def do_GET(self) -> None:
+        name = self._name()
+        if name is None:
+            self._reply(HTTPStatus.BAD_REQUEST, b"malformed path\n")
+        elif name == VERSION_PATH:
+            self._reply(HTTPStatus.OK, str(self.server.preview.version).encode(), "text/plain")
+        elif name == "":
+            self._reply(HTTPStatus.OK, self._index().encode(), "text/html; charset=utf-8")
+        elif name.endswith(".html"):
+            self._send_page(name)
+        elif name.endswith(".pdf"):
+            self._send_file(self.server.preview.output, name, "application/pdf")
+        else:
+            self._reply(HTTPStatus.NOT_FOUND, b"not found\n")
 
+    do_HEAD = do_GET
 
-def _handler(preview: Preview) -> type[SimpleHTTPRequestHandler]:
-    output = preview.root / pipeline.OUTPUT_DIR
+    def _name(self) -> str | None:
+        """The name asked for (``""`` for the index); None when it isn't valid UTF-8."""
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            return unquote(path[1:], errors="strict")
+        except UnicodeDecodeError:
+            return None
 
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(output), **kwargs)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # the terminal shows builds, not requests
-
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
+    def _reply(
+        self, status: HTTPStatus, body: bytes, content_type: str = "text/plain", allow: bool = False
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        if allow:
+            self.send_header("Allow", "GET, HEAD")
+        self.end_headers()
+        if self.command != "HEAD":
             self.wfile.write(body)
 
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if path == "/__briefgen/version":
-                self._send(str(preview.version).encode(), "text/plain")
-            elif path == "/":
-                self._send(self._index().encode("utf-8"), "text/html; charset=utf-8")
-            elif path.endswith(".html") and "/" not in path[1:]:
-                target = output / path[1:]
-                if not target.is_file():
-                    self.send_error(HTTPStatus.NOT_FOUND)
-                    return
-                page = target.read_text(encoding="utf-8")
-                page = page.replace("</body>", self._problems() + RELOAD_SCRIPT + "</body>", 1)
-                self._send(page.encode("utf-8"), "text/html; charset=utf-8")
-            else:
-                super().do_GET()
+    def _open(self, folder: Path, name: str) -> int | None:
+        """A regular file that ``folder`` lists by exactly this name, opened; else None."""
+        try:
+            if name not in os.listdir(folder):
+                return None
+            fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None  # no folder yet, or it was just replaced by a newer build
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        return fd
 
-        def _problems(self) -> str:
-            with preview.lock:
-                problems = list(preview.problems)
-            if not problems:
-                return ""
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-            return f'<aside class="build-problems"><h2>Last build</h2><ul>{items}</ul></aside>'
+    def _send_page(self, name: str) -> None:
+        fd = self._open(self.server.preview.html_folder(), name)
+        if fd is None:
+            self._reply(HTTPStatus.NOT_FOUND, b"not found\n")
+            return
+        with open(fd, "rb") as handle:
+            page = handle.read().decode("utf-8", errors="replace")
+        page = page.replace("</body>", self._problems() + RELOAD_SCRIPT + "</body>", 1)
+        self._reply(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 
-        def _index(self) -> str:
-            names = sorted(p.name for p in output.glob("*.html")) if output.is_dir() else []
-            links = "".join(
-                f'<li><a href="{html.escape(n)}">{html.escape(n)}</a> '
-                f'(<a href="{html.escape(n[:-5])}.pdf">PDF</a>)</li>'
-                for n in names
-            )
-            return (
-                "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-                "<title>briefgen preview</title></head><body><h1>Briefs</h1>"
-                f"<ul>{links}</ul>{self._problems()}{RELOAD_SCRIPT}</body></html>"
-            )
+    def _send_file(self, folder: Path, name: str, content_type: str) -> None:
+        fd = self._open(folder, name)
+        if fd is None:
+            self._reply(HTTPStatus.NOT_FOUND, b"not found\n")
+            return
+        # The open file is one whole build even if a rebuild swaps output/ meanwhile.
+        with open(fd, "rb") as handle:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(os.fstat(fd).st_size))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                shutil.copyfileobj(handle, self.wfile)
 
-    return Handler
+    def _problems(self) -> str:
+        preview = self.server.preview
+        with preview.lock:
+            problems = list(preview.problems)
+        if not problems:
+            return ""
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        return f'<aside class="build-problems"><h2>Last build</h2><ul>{items}</ul></aside>'
+
+    def _index(self) -> str:
+        preview = self.server.preview
+        pages = _listing(preview.html_folder(), ".html")
+        pdfs = set(_listing(preview.output, ".pdf"))
+        items = []
+        for page in pages:
+            pdf = page.removesuffix(".html") + ".pdf"
+            link = f' (<a href="{html.escape(pdf)}">PDF</a>)' if pdf in pdfs else ""
+            items.append(f'<li><a href="{html.escape(page)}">{html.escape(page)}</a>{link}</li>')
+        return (
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>briefgen preview</title></head><body><h1>Briefs</h1>"
+            f"<ul>{''.join(items)}</ul>{self._problems()}{RELOAD_SCRIPT}</body></html>"
+        )
 
 
-def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
-    """A server bound to a loopback address only."""
-    if not ipaddress.ip_address(host).is_loopback:
-        raise ValueError(f"refusing to serve on {host}: the preview is loopback-only")
-    return ThreadingHTTPServer((host, port), _handler(preview))
+def _listing(folder: Path, suffix: str) -> list[str]:
+    try:
+        return sorted(name for name in os.listdir(folder) if name.endswith(suffix))
+    except OSError:
+        return []
+
+
+def make_server(
+    preview: Preview,
+    host: str,
+    port: int,
+    *,
+    max_connections: int = MAX_CONNECTIONS,
+    idle_seconds: float = IDLE_SECONDS,
+) -> PreviewServer:
+    """A server bound (and listening) on a loopback address; refuses anything else."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is None or not ip.is_loopback:
+        raise NotLoopbackError(
+            f"refusing to serve on {host}: the preview is loopback-only "
+            "(use an address such as 127.0.0.1 or ::1)"
+        )
+    where = f"[{ip.compressed}]:{port}" if ip.version == 6 else f"{ip.compressed}:{port}"
+    try:
+        return PreviewServer(
+            (ip.compressed, port),
+            preview,
+            max_connections=max_connections,
+            idle_seconds=idle_seconds,
+        )
+    except OSError as exc:
+        raise ServeError(f"cannot serve on {where}: {_why(exc, ip.version)}") from exc
+
+
+def _why(exc: OSError, version: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            "the port is already in use (another 'briefgen serve'?); "
+            "choose another with --port, or --port 0 for any free one"
+        )
+    if version == 6 and exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+        return f"IPv6 is not available on this machine ({exc.strerror}); use --host 127.0.0.1"
+    if exc.errno == errno.EACCES:
+        return f"{exc.strerror} (ports below 1024 need privileges); choose another with --port"
+    return exc.strerror or str(exc)
 
 
 def serve(root: Path, host: str, port: int, log: Callable[[str], None]) -> None:
-    """Build, serve, and rebuild on change until interrupted."""
+    """Listen, build, and rebuild on change until interrupted.
+
+    The port is bound before the first build, so a busy port fails at once.
+    """
     preview = Preview(root, log)
-    preview.rebuild_if_changed()
-    server = make_server(preview, host, port)
-    # Builds stay in the main thread, where their Markdown time limit can apply.
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    log(f"serving http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    # SIGTERM stops the server as Ctrl-C does, so the preview pages are removed.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        preview.watch(threading.Event())
-    except KeyboardInterrupt:
-        pass
+        server = make_server(preview, host, port)
+        try:
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            log(f"serving {server.url} (Ctrl-C to stop)")
+            # Builds stay in the main thread, where their Markdown time limit can apply.
+            preview.watch(threading.Event())
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+            server.server_close()
     finally:
-        server.shutdown()
-        server.server_close()
+        preview.close()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
