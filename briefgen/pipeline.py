@@ -32,7 +32,7 @@ from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load import load_project, load_settings
 from briefgen.model import Format, Project
 from briefgen.render import TemplateLimits, render_html
-from briefgen.sandbox import template_environment
+from briefgen.sandbox import Sandbox, template_environment
 from briefgen.validate import validate
 from briefgen.workers import Job, Outcome, WorkerPool
 from briefgen.write import Stage
@@ -207,8 +207,6 @@ def _stream(
     diagnostics = result.diagnostics
     wanted = list(plan.selected) or sorted(project.briefs)
     environment = template_environment(plan.root)
-    limits = project.settings.limits
-    template_limits = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
     cache = PdfCache(plan.root)
     keys: dict[str, str] = {}
     entries: dict[str, Entry] = {}
@@ -217,14 +215,8 @@ def _stream(
 
     def jobs() -> Iterator[Job]:
         for brief_id in wanted:
-            brief = project.briefs[brief_id]
-            try:
-                text = render_html(result.views[brief_id], environment, template_limits)
-            except RenderError as exc:
-                if exc.path is not None:  # a template's own problem, located in it
-                    diagnostics.error(exc.path, exc.line, exc.code, exc.message)
-                else:
-                    diagnostics.error(brief.origin.path, 1, exc.code, exc.message)
+            text = render_page(project, result.views[brief_id], environment, diagnostics)
+            if text is None:
                 continue
             keys[brief_id] = key = pdf_key(text)
             if "html" in plan.formats:
@@ -250,6 +242,7 @@ def _stream(
         fresh.add(outcome.key)
         report(f"{where}: {outcome.pdf.pages} page(s)")
 
+    limits = project.settings.limits
     pool.run(
         jobs(),
         done,
@@ -268,6 +261,22 @@ def _stream(
         if plan.full and not diagnostics.failed():
             cache.keep_only(set(keys.values()))
     return entries, fresh
+
+
+def render_page(
+    project: Project, view: BriefView, environment: Sandbox, diagnostics: Diagnostics
+) -> str | None:
+    """One brief's HTML, or None with its problem reported where the user can fix it."""
+    limits = project.settings.limits
+    bounds = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
+    try:
+        return render_html(view, environment, bounds)
+    except RenderError as exc:
+        if exc.path is not None:  # a template's own problem, located in it
+            diagnostics.error(exc.path, exc.line, exc.code, exc.message)
+        else:
+            diagnostics.error(view.brief.origin.path, 1, exc.code, exc.message)
+        return None
 
 
 def _stage(

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from briefgen import pipeline
 from briefgen.cache import project_fingerprint
-from briefgen.errors import RenderError
-from briefgen.render import render_html, template_environment
+from briefgen.sandbox import template_environment
 
 UNREADABLE = "unreadable: "
 
@@ -97,19 +96,18 @@ class Preview:
         diagnostics, project = result.diagnostics, result.project
         if project is None or diagnostics.errors:
             return [d.format() for d in diagnostics.sorted()], False
-        environment = template_environment(self.root / pipeline.TEMPLATES_DIR)
+        environment = template_environment(self.root)
         previous = self.html_folder() if self._pages else None
         self._serial += 1
         folder = self._scratch / str(self._serial)
         folder.mkdir()
         for brief_id, view in sorted(result.views.items()):
             name = f"{brief_id}.html"
-            try:
-                (folder / name).write_bytes(render_html(view, environment).encode("utf-8"))
-            except RenderError as exc:
-                diagnostics.error(project.briefs[brief_id].origin.path, 1, exc.code, exc.message)
-                if previous is not None and (previous / name).is_file():
-                    shutil.copyfile(previous / name, folder / name)  # keep its last good page
+            page = pipeline.render_page(project, view, environment, diagnostics)
+            if page is not None:
+                (folder / name).write_bytes(page.encode("utf-8"))
+            elif previous is not None and (previous / name).is_file():
+                shutil.copyfile(previous / name, folder / name)  # keep its last good page
         with self.lock:
             self._pages = folder
         if previous is not None:
