@@ -58,6 +58,22 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def _is_mount_point(path: Path) -> bool:
+    """Also true for a bind mount within one filesystem, which ``ismount`` misses."""
+    if os.path.ismount(path):
+        return True
+    try:
+        table = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    # Field 5 is the mount point, with space, tab, newline and backslash octal-escaped.
+    points = {line.split()[4] for line in table.splitlines() if len(line.split()) > 4}
+    escaped = str(path.resolve())
+    for char in "\\ \t\n":
+        escaped = escaped.replace(char, f"\\{ord(char):03o}")
+    return escaped in points
+
+
 def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK | os.X_OK, effective_ids=True)
 
@@ -79,7 +95,7 @@ def output_problems(output: Path) -> list[tuple[Path, str, str]]:
     if not output.is_dir():
         message = "is not a directory; briefgen writes the built briefs there (move it away)"
         return [*problems, (output, "output.not-a-directory", message)]
-    if os.path.ismount(output):
+    if _is_mount_point(output):
         message = (
             "is a mount point, which a build cannot replace as a whole "
             "(mount the project directory instead)"

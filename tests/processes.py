@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -55,9 +54,9 @@ def children(pid: int) -> list[int]:
     """Live (non-zombie) processes whose parent is ``pid``."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (state := _stat(int(entry.name))) is not None:
-            if state[1] == pid and state[0] != "Z":
-                found.append(int(entry.name))
+        state = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if state is not None and state[1] == pid and state[0] != "Z":
+            found.append(int(entry.name))
     return sorted(found)
 
 
@@ -86,19 +85,10 @@ def snapshot(output: Path) -> dict[str, bytes]:
 def assert_complete(output: Path, briefs: list[str]) -> None:
     """output/ holds both formats of every brief, exactly as its manifest describes."""
     expected = sorted([f"{b}.{f}" for b in briefs for f in ("html", "pdf")] + ["manifest.json"])
-    assert sorted(p.name for p in output.iterdir()) == expected
+    names = sorted(p.name for p in output.iterdir())
+    assert names == expected, f"output/ holds {names}"
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == [n for n in expected if n != "manifest.json"]
+    listed = sorted(manifest["files"])
+    assert listed == [n for n in expected if n != "manifest.json"], f"manifest lists {listed}"
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((output / name).read_bytes()).hexdigest() == entry["sha256"], name
-
-
-def as_user(uid: int, gid: int) -> Callable[[], None]:
-    """A preexec_fn that drops root to ``uid``/``gid`` (permission bits apply again)."""
-
-    def drop() -> None:
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-
-    return drop

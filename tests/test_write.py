@@ -21,15 +21,17 @@ import pytest
 
 from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
-from tests.processes import HANG_GUARD, as_user, snapshot, stages
+from tests.processes import HANG_GUARD, snapshot, stages
 
 NOTE = "content/notes/test-notes.yaml"
 FAILED = "build failed: output/ left as it was"
 
 
-def briefgen(root: Path, *args: str, **options: object) -> tuple[int, list[str]]:
+def briefgen(
+    root: Path, *args: str, user: tuple[str, ...] = (), **options: object
+) -> tuple[int, list[str]]:
     done = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--root", str(root), *args],
+        [*user, sys.executable, "-m", "briefgen", "build", "--root", str(root), *args],
         capture_output=True,
         text=True,
         timeout=HANG_GUARD,
@@ -39,37 +41,36 @@ def briefgen(root: Path, *args: str, **options: object) -> tuple[int, list[str]]
 
 
 @pytest.fixture
-def unprivileged() -> Iterator[tuple[Path, dict[str, object]]]:
-    """A project an unprivileged user owns, and how to run briefgen as that user."""
-    if os.geteuid() != 0:
-        home = Path(tempfile.mkdtemp())
-        yield copy_project(MINIMAL, home / "p"), {}
-        shutil.rmtree(home, ignore_errors=True)
-        return
-    nobody = pwd.getpwnam("nobody")
+def unprivileged() -> Iterator[tuple[Path, tuple[str, ...]]]:
+    """A project an unprivileged user owns, and the command prefix that runs as them."""
     home = Path(tempfile.mkdtemp())
     root = copy_project(MINIMAL, home / "p")
-    for path in [home, *home.rglob("*")]:
-        os.chown(path, nobody.pw_uid, nobody.pw_gid)
-    yield root, {"preexec_fn": as_user(nobody.pw_uid, nobody.pw_gid)}
+    user: tuple[str, ...] = ()
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        for path in [home, *home.rglob("*")]:
+            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        user = ("setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}")
+        user += ("--clear-groups",)
+    yield root, user
     shutil.rmtree(home, ignore_errors=True)
 
 
-def test_output_read_only_directory(unprivileged: tuple[Path, dict[str, object]], edit) -> None:  # type: ignore[no-untyped-def]
+def test_output_read_only_directory(unprivileged: tuple[Path, tuple[str, ...]], edit) -> None:  # type: ignore[no-untyped-def]
     """Review case output-read-only-directory (L2)."""
-    root, options = unprivileged
-    assert briefgen(root, "--format", "html", **options)[0] == 0
+    root, user = unprivileged
+    assert briefgen(root, "--format", "html", user=user)[0] == 0
     edit(root, "content/briefs/one.md", "Do more, carefully.", "Do more, with care.")
     before = snapshot(root / "output")
     (root / "output").chmod(0o555)
     try:
-        code, lines = briefgen(root, "--format", "html", **options)
+        code, lines = briefgen(root, "--format", "html", user=user)
     finally:
         (root / "output").chmod(0o755)
     assert code == 1
     assert lines == [
-        "output: error: is not writable, so the previous build's files could not be "
-        "replaced (make it writable, e.g. chmod u+w output) [output.read-only]",
+        "output: error: is not writable, so a build cannot replace the files in it "
+        "(make it writable, e.g. chmod u+w output) [output.read-only]",
         "1 error(s), 0 warning(s)",
         FAILED,
     ]
