@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from briefgen import __version__
 from briefgen.render import PDF_VARIANT
@@ -26,6 +25,7 @@ from briefgen.toolchain import toolchain_versions
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.json"
+TEMPORARY = ".tmp-"
 
 
 def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
@@ -72,14 +72,19 @@ class PdfCache:
         return self.directory / f"{key}.pdf"
 
     def get(self, key: str) -> tuple[bytes, int] | None:
+        """The entry's PDF and page count; None if absent or damaged in any way."""
         path, meta = self._path(key), self.directory / f"{key}.json"
-        if not (path.is_file() and meta.is_file()):
+        try:
+            data = path.read_bytes()
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON
             return None
-        data = path.read_bytes()
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        if info.get("sha256") != hashlib.sha256(data).hexdigest():
+        if not isinstance(info, dict):
+            return None
+        pages, sha256 = info.get("pages"), info.get("sha256")
+        if type(pages) is not int or pages < 1 or sha256 != hashlib.sha256(data).hexdigest():
             return None  # a damaged entry is re-rendered, never trusted
-        return data, int(info["pages"])
+        return data, pages
 
     def put(self, key: str, data: bytes, pages: int) -> None:
         if self.directory.is_symlink():
@@ -87,18 +92,24 @@ class PdfCache:
         self.directory.mkdir(exist_ok=True)
         info = {"pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
         for suffix, payload in ((".pdf", data), (".json", json.dumps(info).encode())):
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as file:
-                file.write(payload)
-            os.replace(temporary, self.directory / f"{key}{suffix}")
+            target = self.directory / f"{key}{suffix}"
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=TEMPORARY)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(payload)
+                os.replace(temporary, target)
+            except OSError as exc:  # a full disk: no half-written temporary is left
+                Path(temporary).unlink(missing_ok=True)
+                raise OSError(exc.errno, exc.strerror, str(target)) from exc
 
     def keep_only(self, keys: set[str]) -> None:
-        """Drop entries no current brief uses."""
+        """Drop entries no current brief uses (with the project lock held, so no other
+        build can be using them)."""
         if not self.directory.is_dir():
             return
-        for path in self.directory.iterdir():
+        for path in sorted(self.directory.iterdir()):
             if path.stem not in keys:
-                path.unlink() if path.is_file() else shutil.rmtree(path)
+                path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
 
 
 @dataclass(frozen=True)
@@ -110,14 +121,38 @@ class Entry:
     inputs: str
 
 
+ENTRY_FIELDS = frozenset(Entry.__dataclass_fields__)
+
+
+def _entry(raw: object) -> Entry:
+    """One manifest entry, exactly the shape ``manifest_bytes`` writes; else ValueError."""
+    if not isinstance(raw, dict) or set(raw) != ENTRY_FIELDS:
+        raise ValueError("not a manifest entry")
+    entry = Entry(**raw)
+    pages_ok = entry.pages is None or (type(entry.pages) is int and entry.pages > 0)
+    texts = (entry.brief, entry.sha256, entry.inputs)
+    if not (all(isinstance(t, str) for t in texts) and type(entry.size) is int and pages_ok):
+        raise ValueError("not a manifest entry")
+    return entry
+
+
 def read_manifest(output: Path) -> tuple[str | None, dict[str, Entry]]:
-    """The previous build's project fingerprint and file entries (empty if none)."""
+    """The previous build's project fingerprint and file entries.
+
+    A missing or damaged manifest (not JSON, too deeply nested, wrong shapes) reads
+    as no manifest at all: the next build simply rebuilds.
+    """
     try:
-        data: dict[str, Any] = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        files = {name: Entry(**entry) for name, entry in data["files"].items()}
-        return data.get("project"), files
-    except (OSError, ValueError, KeyError, TypeError):
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            raise ValueError("not a manifest")
+        project = data.get("project")
+        if project is not None and not isinstance(project, str):
+            raise ValueError("not a manifest")
+        files = {str(name): _entry(raw) for name, raw in data["files"].items()}
+    except (OSError, ValueError, RecursionError):
         return None, {}
+    return project, files
 
 
 def manifest_bytes(project: str | None, files: dict[str, Entry]) -> bytes:
@@ -130,12 +165,17 @@ def manifest_bytes(project: str | None, files: dict[str, Entry]) -> bytes:
 
 
 def up_to_date(output: Path, fingerprint: str) -> bool:
-    """Whether output/ already holds the build of exactly these inputs, intact."""
+    """Whether output/ holds exactly the build of these inputs: the files its manifest
+    lists, no others, each hashing as the manifest says."""
     project, files = read_manifest(output)
     if project != fingerprint or not files:
         return False
+    if sorted(p.name for p in output.iterdir()) != sorted([*files, MANIFEST]):
+        return False
     for name, entry in files.items():
         path = output / name
-        if not path.is_file() or path.stat().st_size != entry.size:
+        if path.is_symlink() or not path.is_file():
+            return False
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha256:
             return False
     return True

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -31,6 +36,24 @@ def _report(diagnostics: Diagnostics, strict: bool) -> int:
     return 1 if diagnostics.failed(strict=strict) else 0
 
 
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_aborts() -> Iterator[None]:
+    """SIGTERM is a clean abort, exactly like Ctrl-C: the stage is removed, workers
+    are ended and output/ is left as it was."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
@@ -56,6 +79,11 @@ def main() -> None:
     default=None,
     help="Worker processes rendering PDFs.  [default: number of cores]",
 )
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="If another build of this project is running, fail at once instead of waiting.",
+)
 def build(
     root: Path,
     strict: bool,
@@ -63,17 +91,20 @@ def build(
     formats: tuple[str, ...],
     force: bool,
     jobs: int | None,
+    no_wait: bool,
 ) -> None:
     """Check the content, then build briefs into output/ (only what changed)."""
-    result = pipeline.build(
-        root,
-        briefs=briefs,
-        formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
-        strict=strict,
-        force=force,
-        jobs=jobs,
-        progress=lambda message: click.echo(message, err=True),
-    )
+    with _sigterm_aborts():
+        result = pipeline.build(
+            root,
+            briefs=briefs,
+            formats=formats or pipeline.FORMATS,  # type: ignore[arg-type]
+            strict=strict,
+            force=force,
+            jobs=jobs,
+            wait=not no_wait,
+            progress=lambda message: click.echo(message, err=True),
+        )
     if result.up_to_date:
         click.echo("output/ is up to date: nothing changed since the last build")
         sys.exit(0)

@@ -30,17 +30,19 @@ from briefgen.errors import RenderError
 from briefgen.layouts import merge
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load import load_project, load_settings
+from briefgen.lock import LOCK_FILE, Busy, project_lock
 from briefgen.model import Format, Project
 from briefgen.render import TemplateLimits, render_html
 from briefgen.sandbox import Sandbox, template_environment
 from briefgen.validate import validate
 from briefgen.workers import Job, Outcome, WorkerPool
-from briefgen.write import Stage
+from briefgen.write import WRITE_ERRORS, Stage, output_problems, sweep
 
 OUTPUT_DIR = "output"
 FORMATS: tuple[Format, ...] = ("pdf", "html")
 
 Progress = Callable[[str], None]
+WAITING = f"waiting for another briefgen build of this project to finish ({LOCK_FILE})"
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,13 @@ def build(
     strict: bool = False,
     force: bool = False,
     jobs: int | None = None,
+    wait: bool = True,
     progress: Progress | None = None,
 ) -> Result:
     """Check, render what changed, and swap the new output in all at once.
 
+    0. take the project lock (one build at a time; wait for it, or fail if ``wait``
+       is false) and sweep what a killed build left;
     1. nothing changed since the last full build → done, output/ untouched;
     2. load, validate, analyse, audit (``check``);
     3. render each brief's HTML; PDFs whose HTML is unchanged come from the cache;
@@ -142,15 +147,29 @@ def build(
        so a build that fails elsewhere still saves its work);
     5. on any error, stop with output/ untouched; else stage everything and swap.
     """
+    report = progress or (lambda _message: None)
     chosen = tuple(f for f in FORMATS if f in set(formats))
     plan = Plan(root, tuple(briefs), chosen, strict, force)
-    fingerprint = project_fingerprint(root, f"strict={strict}") if plan.full else None
-    if fingerprint and not force and up_to_date(plan.output, fingerprint):
-        return Result(Diagnostics(root), up_to_date=True)
-    with WorkerPool(jobs or os.cpu_count() or 1) as pool:
-        if "pdf" in chosen:
-            pool.start()  # workers import WeasyPrint while the content is checked
-        return _build(plan, fingerprint, pool, progress or (lambda _message: None))
+    try:
+        with project_lock(root, wait=wait, waiting=lambda: report(WAITING)):
+            sweep(root)
+            fingerprint = project_fingerprint(root, f"strict={strict}") if plan.full else None
+            if fingerprint and not force and up_to_date(plan.output, fingerprint):
+                return Result(Diagnostics(root), up_to_date=True)
+            with WorkerPool(jobs or os.cpu_count() or 1) as pool:
+                if "pdf" in chosen:
+                    pool.start()  # workers import WeasyPrint while the content is checked
+                return _build(plan, fingerprint, pool, report)
+    except Busy:
+        diagnostics = Diagnostics(root)
+        diagnostics.error(
+            root / LOCK_FILE,
+            0,
+            "build.locked",
+            "another briefgen build of this project is running "
+            "(run without --no-wait to wait for it)",
+        )
+        return Result(diagnostics)
 
 
 def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
@@ -159,26 +178,32 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
     _check_request(plan, project, diagnostics)
     if project is None or diagnostics.failed(strict=plan.strict):
         return result
-    stage = Stage(plan.output, keep_existing=not plan.full)
+    stage: Stage | None = None
     try:
+        stage = Stage(plan.output, keep_existing=not plan.full)
         written, fresh = _stream(plan, project, result, stage, pool, report)
         if not diagnostics.failed(strict=plan.strict):
             _finish(plan, fingerprint, result, stage, written, fresh)
-            return result
-    except BaseException:
-        stage.discard()
-        raise
-    stage.discard()
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise  # not something the user can fix: a bug, with its traceback
+        where = exc.filename if isinstance(exc.filename, str) else plan.output
+        diagnostics.error(where, 0, "output.write-failed", f"could not write: {exc.strerror}")
+    finally:
+        if stage is not None and not result.written:
+            stage.discard()
     return result
 
 
 def _check_request(plan: Plan, project: Project | None, diagnostics: Diagnostics) -> None:
-    """Problems with the request itself: unknown briefs, a symlinked output."""
+    """Problems with the request itself: unknown briefs, an output/ it can't replace."""
     for path in (plan.output, plan.root / CACHE_DIR):
         if path.is_symlink():
             diagnostics.error(
                 path, 0, "output.symlink", "is a symbolic link; briefgen never writes through one"
             )
+    for path, code, message in output_problems(plan.output):
+        diagnostics.error(path, 0, code, message)
     for brief_id in plan.selected:
         if project is not None and brief_id not in project.briefs:
             diagnostics.error(
@@ -213,6 +238,10 @@ def _stream(
     progress = {"done": 0, "cached": 0}
     fresh: set[str] = set()
 
+    def stage_pdf(brief_id: str, data: bytes, pages: int) -> None:
+        _check_budget(project, brief_id, pages, diagnostics)
+        entries[f"{brief_id}.pdf"] = _stage(stage, brief_id, "pdf", data, keys[brief_id], pages)
+
     def jobs() -> Iterator[Job]:
         for brief_id in wanted:
             text = render_page(project, result.views[brief_id], environment, diagnostics)
@@ -223,9 +252,12 @@ def _stream(
                 entries[f"{brief_id}.html"] = _stage(stage, brief_id, "html", text.encode(), key)
             if "pdf" not in plan.formats:
                 continue
-            if not plan.force and cache.get(key) is not None:
+            # A cached PDF is staged from the bytes read now, never looked up again.
+            hit = None if plan.force else cache.get(key)
+            if hit is not None:
                 progress["done"] += 1
                 progress["cached"] += 1
+                stage_pdf(brief_id, *hit)
             else:
                 yield Job(brief_id, text)
 
@@ -239,6 +271,7 @@ def _stream(
             return
         assert outcome.pdf is not None
         cache.put(keys[outcome.key], outcome.pdf.data, outcome.pdf.pages)
+        stage_pdf(outcome.key, outcome.pdf.data, outcome.pdf.pages)
         fresh.add(outcome.key)
         report(f"{where}: {outcome.pdf.pages} page(s)")
 
@@ -251,15 +284,11 @@ def _stream(
     )
     if "pdf" in plan.formats:
         report(f"PDFs: {len(fresh)} rendered, {progress['cached']} from cache")
-        for brief_id in wanted:
-            hit = cache.get(keys[brief_id]) if brief_id in keys else None
-            if hit is None:
-                continue  # its failure is already a diagnostic
-            data, pages = hit
-            _check_budget(project, brief_id, pages, diagnostics)
-            entries[f"{brief_id}.pdf"] = _stage(stage, brief_id, "pdf", data, keys[brief_id], pages)
-        if plan.full and not diagnostics.failed():
-            cache.keep_only(set(keys.values()))
+    missing = [f"{b}.{f}" for b in wanted for f in plan.formats if f"{b}.{f}" not in entries]
+    if missing and not diagnostics.errors:  # a wanted file may only be missing with an error
+        raise RuntimeError(f"internal error: nothing staged for {', '.join(missing)}")
+    if "pdf" in plan.formats and plan.full and not diagnostics.failed():
+        cache.keep_only(set(keys.values()))  # safe: the project lock is held
     return entries, fresh
 
 

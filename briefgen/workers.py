@@ -3,12 +3,21 @@
 The parent hands each worker one HTML document at a time and enforces a per-brief
 time limit and a memory limit (resident memory polled from /proc, because RLIMIT_AS
 breaks pango). A worker past a limit is killed and replaced; only its brief fails.
+So does a worker whose renderer raises: that is its brief's error, never the build's.
+
+Workers die with the build however it ends: the kernel kills them when the parent
+dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
+a worker also sees end-of-file once the parent is gone.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -38,8 +47,30 @@ class Outcome:
     error: RenderError | None = None
 
 
-def _serve(connection: Connection) -> None:
+PR_SET_PDEATHSIG = 1
+TOO_DEEP = (
+    "the PDF renderer ran out of stack on this brief: its content is nested too deeply "
+    "(lists, quotes or markup hundreds of levels deep)"
+)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies, even by SIGKILL."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is not None:
+        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -> None:
     """A worker's loop: import WeasyPrint once, then render until told to stop."""
+    _die_with(parent)
+    for end in parent_ends:  # otherwise a dead parent's pipes never read as closed
+        end.close()
+    # The parent handles Ctrl-C and SIGTERM and then ends its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import weasyprint  # noqa: F401 — paid once per worker, not once per brief
 
     # Outputs carry no clock time: dates come from content. Should font subsetting fall
@@ -47,17 +78,31 @@ def _serve(connection: Connection) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 
     while True:
-        message = connection.recv()
+        try:
+            message = connection.recv()
+        except EOFError:  # the parent is gone
+            return
         if message is None:
             return
         key, html = message
+        reply: tuple[str, str, object, object]
         try:
             pdf = render_pdf(html)
-            connection.send(("ok", key, pdf.data, pdf.pages))
+            reply = ("ok", key, pdf.data, pdf.pages)
         except RenderError as exc:
-            connection.send(("error", key, exc.code, exc.message))
-        except Exception:  # a bug, not bad content: the parent re-raises it
-            connection.send(("bug", key, traceback.format_exc(), None))
+            reply = ("error", key, exc.code, exc.message)
+        except RecursionError:
+            reply = ("failed", key, "render.too-deep", TOO_DEEP)
+        except Exception as exc:  # a renderer bug fails its brief only
+            traceback.print_exc(file=sys.stderr)  # the bug's traceback, for a report
+            text = f"the PDF renderer failed on this brief ({type(exc).__name__}: {exc})"
+            reply = ("failed", key, "render.failed", text)
+        try:
+            connection.send(reply)
+        except OSError:  # the parent is gone
+            return
+        if reply[0] == "failed":
+            return  # its state is suspect: the parent starts a fresh worker
 
 
 def _rss_bytes(pid: int) -> int:
@@ -69,10 +114,15 @@ def _rss_bytes(pid: int) -> int:
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+    def __init__(
+        self, context: multiprocessing.context.BaseContext, siblings: list[_Worker]
+    ) -> None:
         parent, child = context.Pipe()
         self.connection = parent
-        self.process: BaseProcess = context.Process(target=_serve, args=(child,), daemon=True)  # type: ignore[attr-defined]
+        parent_ends = [parent, *(w.connection for w in siblings)]
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(child, os.getpid(), parent_ends), daemon=True
+        )
         self.process.start()
         child.close()
         self.job: Job | None = None
@@ -113,7 +163,7 @@ class WorkerPool:
     def start(self, count: int | None = None) -> None:
         wanted = min(self.size, count if count is not None else self.size)
         while len(self.workers) < wanted:
-            self.workers.append(_Worker(self.context))
+            self.workers.append(_Worker(self.context, self.workers))
 
     def close(self) -> None:
         # Idle workers hold no state: ending them now beats waiting for an import.
@@ -149,29 +199,32 @@ class WorkerPool:
                 if worker.job is None:
                     continue
                 if worker.connection in ready:
-                    done(self._receive(worker))
-                    if worker.served >= JOBS_PER_WORKER:
-                        worker.kill()
-                        workers[index] = _Worker(self.context)
+                    outcome, retire = self._receive(worker)
+                    if retire or worker.served >= JOBS_PER_WORKER:
+                        self._replace(index)
+                    done(outcome)
                 elif (failure := self._over_limit(worker)) is not None:
                     job = worker.job
-                    worker.kill()
-                    workers[index] = _Worker(self.context)
+                    self._replace(index)
                     done(Outcome(job.key, error=failure))
 
-    def _receive(self, worker: _Worker) -> Outcome:
+    def _replace(self, index: int) -> None:
+        self.workers[index].kill()
+        others = self.workers[:index] + self.workers[index + 1 :]
+        self.workers[index] = _Worker(self.context, others)
+
+    def _receive(self, worker: _Worker) -> tuple[Outcome, bool]:
+        """The finished job's outcome, and whether the worker must be replaced."""
         job = worker.job
         assert job is not None
         worker.job = None
         try:
             kind, key, first, second = worker.connection.recv()
         except EOFError:
-            return Outcome(job.key, error=RenderError("render.crashed", "the renderer died"))
-        if kind == "bug":
-            raise RuntimeError(f"internal error while rendering {key}:\n{first}")
-        if kind == "error":
-            return Outcome(key, error=RenderError(first, second))
-        return Outcome(key, pdf=Pdf(first, second))
+            return Outcome(job.key, error=RenderError("render.crashed", "the renderer died")), True
+        if kind == "ok":
+            return Outcome(key, pdf=Pdf(first, second)), False
+        return Outcome(key, error=RenderError(first, second)), kind == "failed"
 
     def _over_limit(self, worker: _Worker) -> RenderError | None:
         elapsed = time.monotonic() - worker.started

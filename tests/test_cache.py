@@ -11,6 +11,7 @@ import pytest
 
 from briefgen import pipeline, workers
 from tests.conftest import MINIMAL, copy_project
+from tests.processes import assert_complete
 
 
 def rendered(result: pipeline.Result) -> list[str]:
@@ -164,3 +165,72 @@ def test_workers_are_recycled_without_changing_output(
     monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)  # a fresh worker for every brief
     result = pipeline.build(minimal, jobs=1)
     assert {a.path.name: a.path.read_bytes() for a in result.artifacts} == expected
+
+
+def test_manifest_same_size_tamper_up_to_date(minimal: Path) -> None:
+    """Review case manifest-same-size-tamper-up-to-date (L1)."""
+    pipeline.build(minimal)
+    pdf = minimal / "output" / "one.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[1000:1064] = bytes(64)  # same size, different bytes
+    pdf.write_bytes(bytes(data))
+    result = pipeline.build(minimal)
+    assert not result.up_to_date and result.written
+    assert rendered(result) == []  # the cache still holds the good PDF
+    assert_complete(minimal / "output", ["issue", "memo", "one"])
+
+
+def test_a_missing_or_extra_output_file_is_not_up_to_date(minimal: Path) -> None:
+    pipeline.build(minimal)
+    (minimal / "output" / "memo.pdf").unlink()
+    assert pipeline.build(minimal).written
+    (minimal / "output" / "stray.pdf").write_bytes(b"%PDF-")
+    assert pipeline.build(minimal).written
+    assert_complete(minimal / "output", ["issue", "memo", "one"])
+
+
+MANIFESTS = {
+    "manifest-files-not-a-mapping": '{"project": "x", "files": []}',
+    "manifest-deeply-nested": "[" * 100000,
+    "manifest-garbage": "garbage{",
+    "manifest-empty": "",
+    "manifest-entry-wrong-types": '{"project": "x", "files": {"one.pdf": {"brief": 1, '
+    '"sha256": [], "size": "9", "pages": null, "inputs": "k"}}}',
+    "manifest-not-utf8": "\udcff",
+}
+
+
+@pytest.mark.parametrize("text", MANIFESTS.values(), ids=MANIFESTS.keys())
+def test_manifest_files_not_a_mapping(minimal: Path, text: str) -> None:
+    """Review cases manifest-files-not-a-mapping and manifest-deeply-nested (M6)."""
+    pipeline.build(minimal, formats=("html",))
+    manifest = minimal / "output" / "manifest.json"
+    manifest.write_bytes(text.encode("utf-8", "surrogateescape"))
+    partial = pipeline.build(minimal, briefs=["one"], formats=("html",))
+    assert partial.written and not partial.diagnostics.items
+    result = pipeline.build(minimal)
+    assert result.written and not result.diagnostics.items
+    assert_complete(minimal / "output", ["issue", "memo", "one"])
+
+
+CACHE_ENTRIES = {
+    "cache-entry-json-garbage": "garbage{",
+    "cache-entry-json-empty": "",
+    "cache-entry-json-deeply-nested": "[" * 100000,
+    "cache-entry-json-a-list": "[1, 2]",
+    "cache-entry-json-pages-a-string": '{"pages": "two", "sha256": "x"}',
+    "cache-entry-json-no-sha": '{"pages": 1}',
+}
+
+
+@pytest.mark.parametrize("text", CACHE_ENTRIES.values(), ids=CACHE_ENTRIES.keys())
+def test_cache_entry_json_garbage(minimal: Path, text: str) -> None:
+    """Review cases cache-entry-json-garbage and cache-entry-json-empty (M6)."""
+    pipeline.build(minimal)
+    for meta in (minimal / ".briefgen-cache").glob("*.json"):
+        meta.write_text(text, encoding="utf-8")
+    result = pipeline.build(minimal, strict=True, briefs=["one", "memo", "issue"])
+    assert result.written and not result.diagnostics.items
+    assert rendered(result) == ["issue", "memo", "one"]  # damaged entries are re-rendered
+    assert pipeline.build(minimal).written
+    assert_complete(minimal / "output", ["issue", "memo", "one"])

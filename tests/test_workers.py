@@ -1,0 +1,84 @@
+"""Worker processes: a worker's exception fails only its brief; workers die with the build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from briefgen import pipeline
+from tests.processes import (
+    HANG_GUARD,
+    RECOMMENDATION,
+    add_heavy_brief,
+    alive,
+    assert_complete,
+    children,
+    snapshot,
+    stages,
+    start_build,
+    wait_until,
+)
+
+BOMB = "\n\n" + "- " * 100 + "x"
+TOO_DEEP = (
+    "content/briefs/one.md:1: error: the PDF renderer ran out of stack on this brief: "
+    "its content is nested too deeply (lists, quotes or markup hundreds of levels deep) "
+    "[render.too-deep]"
+)
+
+
+def test_bomb_nested_list_100(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    """Review case bomb-nested-list-100, worker part (M1): only its brief fails."""
+    edit(minimal, "content/briefs/one.md", RECOMMENDATION, RECOMMENDATION + BOMB)
+    result = pipeline.build(minimal, jobs=1)
+    assert not result.written
+    assert [d.format() for d in result.diagnostics.sorted()] == [TOO_DEEP]
+    # The other briefs were rendered and cached: fixing the one-pager renders only it.
+    edit(minimal, "content/briefs/one.md", BOMB, "")
+    fixed = pipeline.build(minimal, jobs=1)
+    assert fixed.written
+    assert sorted(a.brief for a in fixed.artifacts if a.format == "pdf" and not a.cached) == ["one"]
+    assert_complete(minimal / "output", ["issue", "memo", "one"])
+
+
+def _start_heavy_build(root: Path, log: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """A real build rendering the heavy brief; its process and its workers' pids."""
+    add_heavy_brief(root, paragraphs=2800)  # ~950 kB, under the content size limit
+    process = start_build(root, "-j", "1", log=log)
+
+    def rendering() -> bool:
+        assert process.poll() is None, log.read_text()
+        return bool(stages(root)) and bool(children(process.pid))
+
+    wait_until(rendering, "rendering to start")
+    return process, children(process.pid)
+
+
+def test_sigterm_mid_build(minimal: Path, tmp_path: Path) -> None:
+    """Review case sigterm-mid-build (M5): a clean abort, like Ctrl-C."""
+    assert pipeline.build(minimal).written  # the small briefs are cached; output/ exists
+    before = snapshot(minimal / "output")
+    log = tmp_path / "build.log"
+    process, workers = _start_heavy_build(minimal, log)
+    os.kill(process.pid, signal.SIGTERM)
+    assert process.wait(timeout=HANG_GUARD) == 1
+    wait_until(lambda: not any(alive(w) for w in workers), "the workers to exit", 20)
+    assert log.read_text().splitlines()[-1] == "Aborted!"
+    assert stages(minimal) == []
+    assert snapshot(minimal / "output") == before
+
+
+def test_sigkill_mid_build_takes_the_workers_with_it(minimal: Path, tmp_path: Path) -> None:
+    assert pipeline.build(minimal).written
+    before = snapshot(minimal / "output")
+    process, workers = _start_heavy_build(minimal, tmp_path / "build.log")
+    os.kill(process.pid, signal.SIGKILL)
+    assert process.wait(timeout=HANG_GUARD) == -signal.SIGKILL
+    wait_until(lambda: not any(alive(w) for w in workers), "the workers to exit", 20)
+    assert snapshot(minimal / "output") == before
+    (minimal / "content" / "briefs" / "zz-heavy.md").unlink()
+    assert pipeline.build(minimal).written
+    assert stages(minimal) == []  # the next build sweeps the killed build's stage
+    assert not list(minimal.glob(".briefgen-old-*"))
