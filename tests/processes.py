@@ -25,11 +25,8 @@ def add_heavy_brief(root: Path, paragraphs: int = 2500) -> None:
     )
     heavy = one.replace(RECOMMENDATION, RECOMMENDATION + "\n\n" + text)
     (root / "content" / "briefs" / "zz-heavy.md").write_text(heavy, encoding="utf-8")
-    settings = root / "briefgen.toml"
-    settings.write_text(
-        settings.read_text("utf-8").replace("one-pager = 1\n", "one-pager = 500\n"),
-        encoding="utf-8",
-    )
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n[types.one-pager]\nbudget = 500\n")
 
 
 def start_build(root: Path, *args: str, log: Path) -> subprocess.Popen[bytes]:
