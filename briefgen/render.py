@@ -22,6 +22,7 @@ from markupsafe import Markup
 from briefgen.analyse import BriefView
 from briefgen.errors import RenderError
 from briefgen.pagecheck import check_page
+from briefgen.pagelayout import check_depth, check_overflow
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),
@@ -146,7 +147,9 @@ def render_pdf(html_text: str) -> Pdf:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make()).render()
+        page = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make())
+        check_depth(page.etree_element)  # before anything recursive walks the tree
+        document = page.render()
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
@@ -154,4 +157,5 @@ def render_pdf(html_text: str) -> Pdf:
         raise RenderError("render.fetch-refused", f"refused to fetch: {', '.join(fetcher.refused)}")
     if collector.messages:
         raise RenderError("render.warning", "; ".join(collector.messages))
+    check_overflow(document.pages)
     return Pdf(bytes(data), len(document.pages))

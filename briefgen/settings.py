@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from briefgen.markdown_bounds import MAX_MARKDOWN_DEPTH
 from briefgen.model import BriefType, Id, ReliabilityGrade, Strict, Text
 
 # --- settings ------------------------------------------------------------------
@@ -36,11 +37,16 @@ class GradingSettings(Strict):
 
 
 class LimitSettings(Strict):
-    """Bounds on one brief's PDF rendering; past one, that brief fails with an error."""
+    """Bounds on what one brief may cost; past one, that brief fails with an error."""
 
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
     markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    # Lists, quotes, emphasis and raw tags nested in one another (see markdown_bounds.py). The
+    # ceiling keeps the finished page well inside what WeasyPrint can lay out.
+    markdown_depth: Annotated[int, Field(ge=1, le=MAX_MARKDOWN_DEPTH)] = 16
+    # Cells in one Markdown table row: more are cut off at the page edge and slow to lay out.
+    table_columns: Annotated[int, Field(ge=1, le=200)] = 20
 
 
 class AnalysisSettings(Strict):

@@ -8,6 +8,7 @@ from briefgen.blocks import analysis_chunks, paragraphs
 from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
 from briefgen.layouts import LAYOUTS
+from briefgen.markdown_bounds import check_bounds
 from briefgen.model import Brief, NoteRecord, Origin, Project, Status
 from briefgen.quotes import closest, find_in, locate
 from briefgen.validate_analysis import validate_analysis
@@ -128,13 +129,16 @@ def _check_locator(
 
 def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
+    limits = project.settings.limits
     for option in project.options.values():
         record, origin = option.record, option.origin
         check_citations(
             project, record.description, origin, origin.line("description"), diagnostics
         )
+        check_bounds(record.description, origin, origin.line("description"), limits, diagnostics)
         for field in ("pros", "cons", "risks"):
             for index, point in enumerate(getattr(record, field)):
+                check_bounds(point, origin, origin.line(field, index), limits, diagnostics)
                 check_citations(
                     project,
                     point,
@@ -153,6 +157,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                     f"({', '.join(dimensions) or 'none declared'})",
                 )
             check_citations(project, cell, origin, origin.line("compare", key), diagnostics)
+            check_bounds(cell, origin, origin.line("compare", key), limits, diagnostics)
         for key in dimensions:
             if key not in record.compare:
                 diagnostics.error(
@@ -229,6 +234,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
             )
     for section in brief.sections:
         check_citations(project, section.text, origin, section.line, diagnostics)
+        check_bounds(section.text, origin, section.line, project.settings.limits, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
 
