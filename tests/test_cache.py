@@ -80,11 +80,11 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
 def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
     first = pipeline.build(minimal)
     before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
-    # A project template that makes only the one-pager fetch a file: refused, so it fails.
+    # A project template that makes only the one-pager's PDF fail: content cut off.
     (minimal / "templates").mkdir()
     package_dir = Path(pipeline.__file__).parent / "templates"
     page = (package_dir / "one-pager.html.j2").read_text(encoding="utf-8")
-    broken = page.replace("{% block main %}", '{% block main %}<img src="file:///etc/hostname">')
+    broken = page.replace("{% block main %}", "{% block main %}<p>" + "Q" * 400 + "</p>")
     (minimal / "templates" / "one-pager.html.j2").write_text(broken, encoding="utf-8")
     (minimal / "content" / "briefs" / "memo.md").write_text(
         (minimal / "content" / "briefs" / "memo.md")
@@ -94,10 +94,7 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
     )
     failed = pipeline.build(minimal)
     assert not failed.written
-    assert [d.format() for d in failed.diagnostics.sorted()] == [
-        "content/briefs/one.md:1: error: refused to fetch: file:///etc/hostname "
-        "[render.fetch-refused]"
-    ]
+    assert [d.code for d in failed.diagnostics.sorted()] == ["render.overflow"]
     assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
     # After the fix only the one-pager renders again; the memo's new PDF was cached.
     (minimal / "templates" / "one-pager.html.j2").unlink()
