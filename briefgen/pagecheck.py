@@ -82,7 +82,7 @@ def _bad_css(css: str) -> list[str]:
         found.append("@import or a CSS escape in <style>")
     for _, url in CSS_URL.findall(css):
         if not url.lower().startswith("data:"):
-            found.append(f"url({url[:60]}) in <style>")
+            found.append(f"url({url[:200]}) in <style>")
     return found
 
 
@@ -103,7 +103,7 @@ class _ActiveContent(HTMLParser):
             if not _allowed_attribute(tag, name):
                 self.found.append(f"{name}= on <{tag}>")
             elif _bad_value(tag, name, value or ""):
-                self.found.append(f"{name}={(value or '')[:60]!r} on <{tag}>")
+                self.found.append(f"{name}={(value or '')[:200]!r} on <{tag}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
