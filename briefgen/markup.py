@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -11,7 +12,7 @@ import nh3
 from markupsafe import Markup
 
 from briefgen.blocks import analysis_chunks
-from briefgen.citations import find_citations
+from briefgen.citations import Citation, find_citations
 
 ALLOWED_TAGS = {
     "p",
@@ -40,6 +41,10 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}}
 _TOKEN = "BRIEFGENCITE{}X"
+_TOKEN_RE = re.compile(r"BRIEFGENCITE(?P<index>\d+)X")
+# nh3 (html5ever) quotes every attribute value with '"', so '>' ends a tag outside quotes.
+_TAG_OR_TOKEN = re.compile(r'(?P<tag><(?:[^>"]|"[^"]*")*>)|' + _TOKEN_RE.pattern)
+_CODE_TAG = re.compile(r"</?(?:code|pre)\b", re.IGNORECASE)
 
 # Turns one citation (note ids, whether to print the quote) into trusted HTML.
 CiteRenderer = Callable[[tuple[str, ...], bool], str]
@@ -79,13 +84,13 @@ def render_inline(text: str, cite: CiteRenderer) -> Markup:
 
 def render(text: str, cite: CiteRenderer) -> Markup:
     """Render Markdown with citations; ``::: analysis`` blocks become marked divs."""
-    replacements: list[str] = []
+    citations: list[Citation] = []
     pieces: list[str] = []
     position = 0
     for citation in find_citations(text):
         pieces.append(text[position : citation.start])
-        pieces.append(_TOKEN.format(len(replacements)))
-        replacements.append(cite(citation.ids, citation.quote))
+        pieces.append(_TOKEN.format(len(citations)))
+        citations.append(citation)
         position = citation.end
     pieces.append(text[position:])
     out: list[str] = []
@@ -98,10 +103,34 @@ def render(text: str, cite: CiteRenderer) -> Markup:
                 '<p class="analysis-label">Analysis</p>' + body + "</div>"
             )
         out.append(body)
-    result = "\n".join(out)
-    for index, replacement in enumerate(replacements):
-        result = result.replace(_TOKEN.format(index), replacement)
-    return Markup(result)
+    return Markup(_cite_in_text("\n".join(out), text, citations, cite))
+
+
+def _cite_in_text(sanitized: str, text: str, citations: list[Citation], cite: CiteRenderer) -> str:
+    """Put each citation back: live (``cite``, in document order) in running text; as
+    the characters written inside code, a tag or an attribute such as a link's URL or
+    title, where citation HTML would break the markup or show as code."""
+    out: list[str] = []
+    position, code = 0, 0
+    for match in _TAG_OR_TOKEN.finditer(sanitized):
+        out.append(sanitized[position : match.start()])
+        position = match.end()
+        if match["tag"]:
+            if _CODE_TAG.match(match["tag"]):
+                code += -1 if match["tag"].startswith("</") else 1
+            out.append(_TOKEN_RE.sub(lambda t: _literal(text, citations, t), match["tag"]))
+        elif code > 0:
+            out.append(_literal(text, citations, match))
+        else:
+            citation = citations[int(match["index"])]
+            out.append(cite(citation.ids, citation.quote))
+    out.append(sanitized[position:])
+    return "".join(out)
+
+
+def _literal(text: str, citations: list[Citation], token: re.Match[str]) -> str:
+    citation = citations[int(token["index"])]
+    return html.escape(text[citation.start : citation.end], quote=True)
 
 
 def quote_html(source_text: str) -> str:

@@ -23,6 +23,7 @@ from briefgen.errors import RenderError
 from briefgen.limits import TimeLimitExceeded
 from briefgen.page import page_context
 from briefgen.pagecheck import check_page
+from briefgen.pagelayout import check_depth, check_overflow
 from briefgen.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 
 FONT_FACES = (
@@ -183,7 +184,9 @@ def render_pdf(html_text: str) -> Pdf:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make()).render()
+        page = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make())
+        check_depth(page.etree_element)  # before anything recursive walks the tree
+        document = page.render()
         data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
@@ -191,4 +194,5 @@ def render_pdf(html_text: str) -> Pdf:
         raise RenderError("render.fetch-refused", f"refused to fetch: {', '.join(fetcher.refused)}")
     if collector.messages:
         raise RenderError("render.warning", "; ".join(collector.messages))
+    check_overflow(document.pages)
     return Pdf(bytes(data), len(document.pages))

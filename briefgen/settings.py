@@ -8,6 +8,7 @@ from pydantic import Field, PrivateAttr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
 from briefgen.layouts import BriefLayout, TypeTable
+from briefgen.markdown_bounds import MAX_MARKDOWN_DEPTH
 from briefgen.model import Id, ReliabilityGrade, Strict, Text
 
 # --- settings ------------------------------------------------------------------
@@ -47,6 +48,11 @@ class LimitSettings(Strict):
     # Templates may come from other people: bound what rendering one may spend.
     template_seconds: Annotated[float, Field(gt=0, le=600)] = 10
     template_memory_mb: Annotated[int, Field(ge=16, le=65536)] = 512
+    # Lists, quotes, emphasis and raw tags nested in one another (see markdown_bounds.py). The
+    # ceiling keeps the finished page well inside what WeasyPrint can lay out.
+    markdown_depth: Annotated[int, Field(ge=1, le=MAX_MARKDOWN_DEPTH)] = 16
+    # Cells in one Markdown table row: more are cut off at the page edge and slow to lay out.
+    table_columns: Annotated[int, Field(ge=1, le=200)] = 20
 
 
 class SensitivitySettings(Strict):

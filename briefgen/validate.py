@@ -10,6 +10,7 @@ from briefgen.blocks import analysis_chunks, paragraphs
 from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
 from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.markdown_bounds import check_bounds
 from briefgen.model import Brief, Note, Project, Status
 from briefgen.quotemarks import check_quotation_marks
 from briefgen.quotes import closest, find_in, locate
@@ -165,6 +166,7 @@ def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) 
 
 def _check_options(project: Project, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
+    limits = project.settings.limits
     for option in project.options.values():
         record, origin = option.record, option.origin
         texts = [(record.description, origin.line("description"))]
@@ -179,8 +181,10 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
         check_citations(
             project, record.description, origin, origin.line("description"), diagnostics
         )
+        check_bounds(record.description, origin, origin.line("description"), limits, diagnostics)
         for field in ("pros", "cons", "risks"):
             for index, point in enumerate(getattr(record, field)):
+                check_bounds(point, origin, origin.line(field, index), limits, diagnostics)
                 check_citations(
                     project,
                     point,
@@ -199,6 +203,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                     f"({', '.join(dimensions) or 'none declared'})",
                 )
             check_citations(project, cell, origin, origin.line("compare", key), diagnostics)
+            check_bounds(cell, origin, origin.line("compare", key), limits, diagnostics)
         for key in dimensions:
             if key not in record.compare:
                 diagnostics.error(
@@ -285,6 +290,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
     for section in brief.sections:
         check_citations(project, section.text, origin, section.line, diagnostics)
         check_quotation_marks(project, section.text, origin, section.line, diagnostics)
+        check_bounds(section.text, origin, section.line, project.settings.limits, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
 

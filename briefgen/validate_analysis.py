@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from briefgen.citations import check_citations, check_references
 from briefgen.diagnostics import Diagnostics
+from briefgen.markdown_bounds import check_bounds
 from briefgen.model import Origin, Project, ReliabilityGrade
 from briefgen.quotemarks import check_quotation_marks
 
@@ -72,13 +73,17 @@ def _check_scores(project: Project, diagnostics: Diagnostics) -> None:
                     f"score {score.score} for '{criterion_id}' is outside its scale "
                     f"'{criterion.scale}' ({scale.min}–{scale.max})",
                 )
+            rationale_line = origin.line("scores", criterion_id, "rationale")
             check_citations(
                 project,
                 score.rationale,
                 origin,
-                origin.line("scores", criterion_id, "rationale"),
+                rationale_line,
                 diagnostics,
                 uncited="score.uncited",
+            )
+            check_bounds(
+                score.rationale, origin, rationale_line, project.settings.limits, diagnostics
             )
         for criterion_id in declared:
             if criterion_id not in scores:

@@ -81,11 +81,11 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
 def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
     first = pipeline.build(minimal)
     before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
-    # A project layout that makes only the one-pager fetch a file: refused, so it fails.
+    # A project layout that makes only the one-pager's PDF fail: content cut off.
     (minimal / "templates").mkdir()
     (minimal / "templates" / "brief.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block main %}{% if meta.type == "one-pager" %}'
-        '<img src="file:///etc/hostname">{% endif %}{{ super() }}{% endblock %}',
+        "<p>" + "Q" * 400 + "</p>{% endif %}{{ super() }}{% endblock %}",
         encoding="utf-8",
     )
     (minimal / "content" / "briefs" / "memo.md").write_text(
@@ -96,10 +96,7 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
     )
     failed = pipeline.build(minimal)
     assert not failed.written
-    assert [d.format() for d in failed.diagnostics.sorted()] == [
-        "content/briefs/one.md:1: error: refused to fetch: file:///etc/hostname "
-        "[render.fetch-refused]"
-    ]
+    assert [d.code for d in failed.diagnostics.sorted()] == ["render.overflow"]
     assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
     # After the fix only the one-pager renders again; the memo's new PDF was cached.
     (minimal / "templates" / "brief.html.j2").unlink()

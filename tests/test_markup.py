@@ -35,3 +35,33 @@ def test_inline_render_drops_the_paragraph() -> None:
     assert (
         str(render_inline("Low *cost* [@a]", cite)) == 'Low <em>cost</em> <sup class="cite">a</sup>'
     )
+
+
+def test_citation_token_inside_link_corrupts_output() -> None:
+    """L4: a citation inside a link's title or URL, or in code, stays the text written."""
+    html = str(render('[link](https://x/ "[>@first-step]") [@a]', cite))
+    assert html == (
+        '<p><a href="https://x/" title="[&gt;@first-step]" rel="noopener noreferrer">'
+        'link</a> <sup class="cite">a</sup></p>'
+    )
+    html = str(render("[x](https://x/[@critics])", cite))
+    assert html == '<p><a href="https://x/[@critics]" rel="noopener noreferrer">x</a></p>'
+    assert str(render("`[@critics]` and [@a]", cite)) == (
+        '<p><code>[@critics]</code> and <sup class="cite">a</sup></p>'
+    )
+
+
+def test_only_live_citations_are_numbered() -> None:
+    """A citation shown as code is not cited: the cite callback never sees it."""
+    seen: list[tuple[str, ...]] = []
+
+    def numbering(ids: tuple[str, ...], quote: bool) -> str:
+        seen.append(ids)
+        return f"<sup>{len(seen)}</sup>"
+
+    html = str(render("    code [@a]\n\ntext [@b] `[@c]` [@d]", numbering))
+    assert seen == [("b",), ("d",)]
+    assert html == (
+        "<pre><code>code [@a]\n</code></pre>\n"
+        "<p>text <sup>1</sup> <code>[@c]</code> <sup>2</sup></p>"
+    )
