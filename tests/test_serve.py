@@ -191,11 +191,8 @@ def test_serve_content_edit_kills_server(served: Served) -> None:
     assert request(served.port, "/").status == 200
     page = request(served.port, "/memo.html").text
     assert '<aside class="build-problems">' in page
-    # A located error once the build reports the worker's failure per brief; until
-    # then an internal error, its traceback in the terminal.
-    assert "content/briefs/one.md:1: error:" in page or (
-        "internal error in the build" in page and "Traceback" in "\n".join(served.logs)
-    )
+    # The nesting is refused before anything recursive sees it: a located error.
+    assert "content/briefs/one.md:" in page and "[markdown.too-deep]" in page
 
 
 def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from briefgen import pipeline
 from tests.processes import (
     HANG_GUARD,
-    RECOMMENDATION,
     add_heavy_brief,
     alive,
     assert_complete,
@@ -21,7 +20,6 @@ from tests.processes import (
     wait_until,
 )
 
-BOMB = "\n\n" + "- " * 100 + "x"
 TOO_DEEP = (
     "content/briefs/one.md:1: error: the PDF renderer ran out of stack on this brief: "
     "its content is nested too deeply (lists, quotes or markup hundreds of levels deep) "
@@ -29,17 +27,39 @@ TOO_DEEP = (
 )
 
 
-def test_bomb_nested_list_100(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
-    """Review case bomb-nested-list-100, worker part (M1): only its brief fails."""
-    edit(minimal, "content/briefs/one.md", RECOMMENDATION, RECOMMENDATION + BOMB)
+def deep_layout(root: Path) -> None:
+    """A project layout whose one-pager exhausts WeasyPrint's stack in the worker.
+
+    Markdown nesting is refused before rendering (markdown.too-deep), and pages deeper
+    than 100 elements before layout (render.too-deep in the parent); 95 spans each laid
+    out as a table pass both and still recurse past Python's limit inside WeasyPrint.
+    """
+    (root / "templates").mkdir()
+    deep = '<span class="deep">' * 95 + "x" + "</span>" * 95
+    (root / "templates" / "brief.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block main %}{% if meta.type == "one-pager" %}'
+        f"<div>{deep}</div>{{% endif %}}{{{{ super() }}}}{{% endblock %}}",
+        encoding="utf-8",
+    )
+    css = (Path(pipeline.__file__).parent / "templates" / "brief.css").read_text("utf-8")
+    (root / "templates" / "brief.css").write_text(
+        css + "\nspan.deep { display: table; }\n", encoding="utf-8"
+    )
+
+
+def test_bomb_nested_list_100(minimal: Path) -> None:
+    """Review case bomb-nested-list-100, worker part (M1): a RecursionError in a worker
+    is that brief's located error; the other briefs render and are cached."""
+    deep_layout(minimal)
     result = pipeline.build(minimal, jobs=1)
     assert not result.written
     assert [d.format() for d in result.diagnostics.sorted()] == [TOO_DEEP]
     # The other briefs were rendered and cached: fixing the one-pager renders only it.
-    edit(minimal, "content/briefs/one.md", BOMB, "")
+    (minimal / "templates" / "brief.html.j2").unlink()
     fixed = pipeline.build(minimal, jobs=1)
     assert fixed.written
-    assert sorted(a.brief for a in fixed.artifacts if a.format == "pdf" and not a.cached) == ["one"]
+    rendered = sorted(a.brief for a in fixed.artifacts if a.format == "pdf" and not a.cached)
+    assert rendered == ["one"]
     assert_complete(minimal / "output", ["issue", "memo", "one"])
 
 
