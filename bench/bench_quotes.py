@@ -12,8 +12,8 @@ import random
 import time
 from collections.abc import Callable
 
-from briefgen import quotes
-from briefgen.quotes import closest, find_in
+from briefgen.text import quotes
+from briefgen.text.quotes import closest, find_in
 
 WORDS = ["alpha", "beta", "gamma", "delta", "sharing", "policy", "korea", "japan", "data"]
 

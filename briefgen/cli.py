@@ -14,7 +14,7 @@ import click
 
 from briefgen import __version__, pipeline
 from briefgen.diagnostics import Diagnostics
-from briefgen.schema import write_schemas
+from briefgen.model.schema import write_schemas
 
 root_option = click.option(
     "--root",

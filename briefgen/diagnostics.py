@@ -66,3 +66,14 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Every diagnostic, deduplicated, in file and line order."""
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+class RenderError(Exception):
+    """A brief that could not be rendered; the message is for the user."""
+
+    def __init__(self, code: str, message: str, path: Path | None = None, line: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.path = path  # where the user can fix it, when not the brief itself
+        self.line = line

@@ -12,9 +12,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen.analyse import BriefView, analyse
-from briefgen.audit import audit
-from briefgen.cache import (
+from briefgen.analyse.audit import audit
+from briefgen.analyse.views import BriefView, analyse
+from briefgen.diagnostics import Diagnostics, RenderError
+from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.load.project import load_project, load_settings
+from briefgen.model.layouts import merge
+from briefgen.model.records import Format, Project
+from briefgen.render.html import TemplateLimits, render_html
+from briefgen.render.sandbox import Sandbox, template_environment
+from briefgen.render.workers import Job, Outcome, WorkerPool
+from briefgen.validate.content import validate
+from briefgen.write.cache import (
     CACHE_DIR,
     MANIFEST,
     Entry,
@@ -25,18 +34,8 @@ from briefgen.cache import (
     read_manifest,
     up_to_date,
 )
-from briefgen.diagnostics import Diagnostics
-from briefgen.errors import RenderError
-from briefgen.layouts import merge
-from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.load import load_project, load_settings
-from briefgen.lock import LOCK_FILE, Busy, project_lock
-from briefgen.model import Format, Project
-from briefgen.render import TemplateLimits, render_html
-from briefgen.sandbox import Sandbox, template_environment
-from briefgen.validate import validate
-from briefgen.workers import Job, Outcome, WorkerPool
-from briefgen.write import WRITE_ERRORS, Stage, output_problems, sweep
+from briefgen.write.lock import LOCK_FILE, Busy, project_lock
+from briefgen.write.staging import WRITE_ERRORS, Stage, output_problems, sweep
 
 OUTPUT_DIR = "output"
 FORMATS: tuple[Format, ...] = ("pdf", "html")

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen import pipeline
-from briefgen.cache import project_fingerprint
-from briefgen.sandbox import template_environment
+from briefgen.render.sandbox import template_environment
+from briefgen.write.cache import project_fingerprint
 
 UNREADABLE = "unreadable: "
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen import pipeline, workers
+from briefgen import pipeline
+from briefgen.render import workers
 from tests.conftest import MINIMAL, copy_project
 from tests.processes import assert_complete
 

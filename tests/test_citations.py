@@ -1,4 +1,4 @@
-from briefgen.citations import find_citations
+from briefgen.text.citations import find_citations
 
 
 def test_single_multiple_and_quote_citations() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.decision import Criterion, rank, rank_stability, shares, totals, weight_range
+from briefgen.analyse.mcda import Criterion, rank, rank_stability, shares, totals, weight_range
 
 CRITERIA = [Criterion("a", 3, 1, 5, True), Criterion("b", 1, 1, 5, True)]
 SCORES = {"x": {"a": 5, "b": 1}, "y": {"a": 1, "b": 5}, "z": {"a": 4, "b": 3}}

@@ -2,13 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.documents import (
-    MAX_FILE_BYTES,
-    DocumentError,
-    load_front_matter,
-    load_toml,
-    load_yaml,
-)
+from briefgen.load.readers import load_front_matter, load_toml, load_yaml
+from briefgen.model.document import MAX_FILE_BYTES, DocumentError
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

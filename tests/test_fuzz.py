@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen import pipeline
-from briefgen.documents import Document, DocumentError, parse_yaml
-from briefgen.markup import render
+from briefgen.load.readers import parse_yaml
+from briefgen.model.document import Document, DocumentError
+from briefgen.text.markdown import render
 from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_project
 
 YAMLISH = st.text(

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
-from briefgen.layouts import GENERATED_PARTS, merge, packaged_tables
+from briefgen.model.layouts import GENERATED_PARTS, merge, packaged_tables
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 BAD = FIXTURES / "bad-types"

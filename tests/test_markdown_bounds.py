@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen import pipeline
-from briefgen.markdown_bounds import TooDeep, too_deep, too_wide
+from briefgen.validate.bounds import TooDeep, too_deep, too_wide
 from tests.conftest import MINIMAL, copy_project
 
 ANCHOR = "Widen the sharing [@critics]."

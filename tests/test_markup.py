@@ -1,4 +1,4 @@
-from briefgen.markup import render, render_inline
+from briefgen.text.markdown import render, render_inline
 
 
 def cite(ids: tuple[str, ...], quote: bool) -> str:

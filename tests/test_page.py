@@ -11,8 +11,8 @@ import pytest
 from markupsafe import Markup
 
 from briefgen import pipeline
-from briefgen.model import Status
-from briefgen.page import freeze, is_plain, page_context
+from briefgen.model.records import Status
+from briefgen.render.page import freeze, is_plain, page_context
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 # Every project the suite builds cleanly: the seed and the valid fixtures.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from briefgen import pipeline
-from briefgen.errors import RenderError
-from briefgen.pagecheck import check_page
+from briefgen.diagnostics import RenderError
+from briefgen.render.safety import check_page
 
 VECTORS = {
     '<img alt="" srcset="http://x/a.png 1x">': "<img>",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen.errors import RenderError
-from briefgen.render import render_pdf
+from briefgen.diagnostics import RenderError
+from briefgen.render.html import render_pdf
 
 
 def page(body: str) -> str:

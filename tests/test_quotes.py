@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import pipeline, quotes
-from briefgen.quotes import closest, find_in, locate
+from briefgen import pipeline
+from briefgen.text import quotes
+from briefgen.text.quotes import closest, find_in, locate
 from tests.sources import add_note, add_prose, append_source
 
 HANG_GUARD_SECONDS = 120

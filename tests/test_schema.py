@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from briefgen.schema import write_schemas
+from briefgen.model.schema import write_schemas
 
 
 def test_schemas_are_written_and_strict(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from briefgen.analyse import Account, BriefView, Endnote
-from briefgen.analyse_decision import MatrixView
+from briefgen.analyse.scoring import MatrixView
+from briefgen.analyse.views import Account, BriefView, Endnote
 
 PLAIN_TYPES: tuple[type, ...] = (str, Markup, int, float, bool, type(None))
 

@@ -23,8 +23,8 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from briefgen.documents import MAX_FILE_BYTES
 from briefgen.limits import time_limit
+from briefgen.model.document import MAX_FILE_BYTES
 
 TEMPLATES_DIR = "templates"
 

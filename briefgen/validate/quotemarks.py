@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from briefgen.citations import find_citations
 from briefgen.diagnostics import Diagnostics
-from briefgen.model import Origin, Project
-from briefgen.quotes import find_in
+from briefgen.model.records import Origin, Project
+from briefgen.text.citations import find_citations
+from briefgen.text.quotes import find_in
 
 QUOTED = re.compile(r"(?<![=\w])(?:“(?P<curly>[^“”]{1,2000}?)”|\"(?P<straight>[^\"]{1,2000}?)\")")
 # Code spans, script and style elements and tags are not prose.

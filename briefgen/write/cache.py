@@ -20,8 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.render import PDF_VARIANT
-from briefgen.toolchain import toolchain_versions
+from briefgen.render.html import PDF_VARIANT
+from briefgen.render.toolchain import toolchain_versions
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.json"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from briefgen.analyse import BriefView
+from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import Diagnostics
-from briefgen.model import Project
+from briefgen.model.records import Project
 
 
 def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics) -> None:

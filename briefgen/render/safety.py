@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from briefgen.errors import RenderError
+from briefgen.diagnostics import RenderError
 
 HTML_ELEMENTS = frozenset(
     {

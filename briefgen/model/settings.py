@@ -7,9 +7,13 @@ from typing import Annotated, Any
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
-from briefgen.layouts import BriefLayout, TypeTable
-from briefgen.markdown_bounds import MAX_MARKDOWN_DEPTH
-from briefgen.model import Id, ReliabilityGrade, Strict, Text
+from briefgen.model.layouts import BriefLayout, TypeTable
+from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
+
+# The most `[limits] markdown_depth` may allow: each level can open two elements
+# (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
+MAX_MARKDOWN_DEPTH = 40
+
 
 # --- settings ------------------------------------------------------------------
 

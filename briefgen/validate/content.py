@@ -6,15 +6,16 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.blocks import analysis_chunks, paragraphs
-from briefgen.citations import check_citations, check_references, find_citations
 from briefgen.diagnostics import Diagnostics
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.markdown_bounds import check_bounds
-from briefgen.model import Brief, Note, Project, Status
-from briefgen.quotemarks import check_quotation_marks
-from briefgen.quotes import closest, find_in, locate
-from briefgen.validate_analysis import validate_analysis
+from briefgen.model.records import Brief, Note, Project, Status
+from briefgen.text.blocks import analysis_chunks, paragraphs
+from briefgen.text.citations import find_citations
+from briefgen.text.quotes import closest, find_in, locate
+from briefgen.validate.bounds import check_bounds
+from briefgen.validate.quotemarks import check_quotation_marks
+from briefgen.validate.references import check_citations, check_references
+from briefgen.validate.scoring import validate_analysis
 
 
 @dataclass

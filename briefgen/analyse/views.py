@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from briefgen import __version__
-from briefgen.analyse_decision import (
+from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
     Rationale,
@@ -22,16 +22,9 @@ from briefgen.analyse_decision import (
     matrix_view,
     rationale_views,
 )
-from briefgen.layouts import BACK_MATTER, BriefLayout
-from briefgen.markup import quote_html, render, render_inline
-from briefgen.model import (
-    Attested,
-    Brief,
-    BriefMeta,
-    Note,
-    Project,
-    Source,
-)
+from briefgen.model.layouts import BACK_MATTER, BriefLayout
+from briefgen.model.records import Attested, Brief, BriefMeta, Note, Project, Source
+from briefgen.text.markdown import quote_html, render, render_inline
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from briefgen.errors import RenderError
-from briefgen.render import Pdf, render_pdf
+from briefgen.diagnostics import RenderError
+from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
 # WeasyPrint's caches grow a little with every document: a worker is replaced after

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefgen import decision
-from briefgen.charts import ranges_chart, totals_chart
-from briefgen.markup import CiteRenderer, render_inline
-from briefgen.model import Brief, Direction, Project
+from briefgen.analyse import mcda as decision
+from briefgen.analyse.charts import ranges_chart, totals_chart
+from briefgen.model.records import Brief, Direction, Project
+from briefgen.text.markdown import CiteRenderer, render_inline
 
 DIRECTION_LABEL = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from briefgen.citations import check_citations, check_references
 from briefgen.diagnostics import Diagnostics
-from briefgen.markdown_bounds import check_bounds
-from briefgen.model import Origin, Project, ReliabilityGrade
-from briefgen.quotemarks import check_quotation_marks
+from briefgen.model.records import Origin, Project, ReliabilityGrade
+from briefgen.validate.bounds import check_bounds
+from briefgen.validate.quotemarks import check_quotation_marks
+from briefgen.validate.references import check_citations, check_references
 
 
 def validate_analysis(project: Project, diagnostics: Diagnostics) -> None:

@@ -14,18 +14,17 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.documents import (
+from briefgen.load.readers import (
     LINK_MESSAGE,
-    Document,
-    DocumentError,
     linked_part,
     load_front_matter,
     load_toml,
     load_yaml,
 )
-from briefgen.documents import read_text as read_content_text
-from briefgen.layouts import merge
-from briefgen.model import (
+from briefgen.load.readers import read_text as read_content_text
+from briefgen.model.document import Document, DocumentError
+from briefgen.model.layouts import merge
+from briefgen.model.records import (
     ID_MAX_LENGTH,
     ID_PATTERN,
     Brief,
@@ -45,7 +44,7 @@ from briefgen.model import (
     SourceRecord,
     slugify,
 )
-from briefgen.settings import Settings
+from briefgen.model.settings import Settings
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"

@@ -25,13 +25,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from briefgen.diagnostics import Diagnostics
-    from briefgen.model import Origin
-    from briefgen.settings import LimitSettings
+    from briefgen.model.records import Origin
+    from briefgen.model.settings import LimitSettings
 
 TAB = 4
-# The most `[limits] markdown_depth` may allow: each level can open two elements
-# (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
-MAX_MARKDOWN_DEPTH = 40
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
 _EMPHASIS = re.compile(r"(?<!\\)([*_])\1*")

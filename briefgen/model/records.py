@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from briefgen.documents import Document, Loc
+from briefgen.model.document import Document, Loc
 
 if TYPE_CHECKING:
-    from briefgen.settings import Settings
+    from briefgen.model.settings import Settings
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # always used with fullmatch: no trailing \n
 ID_MAX_LENGTH = 80  # so that every file named after an id stays far below 255 bytes

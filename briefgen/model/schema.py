@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from briefgen.model import (
+from briefgen.model.records import (
     BriefMeta,
     CriteriaFile,
     JudgmentsFile,
@@ -16,7 +16,7 @@ from briefgen.model import (
     OptionRecord,
     SourceRecord,
 )
-from briefgen.settings import Settings
+from briefgen.model.settings import Settings
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "source": SourceRecord,

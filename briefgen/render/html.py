@@ -18,13 +18,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen.analyse import BriefView
-from briefgen.errors import RenderError
+from briefgen.analyse.views import BriefView
+from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
-from briefgen.page import page_context
-from briefgen.pagecheck import check_page
-from briefgen.pagelayout import check_depth, check_overflow
-from briefgen.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
+from briefgen.render.layout import check_depth, check_overflow
+from briefgen.render.page import page_context
+from briefgen.render.safety import check_page
+from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),

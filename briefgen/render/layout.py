@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from briefgen.errors import RenderError
+from briefgen.diagnostics import RenderError
 
 # The deepest element tree a page may have. Measured with WeasyPrint 70 at Python's
 # default recursion limit: nested <ul><li> fail at 140 elements, <blockquote> at 140,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from briefgen.model import Id, Strict, Text
+from briefgen.model.records import Id, Strict, Text
 
 # Parts briefgen generates from the content, beside the brief's own `## sections`.
 GENERATED_PARTS = (
@@ -81,7 +81,7 @@ class BriefLayout:
 @cache
 def packaged_tables() -> dict[str, TypeTable]:
     """The shipped type tables from ``briefgen/types.toml``."""
-    text = (resources.files("briefgen") / "types.toml").read_text(encoding="utf-8")
+    text = (resources.files("briefgen") / "model" / "types.toml").read_text(encoding="utf-8")
     tables = tomllib.loads(text)["types"]
     return {key: TypeTable.model_validate(value) for key, value in tables.items()}
 

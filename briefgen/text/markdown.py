@@ -11,8 +11,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from briefgen.blocks import analysis_chunks
-from briefgen.citations import Citation, find_citations
+from briefgen.text.blocks import analysis_chunks
+from briefgen.text.citations import Citation, find_citations
 
 ALLOWED_TAGS = {
     "p",

@@ -1,0 +1,1 @@
+"""Stage 1, load: files -> typed records with file and line."""

@@ -1,0 +1,1 @@
+"""The content model: strict records, settings, brief types, schemas."""

@@ -1,0 +1,1 @@
+"""Stage 4, render: views -> HTML (sandboxed Jinja2) -> PDF (WeasyPrint workers)."""

@@ -1,0 +1,1 @@
+"""Text syntax shared by the stages: citations, quotes, blocks, Markdown."""

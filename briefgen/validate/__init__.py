@@ -1,0 +1,1 @@
+"""Stage 2, validate: every cross-check, once, with located diagnostics."""

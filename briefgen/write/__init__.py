@@ -1,0 +1,1 @@
+"""Stage 5, write: the PDF cache, the project lock, staged atomic output."""
