@@ -29,6 +29,7 @@ test: lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check briefgen tests bench
 	$(BIN)/ruff format --check briefgen tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy briefgen

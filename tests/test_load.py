@@ -37,8 +37,8 @@ def link_elsewhere(root: Path, name: str, outside: Path) -> None:
         ("minimal", "content/briefs/one.md"),
         ("minimal", "content/notes"),
         ("minimal", "content"),
-        ("analysis", "content/criteria.yaml"),
-        ("analysis", "content/judgments.yaml"),
+        ("scoring", "content/criteria.yaml"),
+        ("scoring", "content/judgments.yaml"),
     ],
 )
 def test_no_content_file_or_folder_is_read_through_a_link(
@@ -125,7 +125,7 @@ def test_near_miss_extensions_are_errors_naming_the_file(
 
 
 def test_criteria_and_judgments_near_misses(tmp_path: Path) -> None:
-    root = copy_project(FIXTURES / "analysis", tmp_path / "project")
+    root = copy_project(FIXTURES / "scoring", tmp_path / "project")
     (root / "content/judgments.yaml").rename(root / "content/judgments.yml")
     (root / "content/criteria.yaml").rename(root / "content/criteria.YML")
     assert diagnostics(root) == [

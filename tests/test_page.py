@@ -16,7 +16,7 @@ from briefgen.render.page import freeze, is_plain, page_context
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 # Every project the suite builds cleanly: the seed and the valid fixtures.
-PROJECTS = {"seed": REPO, "minimal": MINIMAL, "analysis": FIXTURES / "analysis"}
+PROJECTS = {"seed": REPO, "minimal": MINIMAL, "scoring": FIXTURES / "scoring"}
 
 
 def not_plain(value: object, where: str = "") -> Iterator[str]:

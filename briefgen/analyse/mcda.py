@@ -1,4 +1,4 @@
-"""Decision analysis: weighted scores, ranking and sensitivity — pure functions.
+"""Multi-criteria scoring: weighted scores, ranking and sensitivity — pure functions.
 
 Method (stated in the briefs' methods note):
 - each score is normalized to 0–1 on its criterion's scale, reversed where lower is

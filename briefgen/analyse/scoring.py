@@ -1,4 +1,4 @@
-"""Views of the decision analysis: judgments, evidence, options × criteria, sensitivity."""
+"""Views of the scoring: judgments, evidence, options × criteria, sensitivity."""
 
 from __future__ import annotations
 

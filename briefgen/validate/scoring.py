@@ -9,7 +9,7 @@ from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 
 
-def validate_analysis(project: Project, diagnostics: Diagnostics) -> None:
+def validate_scoring(project: Project, diagnostics: Diagnostics) -> None:
     _check_criteria(project, diagnostics)
     _check_scores(project, diagnostics)
     _check_judgments(project, diagnostics)

@@ -1,4 +1,4 @@
-"""Decision analysis end to end: the analysis fixture, its bad variants, its PDFs."""
+"""Scoring end to end: the scoring fixture, its bad variants, its PDFs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from briefgen import pipeline
 from tests.conftest import FIXTURES, build_copy, copy_project
 
-ANALYSIS = FIXTURES / "analysis"
+SCORING = FIXTURES / "scoring"
 
 CASES: dict[str, list[str]] = {
     "marking-too-low": [
@@ -52,32 +52,32 @@ CASES: dict[str, list[str]] = {
 
 
 def test_every_bad_analysis_fixture_has_a_case() -> None:
-    assert {p.name for p in (FIXTURES / "bad-analysis").iterdir()} == set(CASES)
+    assert {p.name for p in (FIXTURES / "bad-scoring").iterdir()} == set(CASES)
 
 
-def test_analysis_fixture_is_clean() -> None:
-    assert [d.format() for d in pipeline.check(ANALYSIS).diagnostics.sorted()] == []
+def test_scoring_fixture_is_clean() -> None:
+    assert [d.format() for d in pipeline.check(SCORING).diagnostics.sorted()] == []
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_analysis_reports_exact_diagnostics(case: str, tmp_path: Path) -> None:
-    root = copy_project(ANALYSIS, tmp_path / case)
-    shutil.copytree(FIXTURES / "bad-analysis" / case, root, dirs_exist_ok=True)
+    root = copy_project(SCORING, tmp_path / case)
+    shutil.copytree(FIXTURES / "bad-scoring" / case, root, dirs_exist_ok=True)
     result = pipeline.check(root)
     assert [d.format() for d in result.diagnostics.sorted()] == CASES[case]
 
 
 def test_a_brief_as_restrictive_as_its_items_is_accepted(tmp_path: Path) -> None:
     # The memo is INTERNAL and cites the INTERNAL note: no error for it (the other way).
-    root = copy_project(ANALYSIS, tmp_path / "p")
-    shutil.copytree(FIXTURES / "bad-analysis" / "marking-too-low", root, dirs_exist_ok=True)
+    root = copy_project(SCORING, tmp_path / "p")
+    shutil.copytree(FIXTURES / "bad-scoring" / "marking-too-low", root, dirs_exist_ok=True)
     paths = {d.path for d in pipeline.check(root).diagnostics.errors}
     assert "content/briefs/memo.md" not in paths
 
 
 @pytest.fixture(scope="module")
-def analysis_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    return build_copy(ANALYSIS, tmp_path_factory)
+def scoring_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    return build_copy(SCORING, tmp_path_factory)
 
 
 def text_of(result: pipeline.Result, name: str) -> str:
@@ -88,11 +88,11 @@ def text_of(result: pipeline.Result, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_view_carries_hand_computed_totals_and_ranges(analysis_build: pipeline.Result) -> None:
+def test_view_carries_hand_computed_totals_and_ranges(scoring_build: pipeline.Result) -> None:
     # value (share 0.75, higher better), risk (0.25, lower better):
     # do-more = 0.75·1 + 0.25·0.25 = 0.8125; do-nothing = 0.75·0.25 + 0.25·1 = 0.4375;
     # do-more stays on top while value's share ≥ 0.5, i.e. risk's share ≤ 0.5.
-    matrix = analysis_build.views["paper"].matrix
+    matrix = scoring_build.views["paper"].matrix
     assert matrix is not None
     assert [(r.option, r.rank) for r in matrix.rows] == [("do-more", 1), ("do-nothing", 2)]
     assert [r.total for r in matrix.rows] == pytest.approx([0.8125, 0.4375])
@@ -104,9 +104,9 @@ def test_view_carries_hand_computed_totals_and_ranges(analysis_build: pipeline.R
 
 
 def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
-    analysis_build: pipeline.Result,
+    scoring_build: pipeline.Result,
 ) -> None:
-    text = text_of(analysis_build, "paper.pdf")
+    text = text_of(scoring_build, "paper.pdf")
     for expected in (
         "Options against criteria",
         "Weighted total (0–100) 100% 81.2 43.8",  # 81.25 is 81.24999… in binary
@@ -120,12 +120,12 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
         "MODERATE CONFIDENCE",
     ):
         assert expected in text, expected
-    html = text_of(analysis_build, "paper.html")
+    html = text_of(scoring_build, "paper.html")
     assert html.count("<svg") == 2  # totals and weight-range charts, inline vector graphics
 
 
-def test_issue_brief_evidence_appendix_reads_back(analysis_build: pipeline.Result) -> None:
-    text = text_of(analysis_build, "issue.pdf")
+def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result) -> None:
+    text = text_of(scoring_build, "issue.pdf")
     appendix = text[text.index("Evidence appendix") :]
     assert "Doing more was worth the risk. MODERATE CONFIDENCE" in appendix
     assert "B2 A Test Title, ¶4: “good first step”" in appendix
@@ -133,14 +133,14 @@ def test_issue_brief_evidence_appendix_reads_back(analysis_build: pipeline.Resul
     assert "B2 A Test Title, ¶5: “Critics’ view”" in appendix
 
 
-def test_grades_show_beside_endnotes_and_sources(analysis_build: pipeline.Result) -> None:
-    text = text_of(analysis_build, "issue.pdf")
+def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result) -> None:
+    text = text_of(scoring_build, "issue.pdf")
     assert "B2 A Test Title, ¶3 [fact]" in text
     assert "Reliability: B — A test source with a named author." in text
 
 
-def test_marking_is_in_banners_and_metadata(analysis_build: pipeline.Result) -> None:
-    path = next(a.path for a in analysis_build.artifacts if a.name_is("memo.pdf"))
+def test_marking_is_in_banners_and_metadata(scoring_build: pipeline.Result) -> None:
+    path = next(a.path for a in scoring_build.artifacts if a.name_is("memo.pdf"))
     reader = pypdf.PdfReader(path)
     for page in reader.pages:
         lines = (page.extract_text() or "").splitlines()
@@ -148,11 +148,11 @@ def test_marking_is_in_banners_and_metadata(analysis_build: pipeline.Result) -> 
     assert reader.metadata is not None and reader.metadata["/marking"] == "INTERNAL"
 
 
-def test_charts_are_vector_graphics_not_images(analysis_build: pipeline.Result) -> None:
-    path = next(a.path for a in analysis_build.artifacts if a.name_is("paper.pdf"))
+def test_charts_are_vector_graphics_not_images(scoring_build: pipeline.Result) -> None:
+    path = next(a.path for a in scoring_build.artifacts if a.name_is("paper.pdf"))
     for page in pypdf.PdfReader(path).pages:
         xobjects = page["/Resources"].get("/XObject", {})
         subtypes = {str(x.get_object().get("/Subtype")) for x in xobjects.values()}
         assert "/Image" not in subtypes
-    html = text_of(analysis_build, "paper.html")
+    html = text_of(scoring_build, "paper.html")
     assert '<rect x="300" y="4" width="' in html  # the top bar, drawn from the data
