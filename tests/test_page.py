@@ -40,7 +40,7 @@ def test_every_view_is_plain_data(name: str, tmp_path: Path) -> None:
     assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.sorted()]
     assert result.views, "the project has briefs"
     for brief_id, view in sorted(result.views.items()):
-        context = page_context(view, css=Markup("p {}"), fonts=Markup(""))
+        context = page_context(view, stylesheet="p {}")
         assert list(not_plain(context)) == [], brief_id
         # Nothing reaches a file: no path, date or model object under any key.
         assert "brief" not in context["view"] and "origin" not in context["meta"]
@@ -104,5 +104,5 @@ def test_docs_list_every_key_a_template_receives(tmp_path: Path) -> None:
     root = copy_project(REPO, tmp_path / "seed")
     keys: set[str] = set()
     for view in pipeline.check(root).views.values():
-        keys.update(keys_of(page_context(view, css=Markup(""), fonts=Markup(""))))
+        keys.update(keys_of(page_context(view, stylesheet="")))
     assert sorted(k for k in keys if f"`{k}`" not in docs) == []

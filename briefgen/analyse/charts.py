@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from markupsafe import Markup
+from briefgen.text.markdown import Html, trusted_svg
 
 WIDTH = 640
 LABEL = 300
@@ -17,13 +17,13 @@ def _label(text: str) -> str:
     return escape(text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…")
 
 
-def _svg(height: int, title: str, body: list[str]) -> Markup:
+def _svg(height: int, title: str, body: list[str]) -> Html:
     head = (
         f'<svg viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
         f"<title>{escape(title)}</title>"
     )
-    return Markup(head + "".join(body) + "</svg>")
+    return trusted_svg(head + "".join(body) + "</svg>")
 
 
 def _axis(top: int, bottom: int, span: int) -> list[str]:
@@ -39,7 +39,7 @@ def _axis(top: int, bottom: int, span: int) -> list[str]:
     return parts
 
 
-def totals_chart(rows: list[tuple[str, float, bool]]) -> Markup:
+def totals_chart(rows: list[tuple[str, float, bool]]) -> Html:
     """Horizontal bars: (option title, weighted total 0–1, is top)."""
     span = WIDTH - LABEL - 50
     height = ROW * len(rows) + 24
@@ -57,7 +57,7 @@ def totals_chart(rows: list[tuple[str, float, bool]]) -> Markup:
     return _svg(height, "Weighted total score by option (0–100)", body)
 
 
-def ranges_chart(rows: list[tuple[str, float, float, float]]) -> Markup:
+def ranges_chart(rows: list[tuple[str, float, float, float]]) -> Html:
     """Per criterion: (name, base share, low, high) — the band where the top option holds."""
     span = WIDTH - LABEL - 50
     height = ROW * len(rows) + 24

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
 from briefgen.model.records import Brief, Direction, Project
-from briefgen.text.markdown import CiteRenderer, render_inline
+from briefgen.text.markdown import CiteRenderer, Html, render_inline
 
 DIRECTION_LABEL = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 
@@ -21,7 +19,7 @@ class JudgmentView:
     text: str
     confidence: str
     confidence_meaning: str
-    cite: Markup
+    cite: Html
     notes: list[str]
 
 
@@ -59,7 +57,7 @@ class Rationale:
     criterion: str
     option: str
     score: int
-    html: Markup
+    html: Html
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,8 @@ class MatrixView:
     samples: int
     spread: float
     seed: int
-    totals_chart: Markup
-    ranges_chart: Markup
+    totals_chart: Html
+    ranges_chart: Html
 
 
 def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[JudgmentView]:
@@ -88,7 +86,7 @@ def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[J
                 text=record.text,
                 confidence=record.confidence,
                 confidence_meaning=project.settings.confidence[record.confidence],
-                cite=Markup(cite(tuple(record.notes), False)),
+                cite=cite(tuple(record.notes), False),
                 notes=list(record.notes),
             )
         )

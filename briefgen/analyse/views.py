@@ -7,11 +7,8 @@ document order, so templates hold layout only.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.analyse.scoring import (
@@ -24,7 +21,7 @@ from briefgen.analyse.scoring import (
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Note, Project, Source
-from briefgen.text.markdown import quote_html, render, render_inline
+from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, render, render_inline
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
@@ -51,7 +48,7 @@ class Endnote:
 class SectionView:
     slug: str
     heading: str
-    html: Markup
+    html: Html
     analysis: bool
 
 
@@ -60,10 +57,10 @@ class OptionView:
     id: str
     title: str
     summary: str
-    description: Markup
-    pros: list[Markup]
-    cons: list[Markup]
-    risks: list[Markup]
+    description: Html
+    pros: list[Html]
+    cons: list[Html]
+    risks: list[Html]
     recommended: bool
 
 
@@ -71,7 +68,7 @@ class OptionView:
 class TimelineEntry:
     date: str
     label: str
-    cite: Markup
+    cite: Html
     basis: str | None
 
 
@@ -79,8 +76,8 @@ class TimelineEntry:
 class Account:
     source: Source
     paragraph: int
-    text: Markup
-    cite: Markup
+    text: Html
+    cite: Html
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,7 @@ class PartView:
 @dataclass(frozen=True)
 class ComparisonRow:
     title: str
-    cells: list[Markup]  # one per comparison dimension
+    cells: list[Html]  # one per comparison dimension
 
 
 @dataclass
@@ -174,21 +171,13 @@ class Endnotes:
         self.numbers[note_id] = entry.number
         return entry.number, True
 
-    def cite(self, ids: tuple[str, ...], quote: bool) -> str:
+    def cite(self, ids: tuple[str, ...], quote: bool) -> Html:
         marks = []
         for note_id in ids:
             number, first = self.number(note_id)
-            ref = f' id="ref-{number}"' if first else ""
-            grade = self.items[number - 1].grade
-            marks.append(
-                f'<a class="noteref" href="#note-{number}"{ref} title="graded {grade}" '
-                f'aria-label="Endnote {number}, graded {grade}">{number}</a>'
-            )
-        sup = '<sup class="cite">' + ", ".join(marks) + "</sup>"
-        if quote:
-            endnote = self.items[self.numbers[ids[0]] - 1]
-            return quote_html(endnote.quote or "") + sup
-        return sup
+            marks.append(CiteMark(number, first, self.items[number - 1].grade))
+        shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
+        return cite_html(marks, shown)
 
 
 def format_date(value: str) -> str:
@@ -229,7 +218,7 @@ def _source_view(source: Source) -> SourceView:
 def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes) -> OptionView:
     record = project.options[option_id].record
 
-    def inline(text: str) -> Markup:
+    def inline(text: str) -> Html:
         return render_inline(text, notes.cite)
 
     # Only what the layout shows is rendered, so endnotes number exactly what is cited.
@@ -238,7 +227,7 @@ def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes
         id=option_id,
         title=record.title,
         summary=record.summary,
-        description=render(record.description, notes.cite) if full else Markup(""),
+        description=render(record.description, notes.cite) if full else escaped(""),
         pros=[inline(p) for p in record.pros] if full else [],
         cons=[inline(p) for p in record.cons] if full else [],
         risks=[inline(p) for p in record.risks] if full else [],
@@ -248,8 +237,8 @@ def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes
 
 def _account(note: Note, project: Project, notes: Endnotes) -> Account:
     source = project.sources[note.record.source]
-    cite = Markup(notes.cite((note.id,), note.record.quote is not None))
-    text = Markup(html.escape(note.record.body))
+    cite = notes.cite((note.id,), note.record.quote is not None)
+    text = escaped(note.record.body)
     return Account(source, note.record.paragraph, text, cite)
 
 
@@ -324,7 +313,7 @@ def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes)
             TimelineEntry(
                 format_date(event.date),
                 event.label,
-                Markup(notes.cite((note.id,), False)),
+                notes.cite((note.id,), False),
                 event.basis,
             )
         )

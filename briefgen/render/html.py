@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
@@ -71,7 +70,7 @@ def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             template = environment.get_template(template_name)
-            context = page_context(view, css=Markup(css), fonts=Markup(font_faces()))
+            context = page_context(view, stylesheet=font_faces() + "\n" + css)
             page = template.render(context)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc

@@ -1,7 +1,7 @@
 """The template API: every value a template sees, as plain frozen data.
 
 A project's templates are untrusted. They receive only ``str``, ``int``, ``float``,
-``bool``, ``None``, ``Markup`` and tuples and read-only mappings of these: never a
+``bool``, ``None``, ``Html`` (markupsafe.Markup) and tuples and read-only mappings of these: never a
 model object, a path, a date or anything else with methods that touch files or
 processes. What templates used to compute (the confidence key, percentages, the
 "lower is better" test) is computed here. ``docs/templates.md`` documents every key;
@@ -15,14 +15,13 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
-from markupsafe import Markup
-
 from briefgen.analyse.scoring import MatrixView
 from briefgen.analyse.views import Account, BriefView, Endnote
+from briefgen.text.markdown import Html
 
-PLAIN_TYPES: tuple[type, ...] = (str, Markup, int, float, bool, type(None))
+PLAIN_TYPES: tuple[type, ...] = (str, Html, int, float, bool, type(None))
 
-Plain = Any  # str | int | float | bool | None | Markup | tuple[Plain, ...] | Mapping[str, Plain]
+Plain = Any  # str | int | float | bool | None | Html | tuple[Plain, ...] | Mapping[str, Plain]
 
 
 def freeze(value: object) -> Plain:
@@ -166,9 +165,13 @@ def _view(view: BriefView) -> dict[str, object]:
     }
 
 
-def page_context(view: BriefView, *, css: Markup, fonts: Markup) -> Mapping[str, Plain]:
-    """Everything one brief's template receives, as plain frozen data."""
+def page_context(view: BriefView, *, stylesheet: str) -> Mapping[str, Plain]:
+    """Everything one brief's template receives, as plain frozen data.
+
+    ``stylesheet`` (the packaged fonts and ``brief.css``) is the one value a template
+    prints with ``|safe``: it goes inside ``<style>``, where HTML escaping is wrong.
+    """
     context: Mapping[str, Plain] = freeze(
-        {"view": _view(view), "meta": _meta(view), "css": css, "fonts": fonts}
+        {"view": _view(view), "meta": _meta(view), "stylesheet": stylesheet}
     )
     return context

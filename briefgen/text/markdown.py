@@ -1,10 +1,17 @@
-"""Markdown → sanitized HTML with citations; the only place HTML is marked safe."""
+"""Markdown → sanitized HTML with citations: the one place where HTML becomes trusted.
+
+Everything a template prints unescaped is an ``Html`` value made here: sanitized
+Markdown, citation marks, quotations, escaped text and the charts' SVG (built from
+escaped strings). No other module imports ``markupsafe`` (a test checks it), so one
+grep of this file audits every promotion of a string to trusted HTML.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import markdown
@@ -46,8 +53,44 @@ _TOKEN_RE = re.compile(r"BRIEFGENCITE(?P<index>\d+)X")
 _TAG_OR_TOKEN = re.compile(r'(?P<tag><(?:[^>"]|"[^"]*")*>)|' + _TOKEN_RE.pattern)
 _CODE_TAG = re.compile(r"</?(?:code|pre)\b", re.IGNORECASE)
 
+# The type of trusted HTML; values of it are made only in this module.
+Html = Markup
+
 # Turns one citation (note ids, whether to print the quote) into trusted HTML.
-CiteRenderer = Callable[[tuple[str, ...], bool], str]
+CiteRenderer = Callable[[tuple[str, ...], bool], Html]
+
+
+@dataclass(frozen=True)
+class CiteMark:
+    """One endnote number in a citation mark."""
+
+    number: int
+    first: bool  # its first citation: the endnote links back here
+    grade: str  # Admiralty grade, e.g. 'B2'
+
+
+def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
+    """A citation mark (superscript endnote numbers), after the quotation if any."""
+    links = []
+    for mark in marks:
+        ref = f' id="ref-{mark.number}"' if mark.first else ""
+        grade = html.escape(mark.grade)
+        links.append(
+            f'<a class="noteref" href="#note-{mark.number}"{ref} title="graded {grade}" '
+            f'aria-label="Endnote {mark.number}, graded {grade}">{mark.number}</a>'
+        )
+    sup = '<sup class="cite">' + ", ".join(links) + "</sup>"
+    return Markup((quote_html(quote) if quote is not None else "") + sup)
+
+
+def escaped(text: str) -> Html:
+    """Plain text as HTML: every special character escaped."""
+    return Markup(html.escape(text, quote=True))
+
+
+def trusted_svg(svg: str) -> Html:
+    """A chart's SVG. Callers build it from numbers and ``html.escape``d text only."""
+    return Markup(svg)
 
 
 @cache
