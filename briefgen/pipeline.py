@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.analyse.audit import audit
@@ -19,9 +19,9 @@ from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.load.project import load_project, load_settings
 from briefgen.model.layouts import merge
 from briefgen.model.records import Format, Project
-from briefgen.render.html import TemplateLimits, render_html
+from briefgen.render.html import Pdf, TemplateLimits, render_html
 from briefgen.render.sandbox import Sandbox, template_environment
-from briefgen.render.workers import Job, Outcome, WorkerPool
+from briefgen.render.workers import Job, Reply, WorkerPool
 from briefgen.validate.content import validate
 from briefgen.write.cache import (
     CACHE_DIR,
@@ -134,8 +134,12 @@ def build(
     jobs: int | None = None,
     wait: bool = True,
     progress: Progress | None = None,
+    pool: WorkerPool | None = None,
 ) -> Result:
     """Check, render what changed, and swap the new output in all at once.
+
+    ``pool`` lends the build warm render workers (else it makes ``jobs`` of its own);
+    workers start only when a PDF must be rendered, at most one per such brief.
 
     0. take the project lock (one build at a time; wait for it, or fail if ``wait``
        is false) and sweep what a killed build left;
@@ -155,10 +159,10 @@ def build(
             fingerprint = project_fingerprint(root, f"strict={strict}") if plan.full else None
             if fingerprint and not force and up_to_date(plan.output, fingerprint):
                 return Result(Diagnostics(root), up_to_date=True)
-            with WorkerPool(jobs or os.cpu_count() or 1) as pool:
-                if "pdf" in chosen:
-                    pool.start()  # workers import WeasyPrint while the content is checked
+            if pool is not None:
                 return _build(plan, fingerprint, pool, report)
+            with WorkerPool(jobs or os.cpu_count() or 1) as own:
+                return _build(plan, fingerprint, own, report)
     except Busy:
         diagnostics = Diagnostics(root)
         diagnostics.error(
@@ -172,6 +176,7 @@ def build(
 
 
 def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
+    """check → HTML pages → PDFs → post-render checks → stage and commit."""
     result = check(plan.root)
     diagnostics, project = result.diagnostics, result.project
     _check_request(plan, project, diagnostics)
@@ -180,9 +185,11 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
     stage: Stage | None = None
     try:
         stage = Stage(plan.output, keep_existing=not plan.full)
-        written, fresh = _stream(plan, project, result, stage, pool, report)
+        pages = _html_pages(plan, project, result, stage)
+        pdfs = _render_pdfs(plan, project, pages, stage, pool, report)
+        _post_render_checks(plan, project, pdfs, diagnostics)
         if not diagnostics.failed(strict=plan.strict):
-            _finish(plan, fingerprint, result, stage, written, fresh)
+            _commit(plan, fingerprint, result, stage, pdfs)
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:
             raise  # not something the user can fix: a bug, with its traceback
@@ -213,66 +220,93 @@ def _check_request(plan: Plan, project: Project | None, diagnostics: Diagnostics
             )
 
 
-def _stream(
+@dataclass(frozen=True)
+class HtmlPage:
+    """One brief's HTML, rendered and staged; ``key`` names its PDF in the cache."""
+
+    brief: str
+    key: str
+    entry: Entry | None  # its staged HTML file, when HTML was asked for
+    html: str  # held only until its PDF job is handed out (the steps stream)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """One brief's PDF, staged, or why it failed."""
+
+    brief: str
+    key: str
+    entry: Entry | None
+    cached: bool
+    error: RenderError | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the render steps made: every brief's staged files, in brief order."""
+
+    pages: tuple[HtmlPage, ...]
+    pdfs: tuple[RenderedPdf, ...]
+
+
+def _html_pages(plan: Plan, project: Project, result: Result, stage: Stage) -> Iterator[HtmlPage]:
+    """Step 2: each wanted brief's HTML, rendered and staged one at a time (lazily, so
+    PDF workers start on the first page while the rest are still being rendered)."""
+    environment = template_environment(plan.root)
+    for brief_id in plan.selected or sorted(project.briefs):
+        text = render_page(project, result.views[brief_id], environment, result.diagnostics)
+        if text is None:
+            continue
+        key = pdf_key(text)
+        entry = None
+        if "html" in plan.formats:
+            entry = _stage(stage, brief_id, "html", text.encode(), key)
+        yield HtmlPage(brief_id, key, entry, text)
+
+
+def _render_pdfs(
     plan: Plan,
     project: Project,
-    result: Result,
+    pages: Iterator[HtmlPage],
     stage: Stage,
     pool: WorkerPool,
     report: Progress,
-) -> tuple[dict[str, Entry], set[str]]:
-    """Render every wanted brief into the stage, one at a time; returns the entries
-    staged and the briefs whose PDF was rendered now (the others came from the cache).
+) -> Rendered:
+    """Step 3: each page's PDF from the cache or a worker, cached and staged at once.
 
-    Each brief's HTML is rendered, written to the stage and dropped; its PDF comes
-    from the cache or is rendered by a worker and cached at once. Nothing is held for
-    all briefs at once, so memory stays flat however many briefs there are.
+    Nothing is held for all briefs at once, so memory stays flat however many there
+    are; a cached PDF is staged from the bytes read now, never looked up again.
     """
-    diagnostics = result.diagnostics
-    wanted = list(plan.selected) or sorted(project.briefs)
-    environment = template_environment(plan.root)
     cache = PdfCache(plan.root)
-    keys: dict[str, str] = {}
-    entries: dict[str, Entry] = {}
-    progress = {"done": 0, "cached": 0}
-    fresh: set[str] = set()
-
-    def stage_pdf(brief_id: str, data: bytes, pages: int) -> None:
-        _check_budget(project, brief_id, pages, diagnostics)
-        entries[f"{brief_id}.pdf"] = _stage(stage, brief_id, "pdf", data, keys[brief_id], pages)
+    seen: dict[str, HtmlPage] = {}  # brief → its page, without its HTML once handed out
+    pdfs: dict[str, RenderedPdf] = {}
+    total = len(plan.selected or project.briefs)
 
     def jobs() -> Iterator[Job]:
-        for brief_id in wanted:
-            text = render_page(project, result.views[brief_id], environment, diagnostics)
-            if text is None:
-                continue
-            keys[brief_id] = key = pdf_key(text)
-            if "html" in plan.formats:
-                entries[f"{brief_id}.html"] = _stage(stage, brief_id, "html", text.encode(), key)
+        for page in pages:
+            seen[page.brief] = replace(page, html="")
             if "pdf" not in plan.formats:
                 continue
-            # A cached PDF is staged from the bytes read now, never looked up again.
-            hit = None if plan.force else cache.get(key)
+            hit = None if plan.force else cache.get(page.key)
             if hit is not None:
-                progress["done"] += 1
-                progress["cached"] += 1
-                stage_pdf(brief_id, *hit)
+                pdfs[page.brief] = RenderedPdf(
+                    page.brief, page.key, _stage_pdf(stage, page, hit), True
+                )
             else:
-                yield Job(brief_id, text)
+                yield Job(page.brief, page.html)
 
-    def done(outcome: Outcome) -> None:
-        progress["done"] += 1
-        brief = project.briefs[outcome.key]
-        where = f"[{progress['done']}/{len(wanted)}] {outcome.key}"
-        if outcome.error is not None:
-            diagnostics.error(brief.origin.path, 1, outcome.error.code, outcome.error.message)
+    def done(reply: Reply) -> None:
+        page = seen[reply.key]
+        where = f"[{len(pdfs) + 1}/{total}] {reply.key}"
+        if reply.pdf is None:
+            pdfs[reply.key] = RenderedPdf(reply.key, page.key, None, False, reply.error)
             report(f"{where}: failed")
             return
-        assert outcome.pdf is not None
-        cache.put(keys[outcome.key], outcome.pdf.data, outcome.pdf.pages)
-        stage_pdf(outcome.key, outcome.pdf.data, outcome.pdf.pages)
-        fresh.add(outcome.key)
-        report(f"{where}: {outcome.pdf.pages} page(s)")
+        cache.put(page.key, reply.pdf)
+        pdfs[reply.key] = RenderedPdf(
+            reply.key, page.key, _stage_pdf(stage, page, reply.pdf), False
+        )
+        report(f"{where}: {reply.pdf.pages} page(s)")
 
     limits = project.settings.limits
     pool.run(
@@ -280,15 +314,48 @@ def _stream(
         done,
         seconds=limits.render_seconds,
         memory_bytes=limits.render_memory_mb * 2**20,
+        at_most=total,
     )
     if "pdf" in plan.formats:
-        report(f"PDFs: {len(fresh)} rendered, {progress['cached']} from cache")
-    missing = [f"{b}.{f}" for b in wanted for f in plan.formats if f"{b}.{f}" not in entries]
+        fresh = sum(1 for p in pdfs.values() if p.entry is not None and not p.cached)
+        cached = sum(1 for p in pdfs.values() if p.cached)
+        report(f"PDFs: {fresh} rendered, {cached} from cache")
+    ordered = tuple(pdfs[brief] for brief in seen if brief in pdfs)
+    return Rendered(tuple(seen.values()), ordered)
+
+
+def _stage_pdf(stage: Stage, page: HtmlPage, pdf: Pdf) -> Entry:
+    return _stage(stage, page.brief, "pdf", pdf.data, page.key, pdf.pages)
+
+
+def _post_render_checks(
+    plan: Plan, project: Project, rendered: Rendered, diagnostics: Diagnostics
+) -> None:
+    """Step 4: failed renders and page budgets are diagnostics; nothing wanted is lost."""
+    for pdf in rendered.pdfs:
+        brief = project.briefs[pdf.brief]
+        if pdf.error is not None:
+            diagnostics.error(brief.origin.path, 1, pdf.error.code, pdf.error.message)
+        elif pdf.entry is not None and pdf.entry.pages is not None:
+            _check_budget(project, pdf.brief, pdf.entry.pages, diagnostics)
+    staged = (
+        {p.brief for p in rendered.pages if p.entry is not None}
+        if "html" in plan.formats
+        else set()
+    )
+    staged_pdfs = {p.brief for p in rendered.pdfs if p.entry is not None}
+    wanted = list(plan.selected) or sorted(project.briefs)
+    missing = [
+        f"{b}.{f}"
+        for b in wanted
+        for f in plan.formats
+        if b not in (staged if f == "html" else staged_pdfs)
+    ]
     if missing and not diagnostics.errors:  # a wanted file may only be missing with an error
         raise RuntimeError(f"internal error: nothing staged for {', '.join(missing)}")
     if "pdf" in plan.formats and plan.full and not diagnostics.failed():
-        cache.keep_only(set(keys.values()))  # safe: the project lock is held
-    return entries, fresh
+        keys = {p.key for p in rendered.pages}
+        PdfCache(plan.root).keep_only(keys)  # safe: the project lock is held
 
 
 def render_page(
@@ -327,15 +394,18 @@ def _check_budget(project: Project, brief_id: str, pages: int, diagnostics: Diag
         )
 
 
-def _finish(
-    plan: Plan,
-    fingerprint: str | None,
-    result: Result,
-    stage: Stage,
-    written: dict[str, Entry],
-    fresh: set[str],
+def _commit(
+    plan: Plan, fingerprint: str | None, result: Result, stage: Stage, rendered: Rendered
 ) -> None:
-    """Write the manifest and swap the stage into output/."""
+    """Step 5: write the manifest and swap the stage into output/."""
+    written = {
+        f"{e.brief}.{'pdf' if e.pages is not None else 'html'}": e
+        for e in (
+            *(p.entry for p in rendered.pages if p.entry is not None),
+            *(p.entry for p in rendered.pdfs if p.entry is not None),
+        )
+    }
+    fresh = {p.brief for p in rendered.pdfs if not p.cached}
     _, previous = read_manifest(plan.output)
     entries = {**({} if plan.full else previous), **written}
     stage.write(MANIFEST, manifest_bytes(fingerprint, entries))

@@ -36,15 +36,25 @@ JOBS_PER_WORKER = 100
 
 @dataclass(frozen=True)
 class Job:
+    """One brief's HTML to lay out: what the parent sends a worker."""
+
     key: str
     html: str
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Reply:
+    """What a worker sends back: the PDF, or why its brief failed (picklable)."""
+
     key: str
     pdf: Pdf | None = None
-    error: RenderError | None = None
+    code: str = ""
+    message: str = ""
+    retire: bool = False  # the worker's state is suspect: replace it
+
+    @property
+    def error(self) -> RenderError | None:
+        return None if self.pdf is not None else RenderError(self.code, self.message)
 
 
 PR_SET_PDEATHSIG = 1
@@ -84,24 +94,22 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
             return
         if message is None:
             return
-        key, html = message
-        reply: tuple[str, str, object, object]
+        job: Job = message
         try:
-            pdf = render_pdf(html)
-            reply = ("ok", key, pdf.data, pdf.pages)
+            reply = Reply(job.key, pdf=render_pdf(job.html))
         except RenderError as exc:
-            reply = ("error", key, exc.code, exc.message)
+            reply = Reply(job.key, code=exc.code, message=exc.message)
         except RecursionError:
-            reply = ("failed", key, "render.too-deep", TOO_DEEP)
+            reply = Reply(job.key, code="render.too-deep", message=TOO_DEEP, retire=True)
         except Exception as exc:  # a renderer bug fails its brief only
             traceback.print_exc(file=sys.stderr)  # the bug's traceback, for a report
             text = f"the PDF renderer failed on this brief ({type(exc).__name__}: {exc})"
-            reply = ("failed", key, "render.failed", text)
+            reply = Reply(job.key, code="render.failed", message=text, retire=True)
         try:
             connection.send(reply)
         except OSError:  # the parent is gone
             return
-        if reply[0] == "failed":
+        if reply.retire:
             return  # its state is suspect: the parent starts a fresh worker
 
 
@@ -132,7 +140,7 @@ class _Worker:
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
         self.served += 1
-        self.connection.send((job.key, job.html))
+        self.connection.send(job)
 
     def kill(self) -> None:
         self.process.kill()
@@ -174,19 +182,24 @@ class WorkerPool:
     def run(
         self,
         jobs: Iterable[Job],
-        done: Callable[[Outcome], None],
+        done: Callable[[Reply], None],
         *,
         seconds: float,
         memory_bytes: int,
+        at_most: int | None = None,
     ) -> None:
-        """Render every job; ``done`` is called as each one finishes or fails."""
+        """Render every job; ``done`` is called as each one finishes or fails.
+
+        Workers start with the first job, at most ``at_most`` of them (the number of
+        briefs that may need a PDF): none when nothing needs rendering.
+        """
         self.seconds, self.memory_bytes = seconds, memory_bytes
         # Jobs are pulled lazily, so only the documents being rendered are in memory.
         queue = iter(jobs)
         upcoming = next(queue, None)
         if upcoming is None:
             return
-        self.start()
+        self.start(at_most)
         workers = self.workers
         while upcoming is not None or any(w.job for w in workers):
             for worker in workers:
@@ -199,32 +212,30 @@ class WorkerPool:
                 if worker.job is None:
                     continue
                 if worker.connection in ready:
-                    outcome, retire = self._receive(worker)
-                    if retire or worker.served >= JOBS_PER_WORKER:
+                    reply = self._receive(worker)
+                    if reply.retire or worker.served >= JOBS_PER_WORKER:
                         self._replace(index)
-                    done(outcome)
+                    done(reply)
                 elif (failure := self._over_limit(worker)) is not None:
                     job = worker.job
                     self._replace(index)
-                    done(Outcome(job.key, error=failure))
+                    done(Reply(job.key, code=failure.code, message=failure.message))
 
     def _replace(self, index: int) -> None:
         self.workers[index].kill()
         others = self.workers[:index] + self.workers[index + 1 :]
         self.workers[index] = _Worker(self.context, others)
 
-    def _receive(self, worker: _Worker) -> tuple[Outcome, bool]:
-        """The finished job's outcome, and whether the worker must be replaced."""
+    def _receive(self, worker: _Worker) -> Reply:
+        """The finished job's reply (a dead worker's is a crash)."""
         job = worker.job
         assert job is not None
         worker.job = None
         try:
-            kind, key, first, second = worker.connection.recv()
+            reply: Reply = worker.connection.recv()
         except EOFError:
-            return Outcome(job.key, error=RenderError("render.crashed", "the renderer died")), True
-        if kind == "ok":
-            return Outcome(key, pdf=Pdf(first, second)), False
-        return Outcome(key, error=RenderError(first, second)), kind == "failed"
+            return Reply(job.key, code="render.crashed", message="the renderer died", retire=True)
+        return reply
 
     def _over_limit(self, worker: _Worker) -> RenderError | None:
         elapsed = time.monotonic() - worker.started

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.render.html import PDF_VARIANT
+from briefgen.render.html import PDF_VARIANT, Pdf
 from briefgen.render.toolchain import toolchain_versions
 
 CACHE_DIR = ".briefgen-cache"
@@ -71,8 +71,8 @@ class PdfCache:
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.pdf"
 
-    def get(self, key: str) -> tuple[bytes, int] | None:
-        """The entry's PDF and page count; None if absent or damaged in any way."""
+    def get(self, key: str) -> Pdf | None:
+        """The entry's PDF, as the renderer made it; None if absent or damaged in any way."""
         path, meta = self._path(key), self.directory / f"{key}.json"
         try:
             data = path.read_bytes()
@@ -84,14 +84,14 @@ class PdfCache:
         pages, sha256 = info.get("pages"), info.get("sha256")
         if type(pages) is not int or pages < 1 or sha256 != hashlib.sha256(data).hexdigest():
             return None  # a damaged entry is re-rendered, never trusted
-        return data, pages
+        return Pdf(data, pages)
 
-    def put(self, key: str, data: bytes, pages: int) -> None:
+    def put(self, key: str, pdf: Pdf) -> None:
         if self.directory.is_symlink():
             raise OSError(f"refusing to write through symlink {self.directory}")
         self.directory.mkdir(exist_ok=True)
-        info = {"pages": pages, "sha256": hashlib.sha256(data).hexdigest()}
-        for suffix, payload in ((".pdf", data), (".json", json.dumps(info).encode())):
+        info = {"pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest()}
+        for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
             target = self.directory / f"{key}{suffix}"
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=TEMPORARY)
             try:
