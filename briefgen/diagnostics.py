@@ -33,7 +33,6 @@ class Diagnostics:
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
-    unreadable: set[str] = field(default_factory=set)  # content folders with a bad file
 
     def relative(self, path: Path | str) -> str:
         """The path from the project root, control characters escaped (one line each)."""

@@ -70,22 +70,21 @@ class Result:
 def check(root: Path) -> Result:
     """Load, validate, analyse and audit the project; nothing is rendered."""
     diagnostics = Diagnostics(root)
-    project = load_project(root, diagnostics)
+    project, report = load_project(root, diagnostics)
     result = Result(diagnostics, project)
     if project is None:
         return result
-    validate(project, diagnostics)
-    if diagnostics.errors:
-        return result  # analysis needs valid references
+    resolved = validate(project, report, diagnostics)
+    if resolved is None:
+        return result  # analysis needs every reference resolved
     seconds = project.settings.limits.markdown_seconds
     for brief_id in sorted(project.briefs):
-        brief = project.briefs[brief_id]
         try:
             with time_limit(seconds):
-                result.views[brief_id] = analyse(project, brief)
+                result.views[brief_id] = analyse(resolved, brief_id)
         except TimeLimitExceeded:
             diagnostics.error(
-                brief.origin.path,
+                project.briefs[brief_id].origin.path,
                 1,
                 "markdown.timeout",
                 f"converting this brief's Markdown took longer than {seconds:g} s "

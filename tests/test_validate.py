@@ -97,7 +97,7 @@ CASES: dict[str, list[str]] = {
             for where in ("content/briefs/issue.md:27", "content/briefs/one.md:23")
         ),
         "content/notes/test-notes.yaml:20: error: note id 'first-step' is already used at "
-        "content/notes/test-notes.yaml:13 [note.duplicate-id]",
+        "content/notes/test-notes.yaml:13 [id.duplicate]",
         *(
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
             for where in (

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
-from briefgen.model.records import Brief, Direction, Project
+from briefgen.model.records import Direction, Project
 from briefgen.text.markdown import CiteRenderer, Html, render_inline
+from briefgen.validate.resolve import ResolvedBrief
 
 DIRECTION_LABEL = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 
@@ -74,11 +75,13 @@ class MatrixView:
     ranges_chart: Html
 
 
-def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[JudgmentView]:
+def judgment_views(
+    project: Project, brief: ResolvedBrief, cite: CiteRenderer
+) -> list[JudgmentView]:
     """The brief's judgments, citing their evidence (numbered like every citation)."""
     views = []
-    for judgment_id in brief.meta.judgments:
-        record = project.judgments[judgment_id].record
+    for judgment in brief.judgments:
+        record = judgment.record
         views.append(
             JudgmentView(
                 id=record.id,
@@ -93,26 +96,25 @@ def judgment_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[J
     return views
 
 
-def rationale_views(project: Project, brief: Brief, cite: CiteRenderer) -> list[Rationale]:
+def rationale_views(project: Project, brief: ResolvedBrief, cite: CiteRenderer) -> list[Rationale]:
     """Every score's rationale, criterion by criterion, citing its notes."""
     if project.criteria is None:
         return []
-    titles = {o: project.options[o].record.title for o in brief.meta.options}
     return [
         Rationale(
             c.name,
-            titles[option_id],
-            (score := project.options[option_id].record.scores[c.id]).score,
+            option.record.title,
+            (score := option.record.scores[c.id]).score,
             render_inline(score.rationale, cite),
         )
         for c in project.criteria.record.criteria
-        for option_id in brief.meta.options
+        for option in brief.options
     ]
 
 
-def matrix_view(project: Project, brief: Brief) -> MatrixView | None:
+def matrix_view(project: Project, brief: ResolvedBrief) -> MatrixView | None:
     """Scores, ranking and sensitivity over the brief's options, if the project scores them."""
-    if project.criteria is None or not brief.meta.options:
+    if project.criteria is None or not brief.options:
         return None
     record = project.criteria.record
     criteria = [
@@ -125,10 +127,7 @@ def matrix_view(project: Project, brief: Brief) -> MatrixView | None:
         )
         for c in record.criteria
     ]
-    scores = {
-        option_id: {k: s.score for k, s in project.options[option_id].record.scores.items()}
-        for option_id in brief.meta.options
-    }
+    scores = {o.id: {k: s.score for k, s in o.record.scores.items()} for o in brief.options}
     shares = decision.shares(criteria)
     ranked = decision.rank(decision.totals(criteria, scores))
     top = ranked[0].option
@@ -138,7 +137,7 @@ def matrix_view(project: Project, brief: Brief) -> MatrixView | None:
         criteria, scores, top, samples=analysis.samples, spread=analysis.spread, seed=analysis.seed
     )
     names = {c.id: c.name for c in record.criteria}
-    titles = {o: project.options[o].record.title for o in brief.meta.options}
+    titles = {o.id: o.record.title for o in brief.options}
     return MatrixView(
         criteria=[
             CriterionView(
@@ -159,7 +158,7 @@ def matrix_view(project: Project, brief: Brief) -> MatrixView | None:
                 [scores[r.option][c.id] for c in record.criteria],
                 r.total,
                 r.rank,
-                brief.meta.recommended == r.option,
+                brief.brief.meta.recommended == r.option,
             )
             for r in ranked
         ],

@@ -20,8 +20,9 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Note, Project, Source
+from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Source
 from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, render, render_inline
+from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
@@ -155,17 +156,17 @@ class OptionSummary:
 class Endnotes:
     """Numbers notes in order of first citation and renders citation marks."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
+    def __init__(self, resolved: Resolved) -> None:
+        self.resolved = resolved
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
 
     def number(self, note_id: str) -> tuple[int, bool]:
         if note_id in self.numbers:
             return self.numbers[note_id], False
-        note = self.project.notes[note_id]
-        source = self.project.sources[note.record.source]
-        quote = self.project.quotes.get(note_id)  # found by validation
+        linked = self.resolved.notes[note_id]
+        note, source = linked.note, linked.source
+        quote = self.resolved.project.quotes.get(note_id)  # found by validation
         entry = Endnote(len(self.items) + 1, note, source, quote)
         self.items.append(entry)
         self.numbers[note_id] = entry.number
@@ -215,28 +216,28 @@ def _source_view(source: Source) -> SourceView:
     )
 
 
-def _option_view(project: Project, option_id: str, brief: Brief, notes: Endnotes) -> OptionView:
-    record = project.options[option_id].record
+def _option_view(option: Option, brief: ResolvedBrief, notes: Endnotes) -> OptionView:
+    record = option.record
 
     def inline(text: str) -> Html:
         return render_inline(text, notes.cite)
 
     # Only what the layout shows is rendered, so endnotes number exactly what is cited.
-    full = not project.settings.layouts[brief.meta.type].compact_options
+    full = not brief.layout.compact_options
     return OptionView(
-        id=option_id,
+        id=option.id,
         title=record.title,
         summary=record.summary,
         description=render(record.description, notes.cite) if full else escaped(""),
         pros=[inline(p) for p in record.pros] if full else [],
         cons=[inline(p) for p in record.cons] if full else [],
         risks=[inline(p) for p in record.risks] if full else [],
-        recommended=brief.meta.recommended == option_id,
+        recommended=brief.recommended is option,
     )
 
 
-def _account(note: Note, project: Project, notes: Endnotes) -> Account:
-    source = project.sources[note.record.source]
+def _account(linked: ResolvedNote, notes: Endnotes) -> Account:
+    note, source = linked.note, linked.source
     cite = notes.cite((note.id,), note.record.quote is not None)
     text = escaped(note.record.body)
     return Account(source, note.record.paragraph, text, cite)
@@ -256,14 +257,15 @@ TOC_LABELS = {
 }
 
 
-def analyse(project: Project, brief: Brief) -> BriefView:
+def analyse(resolved: Resolved, brief_id: str) -> BriefView:
     """Build the view of one valid brief, walking its type's parts in reading order.
 
     Each part renders its own citations as it is reached, so endnotes are numbered
     in the order a reader meets them, by construction.
     """
-    layout = project.settings.layouts[brief.meta.type]
-    settings = project.settings
+    linked = resolved.briefs[brief_id]
+    brief, layout = linked.brief, linked.layout
+    settings = resolved.project.settings
     view = BriefView(
         brief=brief,
         layout=layout,
@@ -274,20 +276,20 @@ def analyse(project: Project, brief: Brief) -> BriefView:
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
     )
-    notes = Endnotes(project)
+    notes = Endnotes(resolved)
     for part in layout.parts:
         if part in layout.sections:
             _section(view, brief, part, notes)
         else:
-            PART_BUILDERS.get(part, _nothing)(view, project, brief, notes)
+            PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
     view.endnotes = notes.items
-    cited_sources = sorted({e.source.id for e in notes.items})
-    view.sources = [_source_view(project.sources[s]) for s in cited_sources]
+    cited = {e.source.id: e.source for e in notes.items}
+    view.sources = [_source_view(cited[s]) for s in sorted(cited)]
     view.parts = _parts(view, layout)
     return view
 
 
-Builder = Callable[[BriefView, Project, Brief, Endnotes], None]
+Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
 
 
 def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
@@ -301,9 +303,9 @@ def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
         )
 
 
-def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes) -> None:
+def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
     events = sorted(
-        (n for n in project.notes.values() if n.record.event is not None),
+        (n.note for n in resolved.notes.values() if n.note.record.event is not None),
         key=lambda n: (n.record.event.date if n.record.event else "", n.id),
     )
     for note in events:
@@ -319,53 +321,59 @@ def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes)
         )
 
 
-def _disagreements(view: BriefView, project: Project, _brief: Brief, notes: Endnotes) -> None:
+def _disagreements(
+    view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes
+) -> None:
     seen: set[frozenset[str]] = set()
-    for note in project.notes.values():
-        for other in note.record.conflicts_with:
-            pair = frozenset((note.id, other))
-            if pair in seen or other not in project.notes:
+    for linked in resolved.notes.values():
+        for other in linked.note.record.conflicts_with:
+            pair = frozenset((linked.id, other))
+            if pair in seen or other not in resolved.notes:
                 continue
             seen.add(pair)
             view.disagreements.append(
-                (_account(note, project, notes), _account(project.notes[other], project, notes))
+                (_account(linked, notes), _account(resolved.notes[other], notes))
             )
 
 
-def _options(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
-    view.options = [_option_view(project, o, brief, notes) for o in brief.meta.options]
+def _options(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    view.options = [_option_view(o, brief, notes) for o in brief.options]
 
 
-def _comparison(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
-    dims = [d.id for d in project.settings.comparison]
-    for option_id in brief.meta.options if dims else ():
-        record = project.options[option_id].record
+def _comparison(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    dims = [d.id for d in resolved.project.settings.comparison]
+    for option in brief.options if dims else ():
+        record = option.record
         cells = [render_inline(record.compare[d], notes.cite) for d in dims]
         view.comparison.append(ComparisonRow(record.title, cells))
 
 
-def _judgments(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
-    view.judgments = judgment_views(project, brief, notes.cite)
+def _judgments(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    view.judgments = judgment_views(resolved.project, brief, notes.cite)
 
 
-def _matrix(view: BriefView, project: Project, brief: Brief, _notes: Endnotes) -> None:
+def _matrix(view: BriefView, resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
     if view.matrix is None:
-        view.matrix = matrix_view(project, brief)
+        view.matrix = matrix_view(resolved.project, brief)
 
 
-def _sensitivity(view: BriefView, project: Project, brief: Brief, notes: Endnotes) -> None:
-    _matrix(view, project, brief, notes)
+def _sensitivity(
+    view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes
+) -> None:
+    _matrix(view, resolved, brief, notes)
     if view.layout.scoring_detail:
-        view.rationales = rationale_views(project, brief, notes.cite)
+        view.rationales = rationale_views(resolved.project, brief, notes.cite)
 
 
-def _decision(view: BriefView, project: Project, brief: Brief, _notes: Endnotes) -> None:
-    option_id = brief.meta.recommended
-    if option_id is not None:
-        view.recommended = OptionSummary(option_id, project.options[option_id].record.title)
+def _decision(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
+    if brief.recommended is not None:
+        option = brief.recommended
+        view.recommended = OptionSummary(option.id, option.record.title)
 
 
-def _nothing(_view: BriefView, _project: Project, _brief: Brief, _notes: Endnotes) -> None:
+def _nothing(
+    _view: BriefView, _resolved: Resolved, _brief: ResolvedBrief, _notes: Endnotes
+) -> None:
     """Parts that cite nothing themselves (toc, endnotes, evidence, sources)."""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,10 +45,48 @@ from briefgen.model.records import (
     SourceRecord,
     slugify,
 )
+from briefgen.model.report import ContentKind, Duplicate, LoadReport, UnreadableFile
 from briefgen.model.settings import Settings
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"
+# An id declared in YAML: "id: x" or "- id: x" at the start of a line.
+DECLARED_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
+ONE_RECORD_KINDS = {ContentKind.SOURCES, ContentKind.OPTIONS, ContentKind.BRIEFS}
+
+
+@dataclass
+class _Loading:
+    """What loading collects besides records: diagnostics, and the typed report."""
+
+    diagnostics: Diagnostics
+    unreadable: list[UnreadableFile] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path:
+        return self.diagnostics.root
+
+    def lost(self, path: Path, kind: ContentKind, *, whole_folder: bool = False) -> None:
+        """``path`` contributed no records: note the ids it appears to declare."""
+        ids = None if whole_folder else _declared_ids(path, kind, self.root)
+        self.unreadable.append(UnreadableFile(path, kind, ids))
+
+    def report(self) -> LoadReport:
+        return LoadReport(tuple(self.unreadable), tuple(self.duplicates))
+
+
+def _declared_ids(path: Path, kind: ContentKind, root: Path) -> frozenset[str] | None:
+    """The ids a file that yielded no records appears to declare; None if its text can't
+    be read at all (a link, not UTF-8, too large), so that any id of its kind may be there."""
+    if kind in ONE_RECORD_KINDS:
+        return frozenset({path.stem})
+    try:
+        text = read_content_text(path, root)
+    except (DocumentError, OSError):
+        return None
+    return frozenset(DECLARED_ID.findall(text))
+
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,16 +147,17 @@ def _present(path: Path) -> bool:
     return path.is_file() or path.is_symlink()
 
 
-def _files(directory: Path, suffix: str, diagnostics: Diagnostics) -> list[Path]:
+def _files(directory: Path, suffix: str, kind: ContentKind, loading: _Loading) -> list[Path]:
     """Sorted so that results never depend on the filesystem's order.
 
     A linked folder is refused; a file whose extension is a near miss of ``suffix``
     (``one.MD``, ``x.yml``) is an error naming it.
     """
+    diagnostics = loading.diagnostics
     link = linked_part(directory, diagnostics.root)
     if link is not None:
         diagnostics.error(link, 0, "content.symlink", LINK_MESSAGE)
-        diagnostics.unreadable.add(directory.name)
+        loading.lost(directory, kind, whole_folder=True)
         return []
     if not directory.is_dir():
         return []
@@ -132,7 +172,7 @@ def _files(directory: Path, suffix: str, diagnostics: Diagnostics) -> list[Path]
                 "content.extension",
                 f"'{path.name}' is not read: files in {directory.name}/ end in '{suffix}'",
             )
-            diagnostics.unreadable.add(directory.name)
+            loading.lost(path, kind)
     return files
 
 
@@ -197,31 +237,38 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
 def _records(
     directory: Path,
     suffix: str,
-    loader: Callable[[Path], Document],
+    loader: Callable[[Path, Path], Document],
     model: type[M],
-    diagnostics: Diagnostics,
+    kind: ContentKind,
+    loading: _Loading,
     *,
     named: bool = True,
 ) -> Iterator[tuple[Path, Document, M]]:
     """Each valid record in a content folder; invalid files become diagnostics.
 
-    A folder with an unreadable file is marked in ``diagnostics.unreadable`` so that
-    references into it are not reported as dangling: the file is reported already.
+    A file that yields no record is one error about that file, and is noted in the
+    load report so that references into it are not reported as dangling again.
     """
-    for path in _files(directory, suffix, diagnostics):
+    diagnostics = loading.diagnostics
+    for path in _files(directory, suffix, kind, loading):
         document = _read(loader, path, diagnostics)
+        if document is not None and document.data is None and suffix == ".yaml":
+            diagnostics.error(path, 1, "content.empty", "the file is empty")
+            loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
+            continue
         valid = document is not None and (not named or _check_id(path, diagnostics))
         record = validate_model(model, document, diagnostics) if valid and document else None
         if document is None or record is None:
-            diagnostics.unreadable.add(directory.name)
+            loading.lost(path, kind)
             continue
         yield path, document, record
 
 
-def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]:
+def load_sources(directory: Path, loading: _Loading) -> dict[str, Source]:
+    diagnostics = loading.diagnostics
     sources: dict[str, Source] = {}
     for path, document, record in _records(
-        directory, ".yaml", load_yaml, SourceRecord, diagnostics
+        directory, ".yaml", load_yaml, SourceRecord, ContentKind.SOURCES, loading
     ):
         text_path = directory / record.text
         if not _present(text_path):
@@ -236,38 +283,33 @@ def load_sources(directory: Path, diagnostics: Diagnostics) -> dict[str, Source]
             text = read_content_text(text_path, diagnostics.root)
         except DocumentError as exc:
             diagnostics.error(exc.path or text_path, exc.line, exc.code, exc.message)
-            diagnostics.unreadable.add(directory.name)  # its notes are not "unknown source"
+            loading.lost(path, ContentKind.SOURCES)  # its notes are not "unknown source"
             continue
         sources[path.stem] = Source(path.stem, record, Origin(document), text)
     return sources
 
 
-def load_notes(directory: Path, diagnostics: Diagnostics) -> dict[str, Note]:
+def load_notes(directory: Path, loading: _Loading) -> dict[str, Note]:
     notes: dict[str, Note] = {}
-    for path, document, notes_file in _records(
-        directory, ".yaml", load_yaml, NotesFile, diagnostics, named=False
+    for _path, document, notes_file in _records(
+        directory, ".yaml", load_yaml, NotesFile, ContentKind.NOTES, loading, named=False
     ):
         for index, record in enumerate(notes_file.notes):
             origin = Origin(document, ("notes", index))
-            if record.id in notes:
-                first = notes[record.id].origin
-                diagnostics.error(
-                    path,
-                    origin.line("id"),
-                    "note.duplicate-id",
-                    f"note id '{record.id}' is already used at "
-                    f"{diagnostics.relative(first.path)}:{first.line('id')}",
+            if record.id in notes:  # kept out, and reported by validation
+                loading.duplicates.append(
+                    Duplicate("note", record.id, origin, notes[record.id].origin)
                 )
                 continue
             notes[record.id] = Note(record, origin)
     return notes
 
 
-def load_options(directory: Path, diagnostics: Diagnostics) -> dict[str, Option]:
+def load_options(directory: Path, loading: _Loading) -> dict[str, Option]:
     return {
         path.stem: Option(path.stem, record, Origin(document))
         for path, document, record in _records(
-            directory, ".yaml", load_yaml, OptionRecord, diagnostics
+            directory, ".yaml", load_yaml, OptionRecord, ContentKind.OPTIONS, loading
         )
     }
 
@@ -309,67 +351,87 @@ def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Sectio
     return tuple(sections)
 
 
-def load_criteria(path: Path, diagnostics: Diagnostics) -> Criteria | None:
+def _single(
+    path: Path, model: type[M], kind: ContentKind, loading: _Loading
+) -> tuple[Document, M] | None:
+    """One optional file of ``kind`` (criteria.yaml, judgments.yaml), if present."""
+    if not _present(path):
+        return None
+    records = list(_records_of(path, model, kind, loading))
+    return records[0] if records else None
+
+
+def _records_of(
+    path: Path, model: type[M], kind: ContentKind, loading: _Loading
+) -> Iterator[tuple[Document, M]]:
+    diagnostics = loading.diagnostics
+    document = _read(load_yaml, path, diagnostics)
+    if document is not None and document.data is None:
+        diagnostics.error(path, 1, "content.empty", "the file is empty")
+        loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
+        return
+    record = validate_model(model, document, diagnostics) if document else None
+    if document is None or record is None:
+        loading.lost(path, kind)
+        return
+    yield document, record
+
+
+def load_criteria(path: Path, loading: _Loading) -> Criteria | None:
     """``content/criteria.yaml``, if the project scores its options."""
-    if not _present(path):
-        return None
-    document = _read(load_yaml, path, diagnostics)
-    record = validate_model(CriteriaFile, document, diagnostics) if document else None
-    if document is None or record is None:
-        diagnostics.unreadable.add("criteria")
-        return None
-    return Criteria(record, Origin(document))
+    found = _single(path, CriteriaFile, ContentKind.CRITERIA, loading)
+    return Criteria(found[1], Origin(found[0])) if found else None
 
 
-def load_judgments(path: Path, diagnostics: Diagnostics) -> dict[str, Judgment]:
+def load_judgments(path: Path, loading: _Loading) -> dict[str, Judgment]:
     """``content/judgments.yaml``, if the project states key judgments."""
-    if not _present(path):
+    found = _single(path, JudgmentsFile, ContentKind.JUDGMENTS, loading)
+    if found is None:
         return {}
-    document = _read(load_yaml, path, diagnostics)
-    record = validate_model(JudgmentsFile, document, diagnostics) if document else None
-    if document is None or record is None:
-        diagnostics.unreadable.add("judgments")
-        return {}
+    document, record = found
     judgments: dict[str, Judgment] = {}
     for index, judgment in enumerate(record.judgments):
         origin = Origin(document, ("judgments", index))
-        if judgment.id in judgments:
-            diagnostics.error(
-                path,
-                origin.line("id"),
-                "judgment.duplicate-id",
-                f"judgment id '{judgment.id}' is used twice",
+        if judgment.id in judgments:  # kept out, and reported by validation
+            loading.duplicates.append(
+                Duplicate("judgment", judgment.id, origin, judgments[judgment.id].origin)
             )
             continue
         judgments[judgment.id] = Judgment(judgment, origin)
     return judgments
 
 
-def load_briefs(directory: Path, diagnostics: Diagnostics) -> dict[str, Brief]:
+def load_briefs(directory: Path, loading: _Loading) -> dict[str, Brief]:
     briefs: dict[str, Brief] = {}
     for path, document, meta in _records(
-        directory, ".md", load_front_matter, BriefMeta, diagnostics
+        directory, ".md", load_front_matter, BriefMeta, ContentKind.BRIEFS, loading
     ):
-        sections = split_sections(document, diagnostics)
+        sections = split_sections(document, loading.diagnostics)
         briefs[path.stem] = Brief(path.stem, meta, Origin(document), sections)
     return briefs
 
 
-def load_project(root: Path, diagnostics: Diagnostics) -> Project | None:
-    """Read ``briefgen.toml`` and everything under ``content/``."""
+def load_project(root: Path, diagnostics: Diagnostics) -> tuple[Project | None, LoadReport]:
+    """Read ``briefgen.toml`` and everything under ``content/``.
+
+    Returns the project (None without usable settings) and the report of the files
+    that contributed no records, which validation consults.
+    """
+    loading = _Loading(diagnostics)
     settings = load_settings(root, diagnostics)
     content = root / CONTENT_DIR
-    sources = load_sources(content / "sources", diagnostics)
-    notes = load_notes(content / "notes", diagnostics)
-    options = load_options(content / "options", diagnostics)
-    briefs = load_briefs(content / "briefs", diagnostics)
-    criteria = load_criteria(content / "criteria.yaml", diagnostics)
-    judgments = load_judgments(content / "judgments.yaml", diagnostics)
+    sources = load_sources(content / "sources", loading)
+    notes = load_notes(content / "notes", loading)
+    options = load_options(content / "options", loading)
+    briefs = load_briefs(content / "briefs", loading)
+    criteria = load_criteria(content / "criteria.yaml", loading)
+    judgments = load_judgments(content / "judgments.yaml", loading)
     for path in _near_misses(content, ("criteria", "judgments")):
         diagnostics.error(
             path, 0, "content.extension", f"'{path.name}' is not read: use {path.stem}.yaml"
         )
-        diagnostics.unreadable.add(path.stem)
+        loading.lost(path, ContentKind(path.stem))
     if settings is None:
-        return None
-    return Project(root, settings, sources, notes, options, briefs, criteria, judgments)
+        return None, loading.report()
+    project = Project(root, settings, sources, notes, options, briefs, criteria, judgments)
+    return project, loading.report()

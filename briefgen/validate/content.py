@@ -9,12 +9,15 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.model.records import Brief, Note, Project, Status
+from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.bounds import check_bounds
+from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
+from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
 
 
@@ -27,23 +30,26 @@ class _Place:
     what: str
 
 
-def validate(project: Project, diagnostics: Diagnostics) -> None:
-    """Check sources, notes, options and briefs against each other.
+def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> Resolved | None:
+    """Every cross-check, once; the project with its ids resolved, if nothing failed.
 
-    Quote lookups are the costly part; all of it runs under ``[limits] validate_seconds``
-    and running out of time is an error at the item being checked.
+    ``report`` says which files could not be read, so that references into them are
+    not reported again. Quote lookups are the costly part; all of it runs under
+    ``[limits] validate_seconds`` and running out of time is an error at the item
+    being checked.
     """
     seconds = project.settings.limits.validate_seconds
     place = _Place(project.root / "briefgen.toml", 0, "the project")
     try:
         with time_limit(seconds):
+            check_unique_ids(project, report, diagnostics)
             _check_sources(project, diagnostics)
-            _check_notes(project, diagnostics, place)
-            _check_options(project, diagnostics)
-            validate_scoring(project, diagnostics)
+            _check_notes(project, report, diagnostics, place)
+            _check_options(project, report, diagnostics)
+            validate_scoring(project, report, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
-                _check_brief(project, brief, diagnostics)
+                _check_brief(project, report, brief, diagnostics)
     except TimeLimitExceeded:
         diagnostics.error(
             place.path,
@@ -52,6 +58,7 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
             f"checking {place.what} took validation past its limit of {seconds:g} s "
             "([limits] validate_seconds in briefgen.toml)",
         )
+    return None if diagnostics.errors else resolve(project)
 
 
 def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
@@ -89,14 +96,16 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _check_notes(project: Project, diagnostics: Diagnostics, place: _Place) -> None:
+def _check_notes(
+    project: Project, report: LoadReport, diagnostics: Diagnostics, place: _Place
+) -> None:
     for note in project.notes.values():
         record, origin = note.record, note.origin
         place.path, place.line = origin.path, origin.line("quote")
         place.what = f"the quote of note '{note.id}'"
         source = project.sources.get(record.source)
         if source is None:
-            if "sources" in diagnostics.unreadable:
+            if report.may_hold(ContentKind.SOURCES, record.source):
                 continue
             diagnostics.error(
                 origin.path,
@@ -165,7 +174,7 @@ def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) 
     return None
 
 
-def _check_options(project: Project, diagnostics: Diagnostics) -> None:
+def _check_options(project: Project, report: LoadReport, diagnostics: Diagnostics) -> None:
     dimensions = [d.id for d in project.settings.comparison]
     limits = project.settings.limits
     for option in project.options.values():
@@ -180,7 +189,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
         for text, line in texts:
             check_quotation_marks(project, text, origin, line, diagnostics)
         check_citations(
-            project, record.description, origin, origin.line("description"), diagnostics
+            project, report, record.description, origin, origin.line("description"), diagnostics
         )
         check_bounds(record.description, origin, origin.line("description"), limits, diagnostics)
         for field in ("pros", "cons", "risks"):
@@ -188,6 +197,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                 check_bounds(point, origin, origin.line(field, index), limits, diagnostics)
                 check_citations(
                     project,
+                    report,
                     point,
                     origin,
                     origin.line(field, index),
@@ -203,7 +213,7 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                     f"compare: '{key}' is not a dimension in briefgen.toml "
                     f"({', '.join(dimensions) or 'none declared'})",
                 )
-            check_citations(project, cell, origin, origin.line("compare", key), diagnostics)
+            check_citations(project, report, cell, origin, origin.line("compare", key), diagnostics)
             check_bounds(cell, origin, origin.line("compare", key), limits, diagnostics)
         for key in dimensions:
             if key not in record.compare:
@@ -215,7 +225,9 @@ def _check_options(project: Project, diagnostics: Diagnostics) -> None:
                 )
 
 
-def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+def _check_brief(
+    project: Project, report: LoadReport, brief: Brief, diagnostics: Diagnostics
+) -> None:
     meta, origin = brief.meta, brief.origin
     layouts = project.settings.layouts
     if meta.type not in layouts:
@@ -241,7 +253,8 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
         project.options,
         origin,
         "options",
-        "options",
+        ContentKind.OPTIONS,
+        report,
         diagnostics,
         code="brief.unknown-option",
         message="unknown option '{id}'",
@@ -289,7 +302,7 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
                 f"a {meta.type} needs a '## {required.replace('-', ' ').capitalize()}' section",
             )
     for section in brief.sections:
-        check_citations(project, section.text, origin, section.line, diagnostics)
+        check_citations(project, report, section.text, origin, section.line, diagnostics)
         check_quotation_marks(project, section.text, origin, section.line, diagnostics)
         check_bounds(section.text, origin, section.line, project.settings.limits, diagnostics)
         sourced = section.slug not in layout.analysis

@@ -6,11 +6,13 @@ from collections.abc import Container
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Origin, Project
+from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.citations import find_citations
 
 
 def check_citations(
     project: Project,
+    report: LoadReport,
     text: str,
     origin: Origin,
     first_line: int,
@@ -32,8 +34,8 @@ def check_citations(
             continue
         for note_id in citation.ids:
             note = project.notes.get(note_id)
-            if note is None and "notes" in diagnostics.unreadable:
-                continue
+            if note is None and report.may_hold(ContentKind.NOTES, note_id):
+                continue  # it may be in a notes file that could not be read
             if note is None:
                 diagnostics.error(
                     origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
@@ -56,7 +58,8 @@ def check_references(
     known: Container[str],
     origin: Origin,
     key: str,
-    kind: str,
+    kind: ContentKind,
+    report: LoadReport,
     diagnostics: Diagnostics,
     *,
     code: str,
@@ -64,11 +67,9 @@ def check_references(
 ) -> None:
     """Report each id in the list ``key`` that is not ``known``, at its own line.
 
-    ``kind`` is the content folder the ids point into: if a file there could not be
-    read, a missing id is not reported again. ``message`` takes ``{id}``.
+    ``kind`` is the content the ids point into: an id that may be in a file of that
+    kind that could not be read is not reported again. ``message`` takes ``{id}``.
     """
-    if kind in diagnostics.unreadable:
-        return
     for index, item in enumerate(ids):
-        if item not in known:
+        if item not in known and not report.may_hold(kind, item):
             diagnostics.error(origin.path, origin.line(key, index), code, message.format(id=item))

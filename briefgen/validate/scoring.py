@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Origin, Project, ReliabilityGrade
+from briefgen.model.report import ContentKind, LoadReport
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 
 
-def validate_scoring(project: Project, diagnostics: Diagnostics) -> None:
+def validate_scoring(project: Project, report: LoadReport, diagnostics: Diagnostics) -> None:
     _check_criteria(project, diagnostics)
-    _check_scores(project, diagnostics)
-    _check_judgments(project, diagnostics)
+    _check_scores(project, report, diagnostics)
+    _check_judgments(project, report, diagnostics)
     _check_markings(project, diagnostics)
 
 
@@ -20,16 +21,7 @@ def _check_criteria(project: Project, diagnostics: Diagnostics) -> None:
     if project.criteria is None:
         return
     record, origin = project.criteria.record, project.criteria.origin
-    seen: set[str] = set()
     for index, criterion in enumerate(record.criteria):
-        if criterion.id in seen:
-            diagnostics.error(
-                origin.path,
-                origin.line("criteria", index, "id"),
-                "criteria.duplicate-id",
-                f"criterion id '{criterion.id}' is used twice",
-            )
-        seen.add(criterion.id)
         if criterion.scale not in record.scales:
             diagnostics.error(
                 origin.path,
@@ -40,12 +32,12 @@ def _check_criteria(project: Project, diagnostics: Diagnostics) -> None:
             )
 
 
-def _check_scores(project: Project, diagnostics: Diagnostics) -> None:
+def _check_scores(project: Project, report: LoadReport, diagnostics: Diagnostics) -> None:
     criteria = project.criteria
     for option in project.options.values():
         scores, origin = option.record.scores, option.origin
         if criteria is None:
-            if scores and "criteria" not in diagnostics.unreadable:
+            if scores and not report.lost(ContentKind.CRITERIA):
                 diagnostics.error(
                     origin.path,
                     origin.line("scores"),
@@ -76,6 +68,7 @@ def _check_scores(project: Project, diagnostics: Diagnostics) -> None:
             rationale_line = origin.line("scores", criterion_id, "rationale")
             check_citations(
                 project,
+                report,
                 score.rationale,
                 origin,
                 rationale_line,
@@ -107,7 +100,7 @@ def _weak(project: Project, note_id: str) -> tuple[bool, bool]:
     return weak, ungradable
 
 
-def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
+def _check_judgments(project: Project, report: LoadReport, diagnostics: Diagnostics) -> None:
     levels = project.settings.confidence
     for judgment in project.judgments.values():
         record, origin = judgment.record, judgment.origin
@@ -128,7 +121,8 @@ def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
             project.notes,
             origin,
             "notes",
-            "notes",
+            ContentKind.NOTES,
+            report,
             diagnostics,
             code="judgment.unknown-note",
             message=f"judgment '{judgment.id}' cites unknown note '{{id}}'",
@@ -152,7 +146,8 @@ def _check_judgments(project: Project, diagnostics: Diagnostics) -> None:
             project.judgments,
             brief.origin,
             "judgments",
-            "judgments",
+            ContentKind.JUDGMENTS,
+            report,
             diagnostics,
             code="brief.unknown-judgment",
             message="unknown judgment '{id}'",
