@@ -41,7 +41,8 @@ CASES: dict[str, tuple[Path, list[str]]] = {
     "broken-criteria": (
         SCORING,
         [
-            "content/criteria.yaml:5: error: expected ',' or ']', but got '<stream end>' [yaml.syntax]"
+            "content/criteria.yaml:5: error: expected ',' or ']', but got '<stream end>' "
+            "[yaml.syntax]"
         ],
     ),
     "duplicate-criterion": (
