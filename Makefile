@@ -83,4 +83,4 @@ upgrade-uv: $(UV)
 	@$(MAKE) --no-print-directory $(UV)
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) output .briefgen-cache .briefgen-lock schemas .pytest_cache .mypy_cache .ruff_cache

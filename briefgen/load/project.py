@@ -7,7 +7,7 @@ the rest are still read, so a user sees every error at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -89,6 +89,7 @@ def _declared_ids(path: Path, kind: ContentKind, root: Path) -> frozenset[str] |
 
 
 M = TypeVar("M", bound=BaseModel)
+Keyed = TypeVar("Keyed", Note, Judgment)
 
 
 def _dotted(loc: list[str | int]) -> str:
@@ -234,6 +235,15 @@ def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
     return settings
 
 
+def _empty(path: Path, document: Document | None, kind: ContentKind, loading: _Loading) -> bool:
+    """An empty data file: one error about it; it declares nothing, so hides nothing."""
+    if document is None or document.data is not None:
+        return False
+    loading.diagnostics.error(path, 1, "content.empty", "the file is empty")
+    loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
+    return True
+
+
 def _records(
     directory: Path,
     suffix: str,
@@ -252,9 +262,7 @@ def _records(
     diagnostics = loading.diagnostics
     for path in _files(directory, suffix, kind, loading):
         document = _read(loader, path, diagnostics)
-        if document is not None and document.data is None and suffix == ".yaml":
-            diagnostics.error(path, 1, "content.empty", "the file is empty")
-            loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
+        if suffix == ".yaml" and _empty(path, document, kind, loading):
             continue
         valid = document is not None and (not named or _check_id(path, diagnostics))
         record = validate_model(model, document, diagnostics) if valid and document else None
@@ -290,19 +298,27 @@ def load_sources(directory: Path, loading: _Loading) -> dict[str, Source]:
 
 
 def load_notes(directory: Path, loading: _Loading) -> dict[str, Note]:
-    notes: dict[str, Note] = {}
-    for _path, document, notes_file in _records(
+    files = _records(
         directory, ".yaml", load_yaml, NotesFile, ContentKind.NOTES, loading, named=False
-    ):
-        for index, record in enumerate(notes_file.notes):
-            origin = Origin(document, ("notes", index))
-            if record.id in notes:  # kept out, and reported by validation
-                loading.duplicates.append(
-                    Duplicate("note", record.id, origin, notes[record.id].origin)
-                )
-                continue
-            notes[record.id] = Note(record, origin)
-    return notes
+    )
+    notes = (
+        Note(record, Origin(document, ("notes", index)))
+        for _path, document, notes_file in files
+        for index, record in enumerate(notes_file.notes)
+    )
+    return _by_id("note", notes, loading)
+
+
+def _by_id(kind: str, records: Iterable[Keyed], loading: _Loading) -> dict[str, Keyed]:
+    """Records by id; a later record with a used id is kept out and reported by validation."""
+    found: dict[str, Keyed] = {}
+    for record in records:
+        first = found.get(record.id)
+        if first is not None:
+            loading.duplicates.append(Duplicate(kind, record.id, record.origin, first.origin))
+        else:
+            found[record.id] = record
+    return found
 
 
 def load_options(directory: Path, loading: _Loading) -> dict[str, Option]:
@@ -366,9 +382,7 @@ def _records_of(
 ) -> Iterator[tuple[Document, M]]:
     diagnostics = loading.diagnostics
     document = _read(load_yaml, path, diagnostics)
-    if document is not None and document.data is None:
-        diagnostics.error(path, 1, "content.empty", "the file is empty")
-        loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
+    if _empty(path, document, kind, loading):
         return
     record = validate_model(model, document, diagnostics) if document else None
     if document is None or record is None:
@@ -389,16 +403,11 @@ def load_judgments(path: Path, loading: _Loading) -> dict[str, Judgment]:
     if found is None:
         return {}
     document, record = found
-    judgments: dict[str, Judgment] = {}
-    for index, judgment in enumerate(record.judgments):
-        origin = Origin(document, ("judgments", index))
-        if judgment.id in judgments:  # kept out, and reported by validation
-            loading.duplicates.append(
-                Duplicate("judgment", judgment.id, origin, judgments[judgment.id].origin)
-            )
-            continue
-        judgments[judgment.id] = Judgment(judgment, origin)
-    return judgments
+    judgments = (
+        Judgment(judgment, Origin(document, ("judgments", index)))
+        for index, judgment in enumerate(record.judgments)
+    )
+    return _by_id("judgment", judgments, loading)
 
 
 def load_briefs(directory: Path, loading: _Loading) -> dict[str, Brief]:
