@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.readers import (
     LINK_MESSAGE,
@@ -23,6 +21,8 @@ from briefgen.load.readers import (
     load_yaml,
 )
 from briefgen.load.readers import read_text as read_content_text
+from briefgen.load.records import M, validate_model
+from briefgen.load.sections import split_sections
 from briefgen.model.document import Document, DocumentError
 from briefgen.model.layouts import merge
 from briefgen.model.records import (
@@ -40,10 +40,8 @@ from briefgen.model.records import (
     OptionRecord,
     Origin,
     Project,
-    Section,
     Source,
     SourceRecord,
-    slugify,
 )
 from briefgen.model.report import ContentKind, Duplicate, LoadReport, UnreadableFile
 from briefgen.model.settings import Settings
@@ -88,52 +86,7 @@ def _declared_ids(path: Path, kind: ContentKind, root: Path) -> frozenset[str] |
     return frozenset(DECLARED_ID.findall(text))
 
 
-M = TypeVar("M", bound=BaseModel)
 Keyed = TypeVar("Keyed", Note, Judgment)
-
-
-def _dotted(loc: list[str | int]) -> str:
-    """('notes', 0, 'id') → 'notes[0].id'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _describe(error: Any) -> tuple[str, str]:
-    """A pydantic error → (code, message) in the user's terms."""
-    loc = [p for p in error["loc"] if not str(p).startswith("function-")]
-    name = _dotted(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
-        return "schema.unknown-key", f"unknown key '{loc[-1]}'{where}"
-    if kind == "missing":
-        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
-        return "schema.missing-key", f"missing required key '{loc[-1]}'{where}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "settings_renamed":
-        return "settings.renamed", message
-    if kind in ("model_type", "dict_type"):
-        message = "expected a mapping of keys to values"
-    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
-        message = f"'{error['input']}' is not an id (lowercase letters, digits, single hyphens)"
-    return "schema.invalid", f"{name}: {message}" if name else message
-
-
-def validate_model(model: type[M], document: Document, diagnostics: Diagnostics) -> M | None:
-    """Validate a document's data against a model; errors are located diagnostics."""
-    try:
-        return model.model_validate(document.data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
-            line = document.line_of(loc)
-            if error["type"] == "missing":
-                line = document.line_of(loc[:-1])
-            code, message = _describe(error)
-            diagnostics.error(document.path, line, code, message)
-        return None
 
 
 # Spellings of a content file's extension that are not read: named, never skipped silently.
@@ -328,43 +281,6 @@ def load_options(directory: Path, loading: _Loading) -> dict[str, Option]:
             directory, ".yaml", load_yaml, OptionRecord, ContentKind.OPTIONS, loading
         )
     }
-
-
-HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-
-
-def split_sections(document: Document, diagnostics: Diagnostics) -> tuple[Section, ...]:
-    """Split a brief's Markdown body into its ``## Heading`` sections."""
-    sections: list[Section] = []
-    heading: tuple[str, int] | None = None
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if heading is not None:
-            text, line = heading
-            sections.append(Section(slugify(text), text, "\n".join(buffer), line + 1))
-
-    in_fence = False
-    for offset, line in enumerate(document.body.split("\n")):
-        number = document.body_line + offset
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        match = None if in_fence else HEADING.match(line)
-        if match:
-            flush()
-            heading, buffer = (match.group(1), number), []
-        elif heading is None and line.strip():
-            diagnostics.error(
-                document.path,
-                number,
-                "brief.text-outside-section",
-                "text before the first '## ' section heading",
-            )
-            heading, buffer = None, []
-        else:
-            buffer.append(line)
-    flush()
-    return tuple(sections)
 
 
 def _single(

@@ -1,0 +1,57 @@
+"""Plain data → typed records: pydantic's errors as located diagnostics in the user's terms."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.document import Document
+from briefgen.model.records import ID_PATTERN
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _dotted(loc: list[str | int]) -> str:
+    """('notes', 0, 'id') → 'notes[0].id'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    """A pydantic error → (code, message) in the user's terms."""
+    loc = [p for p in error["loc"] if not str(p).startswith("function-")]
+    name = _dotted(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
+        return "schema.unknown-key", f"unknown key '{loc[-1]}'{where}"
+    if kind == "missing":
+        where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
+        return "schema.missing-key", f"missing required key '{loc[-1]}'{where}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "settings_renamed":
+        return "settings.renamed", message
+    if kind in ("model_type", "dict_type"):
+        message = "expected a mapping of keys to values"
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
+        message = f"'{error['input']}' is not an id (lowercase letters, digits, single hyphens)"
+    return "schema.invalid", f"{name}: {message}" if name else message
+
+
+def validate_model(model: type[M], document: Document, diagnostics: Diagnostics) -> M | None:
+    """Validate a document's data against a model; errors are located diagnostics."""
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            line = document.line_of(loc)
+            if error["type"] == "missing":
+                line = document.line_of(loc[:-1])
+            code, message = _describe(error)
+            diagnostics.error(document.path, line, code, message)
+        return None
