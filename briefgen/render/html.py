@@ -67,10 +67,11 @@ def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -
     try:
         with bounded(limits.seconds, limits.memory_bytes):
             css, _, _ = environment.templates.get_source(environment, "brief.css")
+            house, _, _ = environment.templates.get_source(environment, "house.css")
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             template = environment.get_template(template_name)
-            context = page_context(view, stylesheet=font_faces() + "\n" + css)
+            context = page_context(view, stylesheet="\n".join((font_faces(), css, house)))
             page = template.render(context)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc
