@@ -13,6 +13,7 @@ from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.bounds import check_bounds
+from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.scoring import validate_scoring
@@ -41,6 +42,7 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
             _check_notes(project, diagnostics, place)
             _check_options(project, diagnostics)
             validate_scoring(project, diagnostics)
+            validate_calibration(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
                 _check_brief(project, brief, diagnostics)
