@@ -44,6 +44,13 @@ CASES: dict[str, list[str]] = {
         "briefgen.toml [confidence] (low, moderate, high) [judgment.unknown-confidence]",
     ],
     "weak-evidence": [
+        "content/judgments.yaml:5: error: judgment 'more-is-better' is rated moderate "
+        "confidence, which needs: at least one source graded A–C supports it with notes graded "
+        "1–3, or at least two independent sources of any grade support it; its notes are "
+        "first-step (test-source, D2), share-2014 (test-source, D2) "
+        "[judgment.confidence-unearned]",
+    ]
+    + [
         f"content/judgments.yaml:{line}: warning: all the evidence for judgment '{judgment}' "
         "is below the grading threshold [judgment.weak-evidence]"
         for line, judgment in ((6, "more-is-better"), (11, "do-more-now"))
@@ -109,7 +116,7 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
     text = text_of(scoring_build, "paper.pdf")
     for expected in (
         "Options against criteria",
-        "Weighted total (0–100) 100% 81.2 43.8",  # 81.25 is 81.24999… in binary
+        "Weighted total (points of 100) 4 81 44",  # whole points; weights as given (3 + 1)
         "Sensitivity",
         "Rank stability: Do more stays on top in",
         "Value 75% 50% 100%",
@@ -117,7 +124,7 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
         "Methods",
         "Score rationales",
         "Key judgments",
-        "MODERATE CONFIDENCE",
+        "MODERATE CONFIDENCE.",
     ):
         assert expected in text, expected
     html = text_of(scoring_build, "paper.html")
@@ -127,10 +134,10 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
 def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result) -> None:
     text = text_of(scoring_build, "issue.pdf")
     appendix = text[text.index("Evidence appendix") :]
-    assert "Doing more was worth the risk. MODERATE CONFIDENCE" in appendix
-    assert "B2 A Test Title, ¶4: “good first step”" in appendix
-    assert "Widen the sharing now. LOW CONFIDENCE" in appendix
-    assert "B2 A Test Title, ¶5: “Critics’ view”" in appendix
+    assert "Doing more was worth the risk. MODERATE CONFIDENCE." in appendix
+    assert "B2 A Test Title, ¶4: Officials said it was a “good first step” toward more." in appendix
+    assert "Widen the sharing now. LOW CONFIDENCE." in appendix
+    assert "B2 A Test Title, ¶5: Critics’ view: it was too little, too late." in appendix
 
 
 def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result) -> None:

@@ -22,6 +22,7 @@ from briefgen.analyse.scoring import (
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Note, Project, Source
 from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, render, render_inline
+from briefgen.validate.likelihood import terms_used
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
@@ -140,6 +141,7 @@ class BriefView:
     rationales: list[Rationale] = field(default_factory=list)
     recommended: OptionSummary | None = None
     marking_statement: str = ""
+    likelihood_legend: list[tuple[str, str]] = field(default_factory=list)  # (term, band)
 
     @property
     def meta(self) -> BriefMeta:
@@ -284,6 +286,7 @@ def analyse(project: Project, brief: Brief) -> BriefView:
     cited_sources = sorted({e.source.id for e in notes.items})
     view.sources = [_source_view(project.sources[s]) for s in cited_sources]
     view.parts = _parts(view, layout)
+    view.likelihood_legend = [(term, band.label) for term, band in terms_used(project, brief)]
     return view
 
 

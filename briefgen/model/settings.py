@@ -66,6 +66,8 @@ class SensitivitySettings(Strict):
     samples: Annotated[int, Field(ge=10, le=100_000)] = 2000
     spread: Annotated[float, Field(gt=0, le=2)] = 0.3
     seed: int = 1
+    # Joint score draw: each score moves up one point with this probability, down with it.
+    score_probability: Annotated[float, Field(ge=0, le=0.5)] = 0.2
 
 
 class Dimension(Strict):

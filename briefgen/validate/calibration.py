@@ -146,12 +146,12 @@ def _check_anchors(project: Project, diagnostics: Diagnostics) -> None:
                 )
     for option in project.options.values():
         for criterion_id, score in option.record.scores.items():
-            criterion = criteria.get(criterion_id)
-            if criterion is None or score.anchor is None:
+            scored = criteria.get(criterion_id)
+            if scored is None or score.anchor is None:
                 continue
             at = option.origin
-            if score.anchor not in criterion.anchors:
-                anchors = ", ".join(str(a) for a in sorted(criterion.anchors)) or "none"
+            if score.anchor not in scored.anchors:
+                anchors = ", ".join(str(a) for a in sorted(scored.anchors)) or "none"
                 diagnostics.error(
                     at.path,
                     at.line("scores", criterion_id, "anchor"),
@@ -164,6 +164,6 @@ def _check_anchors(project: Project, diagnostics: Diagnostics) -> None:
                     at.line("scores", criterion_id, "score"),
                     "score.off-anchor",
                     f"score {score.score} for '{criterion_id}' differs from the anchor it "
-                    f"matches ({score.anchor}: {criterion.anchors[score.anchor]}); give "
+                    f"matches ({score.anchor}: {scored.anchors[score.anchor]}); give "
                     "off_anchor: the reason, or score it as the anchor says",
                 )
