@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.analyse.mcda import Criterion, rank, totals
-from briefgen.analyse.robustness import joint_draw, robustness, single_changes
+from briefgen.analyse.robustness import joint_draw, robustness, single_changes, whole_points
 
 # (id, weight, higher is better), the seed's criteria at 1195996.
 CRITERIA = [
@@ -67,3 +67,9 @@ def test_joint_draw_is_seeded_and_zero_probability_changes_nothing() -> None:
 def test_weighted_totals_as_printed_before() -> None:
     ranked = rank(totals(CRITERIA, SCORES))
     assert [round(r.total * 100, 1) for r in ranked[:3]] == [61.5, 57.7, 55.8]
+
+
+def test_whole_points_round_halves_up() -> None:
+    assert [whole_points(t) for t in (0.625, 0.675, 0.525, 0.8125, 0.4375, 0.0, 1.0)] == [
+        63, 68, 53, 81, 44, 0, 100,
+    ]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from briefgen.analyse.robustness import whole_points
 from briefgen.text.markdown import Html, trusted_svg
 
 WIDTH = 640
@@ -53,7 +54,7 @@ def totals_chart(rows: list[tuple[str, float, bool]]) -> Html:
             f'<rect x="{LABEL}" y="{y + 4}" width="{span * total:.1f}" height="{ROW - 8}" '
             f'fill="{colour}"/>'
             f'<text x="{LABEL + span * total + 4:.1f}" y="{y + 16}" {FONT}>'
-            f"{total * 100:.0f}</text>"
+            f"{whole_points(total)}</text>"
         )
     return _svg(height, "Weighted total score by option, in points (0–100)", body)
 

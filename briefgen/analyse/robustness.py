@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,11 @@ class Robustness:
     samples: int
     probability: float
     seed: int
+
+
+def whole_points(total: float) -> int:
+    """A 0–1 total as whole points of 100, halves rounded up (62.5 → 63)."""
+    return int(Decimal(repr(round(total * 100, 9))).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def leaders(ranked: Sequence[Ranked]) -> tuple[str, ...]:

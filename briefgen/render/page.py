@@ -15,6 +15,7 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
+from briefgen.analyse.robustness import whole_points
 from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView, Endnote
 from briefgen.render.robustness import robustness_context
@@ -62,7 +63,7 @@ def is_plain(value: object) -> bool:
 
 def points(total: float) -> str:
     """A 0–1 total as whole points out of 100: the scores are whole 1–5 judgments."""
-    return f"{total * 100:.0f}"
+    return str(whole_points(total))
 
 
 def percent(share: float) -> str:

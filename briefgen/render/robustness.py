@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from briefgen.analyse.robustness import Change
+from briefgen.analyse.robustness import Change, whole_points
 from briefgen.analyse.scoring import MatrixView
 
 
 def _points(total: float) -> str:
-    return f"{total * 100:.0f}"
+    return str(whole_points(total))
 
 
 def _outcome(change: Change, titles: dict[str, str]) -> str:
