@@ -50,7 +50,7 @@ class Band(Strict):
 
     @property
     def label(self) -> str:
-        return f"{self.low:g}–{self.high:g} %"
+        return f"{self.low:g}–{self.high:g}\u00a0%"
 
 
 class LikelihoodTable(Strict):

@@ -123,10 +123,12 @@ def _matrix(matrix: MatrixView) -> dict[str, object]:
         for c in matrix.criteria
     ]
     tied = [r.rank for r in matrix.rows]
+    equal = {r.option: points(r.total) for r in matrix.robustness.equal_weights}
     shown["rows"] = [
         {
             **_fields(r),
             "total_text": points(r.total),
+            "equal_total_text": equal[r.option],
             "rank_text": f"={r.rank}" if tied.count(r.rank) > 1 else str(r.rank),
         }
         for r in matrix.rows
@@ -175,7 +177,7 @@ def _meta(view: BriefView) -> dict[str, object]:
 def _view(view: BriefView) -> dict[str, object]:
     by_id = {e.note.id: e for e in view.endnotes}
     levels = dict.fromkeys(j.confidence for j in view.judgments)
-    meanings = {j.confidence: j.confidence_meaning for j in view.judgments}
+    meanings = {j.confidence: j.confidence_meaning.rstrip(".") for j in view.judgments}
     return {
         "layout": _fields(view.layout),
         "project_title": view.project_title,

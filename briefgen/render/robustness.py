@@ -14,7 +14,7 @@ def _outcome(change: Change, titles: dict[str, str]) -> str:
     names = [titles[o] for o in change.leaders]
     if len(names) == 1:
         return f"{names[0]} comes first"
-    return "tie for first: " + " and ".join(names)
+    return " and ".join(names) + " tie for first"
 
 
 def robustness_context(matrix: MatrixView) -> dict[str, object]:
