@@ -61,7 +61,7 @@ CASES: dict[str, list[str]] = {
         "'likely' are in the same sentence; state confidence in a sentence of its own "
         "[likelihood.with-confidence]",
         "content/briefs/issue.md:22: warning: 60% is outside the band of 'unlikely' "
-        "(20–45 %, low end included) [likelihood.outside-band]",
+        "(20–45\u00a0%, low end included) [likelihood.outside-band]",
         "content/judgments.yaml:12: error: likelihood 'fairly sure' is not a term of the "
         "likelihood table (almost certain, almost certainly, almost no chance, highly "
         "improbable, highly probable, improbable, improbably, likely, nearly certain, "

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import random
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from briefgen.analyse.mcda import Criterion, Ranked, rank, totals
 
