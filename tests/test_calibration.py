@@ -167,3 +167,26 @@ def test_b2_fragment_is_printed_in_its_whole_sentence() -> None:
     assert before == ""
     assert "was trying to sign the accord" in after
     assert after.endswith("accord.")
+
+
+def test_the_seed_meets_every_calibration_check(tmp_path: Path) -> None:
+    """Review rows 4 and 30: the seed's confidence is earned and its scores sit on anchors."""
+    root = copy_project(REPO, tmp_path / "seed")
+    assert [d.format() for d in pipeline.check(root).diagnostics.sorted()] == []
+    result = pipeline.check(root)
+    assert result.project is not None
+    for option in result.project.options.values():
+        for criterion, score in option.record.scores.items():
+            assert score.anchor == score.score, (option.id, criterion)
+
+
+def test_row_5_thaad_is_threats_against_the_us_that_made_seoul_more_receptive() -> None:
+    """Review row 5: wherever the seed mentions THAAD it keeps Klingner's point."""
+    content = REPO / "content"
+    files = [content / "judgments.yaml", *sorted((content / "options").glob("*.yaml"))]
+    files += sorted((content / "briefs").glob("*.md"))
+    for path in files:
+        text = " ".join(path.read_text("utf-8").split())
+        for index in [i for i in range(len(text)) if text.startswith("THAAD", i)]:
+            around = text[max(0, index - 200) : index + 100]
+            assert "threats" in around and "receptive" in around, (path.name, around)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -163,3 +164,23 @@ def test_charts_are_vector_graphics_not_images(scoring_build: pipeline.Result) -
         assert "/Image" not in subtypes
     html = text_of(scoring_build, "paper.html")
     assert '<rect x="300" y="4" width="' in html  # the top bar, drawn from the data
+
+
+def test_c7_ties_print_as_ties_in_whole_points(
+    tmp_path: Path, edit: Callable[[Path, str, str, str], None]
+) -> None:
+    """Review (c) C7.2/C7.5/C7.9: equal totals share first place and say so; whole points;
+    weights as given; the chart's axis is in points."""
+    root = copy_project(SCORING, tmp_path / "p")
+    # do-nothing: value 2 → 5 and risk 1 → 4 gives both options 0.8125.
+    edit(root, "content/options/do-nothing.yaml", "score: 2", "score: 5")
+    edit(root, "content/options/do-nothing.yaml", "score: 1", "score: 4")
+    result = pipeline.build(root, briefs=["paper"], formats=["html"])
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    html = (root / "output" / "paper.html").read_text("utf-8")
+    assert "Top-ranked" not in html
+    assert "Tied for first: Do more and Do nothing." in html
+    assert ">=1. Do more</th>" in html and ">=1. Do nothing</th>" in html
+    assert 'Weighted total (points of 100)</th><td class="num">4</td>' in html
+    assert html.count('<td class="num recommended">81</td>') == 1
+    assert "100 pts</text>" in html and "100%</text>" in html  # totals in points, weights in %
