@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -44,6 +45,13 @@ CASES: dict[str, list[str]] = {
         "briefgen.toml [confidence] (low, moderate, high) [judgment.unknown-confidence]",
     ],
     "weak-evidence": [
+        "content/judgments.yaml:5: error: judgment 'more-is-better' is rated moderate "
+        "confidence, which needs: at least one source graded A–C supports it with notes graded "
+        "1–3, or at least two independent sources of any grade support it; its notes are "
+        "first-step (test-source, D2), share-2014 (test-source, D2) "
+        "[judgment.confidence-unearned]",
+    ]
+    + [
         f"content/judgments.yaml:{line}: warning: all the evidence for judgment '{judgment}' "
         "is below the grading threshold [judgment.weak-evidence]"
         for line, judgment in ((6, "more-is-better"), (11, "do-more-now"))
@@ -109,7 +117,7 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
     text = text_of(scoring_build, "paper.pdf")
     for expected in (
         "Options against criteria",
-        "Weighted total (0–100) 100% 81.2 43.8",  # 81.25 is 81.24999… in binary
+        "Weighted total (points of 100) 4 81 44",  # whole points; weights as given (3 + 1)
         "Sensitivity",
         "Rank stability: Do more stays on top in",
         "Value 75% 50% 100%",
@@ -117,7 +125,7 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
         "Methods",
         "Score rationales",
         "Key judgments",
-        "MODERATE CONFIDENCE",
+        "MODERATE CONFIDENCE.",
     ):
         assert expected in text, expected
     html = text_of(scoring_build, "paper.html")
@@ -127,10 +135,10 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
 def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result) -> None:
     text = text_of(scoring_build, "issue.pdf")
     appendix = text[text.index("Evidence appendix") :]
-    assert "Doing more was worth the risk. MODERATE CONFIDENCE" in appendix
-    assert "B2 A Test Title, ¶4: “good first step”" in appendix
-    assert "Widen the sharing now. LOW CONFIDENCE" in appendix
-    assert "B2 A Test Title, ¶5: “Critics’ view”" in appendix
+    assert "Doing more was worth the risk. MODERATE CONFIDENCE." in appendix
+    assert "B2 A Test Title, ¶4: Officials said it was a “good first step” toward more." in appendix
+    assert "Widen the sharing now. LOW CONFIDENCE." in appendix
+    assert "B2 A Test Title, ¶5: Critics’ view: it was too little, too late." in appendix
 
 
 def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result) -> None:
@@ -156,3 +164,23 @@ def test_charts_are_vector_graphics_not_images(scoring_build: pipeline.Result) -
         assert "/Image" not in subtypes
     html = text_of(scoring_build, "paper.html")
     assert '<rect x="300" y="4" width="' in html  # the top bar, drawn from the data
+
+
+def test_c7_ties_print_as_ties_in_whole_points(
+    tmp_path: Path, edit: Callable[[Path, str, str, str], None]
+) -> None:
+    """Review (c) C7.2/C7.5/C7.9: equal totals share first place and say so; whole points;
+    weights as given; the chart's axis is in points."""
+    root = copy_project(SCORING, tmp_path / "p")
+    # do-nothing: value 2 → 5 and risk 1 → 4 gives both options 0.8125.
+    edit(root, "content/options/do-nothing.yaml", "score: 2", "score: 5")
+    edit(root, "content/options/do-nothing.yaml", "score: 1", "score: 4")
+    result = pipeline.build(root, briefs=["paper"], formats=["html"])
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    html = (root / "output" / "paper.html").read_text("utf-8")
+    assert "Top-ranked" not in html
+    assert "Tied for first: Do more and Do nothing." in html
+    assert ">=1. Do more</th>" in html and ">=1. Do nothing</th>" in html
+    assert 'Weighted total (points of 100)</th><td class="num">4</td>' in html
+    assert html.count('<td class="num recommended">81</td>') == 1
+    assert "100 pts</text>" in html and "100%</text>" in html  # totals in points, weights in %

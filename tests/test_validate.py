@@ -53,7 +53,8 @@ CASES: dict[str, list[str]] = {
         "content/briefs/memo.md:12: error: a decision-memo needs a '## Recommendation' "
         "section [brief.missing-section]",
         "content/briefs/memo.md:17: error: section 'Recomendation' is not part of a "
-        "decision-memo (allowed: issue, recommendation, background) [brief.unknown-section]",
+        "decision-memo (allowed: issue, recommendation, background, what-we-don-t-know) "
+        "[brief.unknown-section]",
         "content/briefs/memo.md:19: warning: this passage cites no note; cite one or mark it "
         "'::: analysis' [brief.unsourced]",
     ],

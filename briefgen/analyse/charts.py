@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from briefgen.analyse.robustness import whole_points
 from briefgen.text.markdown import Html, trusted_svg
 
 WIDTH = 640
@@ -26,7 +27,8 @@ def _svg(height: int, title: str, body: list[str]) -> Html:
     return trusted_svg(head + "".join(body) + "</svg>")
 
 
-def _axis(top: int, bottom: int, span: int) -> list[str]:
+def _axis(top: int, bottom: int, span: int, unit: str) -> list[str]:
+    """Ticks at 0, 25 … 100 labelled in ``unit`` ('%' for shares, ' pts' for points)."""
     parts = []
     for tick in range(0, 101, 25):
         x = LABEL + span * tick / 100
@@ -34,7 +36,7 @@ def _axis(top: int, bottom: int, span: int) -> list[str]:
             f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" '
             'stroke="#c9ced8" stroke-width="0.5"/>'
             f'<text x="{x:.1f}" y="{bottom + 12}" {FONT} text-anchor="middle" '
-            f'fill="#5b6475">{tick}%</text>'
+            f'fill="#5b6475">{tick}{unit}</text>'
         )
     return parts
 
@@ -43,7 +45,7 @@ def totals_chart(rows: list[tuple[str, float, bool]]) -> Html:
     """Horizontal bars: (option title, weighted total 0–1, is top)."""
     span = WIDTH - LABEL - 50
     height = ROW * len(rows) + 24
-    body = _axis(0, ROW * len(rows), span)
+    body = _axis(0, ROW * len(rows), span, " pts")
     for index, (label, total, top) in enumerate(rows):
         y = index * ROW
         colour = "#1f4e79" if top else "#8aa4c2"
@@ -52,16 +54,16 @@ def totals_chart(rows: list[tuple[str, float, bool]]) -> Html:
             f'<rect x="{LABEL}" y="{y + 4}" width="{span * total:.1f}" height="{ROW - 8}" '
             f'fill="{colour}"/>'
             f'<text x="{LABEL + span * total + 4:.1f}" y="{y + 16}" {FONT}>'
-            f"{total * 100:.1f}</text>"
+            f"{whole_points(total)}</text>"
         )
-    return _svg(height, "Weighted total score by option (0–100)", body)
+    return _svg(height, "Weighted total score by option, in points (0–100)", body)
 
 
 def ranges_chart(rows: list[tuple[str, float, float, float]]) -> Html:
     """Per criterion: (name, base share, low, high) — the band where the top option holds."""
     span = WIDTH - LABEL - 50
     height = ROW * len(rows) + 24
-    body = _axis(0, ROW * len(rows), span)
+    body = _axis(0, ROW * len(rows), span, "%")
     for index, (label, base, low, high) in enumerate(rows):
         y = index * ROW
         body.append(

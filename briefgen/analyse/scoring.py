@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
+from briefgen.analyse.robustness import Robustness, leaders, robustness
 from briefgen.model.records import Direction, Project
 from briefgen.text.markdown import CiteRenderer, Html, render_inline
 from briefgen.validate.resolve import ResolvedBrief
@@ -22,6 +23,9 @@ class JudgmentView:
     confidence_meaning: str
     cite: Html
     notes: list[str]
+    likelihood: str | None = None
+    assumptions: list[tuple[str, str]] = field(default_factory=list)  # (text, if wrong)
+    indicators: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class CriterionView:
     name: str
     description: str
     share: float  # normalized weight, 0–1
+    weight: float  # as the author gave it
+    weight_reason: str | None
+    anchors: dict[int, str]
     direction: str
     scale: str
     lower_is_better: bool
@@ -73,6 +80,8 @@ class MatrixView:
     seed: int
     totals_chart: Html
     ranges_chart: Html
+    leaders: list[str]  # titles of the options sharing first place
+    robustness: Robustness
 
 
 def judgment_views(
@@ -91,6 +100,9 @@ def judgment_views(
                 confidence_meaning=project.settings.confidence[record.confidence],
                 cite=cite(tuple(record.notes), False),
                 notes=list(record.notes),
+                likelihood=record.likelihood,
+                assumptions=[(a.text, a.if_wrong) for a in record.assumptions],
+                indicators=list(record.indicators),
             )
         )
     return views
@@ -145,6 +157,9 @@ def matrix_view(project: Project, brief: ResolvedBrief) -> MatrixView | None:
                 c.name,
                 c.description,
                 shares[c.id],
+                c.weight,
+                c.weight_reason,
+                dict(c.anchors),
                 DIRECTION_LABEL[c.direction],
                 f"{record.scales[c.scale].min}–{record.scales[c.scale].max}",
                 c.direction is Direction.LOWER,
@@ -170,4 +185,13 @@ def matrix_view(project: Project, brief: ResolvedBrief) -> MatrixView | None:
         seed=analysis.seed,
         totals_chart=totals_chart([(titles[r.option], r.total, r.option == top) for r in ranked]),
         ranges_chart=ranges_chart([(names[r.criterion], r.base, r.low, r.high) for r in ranges]),
+        leaders=[titles[o] for o in leaders(ranked)],
+        robustness=robustness(
+            criteria,
+            scores,
+            top,
+            samples=analysis.samples,
+            probability=analysis.score_probability,
+            seed=analysis.seed,
+        ),
     )

@@ -22,6 +22,7 @@ from briefgen.analyse.scoring import (
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Source
 from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, render, render_inline
+from briefgen.validate.likelihood import terms_used
 from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
@@ -141,6 +142,7 @@ class BriefView:
     rationales: list[Rationale] = field(default_factory=list)
     recommended: OptionSummary | None = None
     marking_statement: str = ""
+    likelihood_legend: list[tuple[str, str]] = field(default_factory=list)  # (term, band)
 
     @property
     def meta(self) -> BriefMeta:
@@ -286,6 +288,9 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
     cited = {e.source.id: e.source for e in notes.items}
     view.sources = [_source_view(cited[s]) for s in sorted(cited)]
     view.parts = _parts(view, layout)
+    view.likelihood_legend = [
+        (term, band.label) for term, band in terms_used(resolved.project, brief)
+    ]
     return view
 
 

@@ -118,6 +118,8 @@ class SourceRecord(Strict):
     date: Dated
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
     reliability: Reliability
+    # Sources sharing a group count as one (two copies of one wire report); default: own id.
+    independence: Id | None = None
     marking: Text | None = None
 
 
@@ -150,7 +152,9 @@ class NoteRecord(Strict):
     body: Text
     event: Event | None = None
     conflicts_with: list[Id] = []
+    conflict: Text | None = None  # the incompatible claims, needed with conflicts_with
     credibility: Annotated[int, Field(ge=1, le=6)]
+    corroborated_by: list[Id] = []  # credibility 1 needs a note from an independent source
     marking: Text | None = None
 
     @model_validator(mode="after")
@@ -174,6 +178,8 @@ Points = Annotated[list[Text], Field(min_length=1)]
 class Score(Strict):
     score: int
     rationale: Text
+    anchor: int | None = None  # the criterion's anchor this option matches
+    off_anchor: Text | None = None  # why the score differs from that anchor
 
 
 class OptionRecord(Strict):
@@ -217,8 +223,10 @@ class CriterionRecord(Strict):
     name: Text
     description: Text
     weight: Annotated[float, Field(gt=0)]
+    weight_reason: Text | None = None
     scale: Id
     direction: Direction
+    anchors: dict[int, Text] = {}  # score → what it means for this criterion
 
 
 class CriteriaFile(Strict):
@@ -233,12 +241,20 @@ class JudgmentKind(StrEnum):
     RECOMMENDATION = "recommendation"
 
 
+class Assumption(Strict):
+    text: Text
+    if_wrong: Text  # what changes if the assumption proves wrong
+
+
 class JudgmentRecord(Strict):
     id: Id
     kind: JudgmentKind
     text: Text
     confidence: Id
+    likelihood: Text | None = None  # a term of the likelihood table
     notes: list[Id]
+    assumptions: list[Assumption] = []
+    indicators: list[Text] = []
 
 
 class JudgmentsFile(Strict):
@@ -265,6 +281,7 @@ class BriefMeta(Strict):
     options: list[Id] = []
     recommended: Id | None = None
     judgments: list[Id] = []
+    likelihood_disclaimer: Text | None = None  # needed to mix rows of likelihood terms
 
 
 # --- runtime objects -----------------------------------------------------------

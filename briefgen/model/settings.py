@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
 
@@ -65,6 +66,8 @@ class SensitivitySettings(Strict):
     samples: Annotated[int, Field(ge=10, le=100_000)] = 2000
     spread: Annotated[float, Field(gt=0, le=2)] = 0.3
     seed: int = 1
+    # Joint score draw: each score moves up one point with this probability, down with it.
+    score_probability: Annotated[float, Field(ge=0, le=0.5)] = 0.2
 
 
 class Dimension(Strict):
@@ -85,6 +88,9 @@ class Settings(Strict):
         "moderate": "Credible sources support it, but gaps or alternatives remain.",
         "high": "Several credible, consistent sources support it.",
     }
+    # Evidence each confidence level needs, over the packaged rules (calibration.toml).
+    confidence_rules: dict[Id, ConfidenceRule] = {}
+    likelihood: LikelihoodTable | None = None  # None: the packaged ICD 203 table
     grading: GradingSettings = GradingSettings()
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
@@ -108,6 +114,14 @@ class Settings(Strict):
         raise PydanticCustomError(
             "settings_renamed", "[analysis] is now [sensitivity] (same keys: samples, spread, seed)"
         )
+
+    def confidence_rule(self, level: str) -> ConfidenceRule | None:
+        """The evidence rule for a confidence level: the project's, else the packaged one."""
+        return self.confidence_rules.get(level) or packaged().confidence_rules.get(level)
+
+    @property
+    def likelihood_table(self) -> LikelihoodTable:
+        return self.likelihood or packaged().likelihood
 
     @property
     def layouts(self) -> dict[str, BriefLayout]:

@@ -15,8 +15,11 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
-from briefgen.analyse.scoring import MatrixView
+from briefgen.analyse.robustness import whole_points
+from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView, Endnote
+from briefgen.render.robustness import robustness_context
+from briefgen.text.context import sentence_around
 from briefgen.text.markdown import Html
 
 PLAIN_TYPES: tuple[type, ...] = (str, Html, int, float, bool, type(None))
@@ -58,6 +61,11 @@ def is_plain(value: object) -> bool:
     return False
 
 
+def points(total: float) -> str:
+    """A 0–1 total as whole points out of 100: the scores are whole 1–5 judgments."""
+    return str(whole_points(total))
+
+
 def percent(share: float) -> str:
     """A 0–1 share as a whole percentage, e.g. ``0.25`` → ``'25%'``."""
     return f"{share * 100:.0f}%"
@@ -65,6 +73,9 @@ def percent(share: float) -> str:
 
 def _endnote(endnote: Endnote) -> dict[str, object]:
     note, source = endnote.note.record, endnote.source.record
+    paragraphs = endnote.source.paragraphs
+    paragraph = paragraphs[note.paragraph - 1] if note.paragraph <= len(paragraphs) else ""
+    before, after = sentence_around(paragraph, endnote.quote) if endnote.quote else ("", "")
     return {
         "number": endnote.number,
         "anchor": endnote.anchor,
@@ -77,6 +88,16 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "kind": note.kind.value,
         "body": note.body,
         "quote": endnote.quote,
+        "context_before": before,
+        "context_after": after,
+    }
+
+
+def _judgment(judgment: JudgmentView) -> dict[str, object]:
+    """A judgment with its confidence as a sentence of its own (never beside likelihood)."""
+    return {
+        **_fields(judgment),
+        "confidence_sentence": f"{judgment.confidence.capitalize()} confidence.",
     }
 
 
@@ -92,10 +113,30 @@ def _account(account: Account) -> dict[str, object]:
 def _matrix(matrix: MatrixView) -> dict[str, object]:
     shown = {f.name: getattr(matrix, f.name) for f in fields(matrix)}
     shown["criteria"] = [
-        {**_fields(c), "percent": percent(c.share), "lower_is_better": c.lower_is_better}
+        {
+            **_fields(c),
+            "anchors": [{"score": k, "meaning": v} for k, v in sorted(c.anchors.items())],
+            "percent": percent(c.share),
+            "weight_text": f"{c.weight:g}",
+            "lower_is_better": c.lower_is_better,
+        }
         for c in matrix.criteria
     ]
-    shown["rows"] = [{**_fields(r), "total_text": f"{r.total * 100:.1f}"} for r in matrix.rows]
+    tied = [r.rank for r in matrix.rows]
+    equal = {r.option: points(r.total) for r in matrix.robustness.equal_weights}
+    shown["rows"] = [
+        {
+            **_fields(r),
+            "total_text": points(r.total),
+            "equal_total_text": equal[r.option],
+            "rank_text": f"={r.rank}" if tied.count(r.rank) > 1 else str(r.rank),
+        }
+        for r in matrix.rows
+    ]
+    shown["weight_total_text"] = f"{sum(c.weight for c in matrix.criteria):g}"
+    shown["tied_top"] = len(matrix.leaders) > 1
+    shown["leaders_text"] = " and ".join(matrix.leaders)
+    shown["robustness"] = robustness_context(matrix)
     shown["ranges"] = [
         {
             **_fields(r),
@@ -136,7 +177,7 @@ def _meta(view: BriefView) -> dict[str, object]:
 def _view(view: BriefView) -> dict[str, object]:
     by_id = {e.note.id: e for e in view.endnotes}
     levels = dict.fromkeys(j.confidence for j in view.judgments)
-    meanings = {j.confidence: j.confidence_meaning for j in view.judgments}
+    meanings = {j.confidence: j.confidence_meaning.rstrip(".") for j in view.judgments}
     return {
         "layout": _fields(view.layout),
         "project_title": view.project_title,
@@ -154,10 +195,11 @@ def _view(view: BriefView) -> dict[str, object]:
         "comparison": view.comparison,
         "endnotes": [_endnote(e) for e in view.endnotes],
         "sources": view.sources,
-        "judgments": view.judgments,
+        "judgments": [_judgment(j) for j in view.judgments],
+        "likelihood_legend": [{"term": t, "band": b} for t, b in view.likelihood_legend],
         "confidence_key": [{"level": level, "meaning": meanings[level]} for level in levels],
         "evidence": [
-            {"judgment": j, "endnotes": [_endnote(by_id[n]) for n in j.notes]}
+            {"judgment": _judgment(j), "endnotes": [_endnote(by_id[n]) for n in j.notes]}
             for j in view.judgments
         ],
         "matrix": _matrix(view.matrix) if view.matrix is not None else None,

@@ -14,6 +14,7 @@ from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.bounds import check_bounds
+from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
@@ -47,6 +48,7 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             _check_notes(project, report, diagnostics, place)
             _check_options(project, report, diagnostics)
             validate_scoring(project, report, diagnostics)
+            validate_calibration(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
                 _check_brief(project, report, brief, diagnostics)

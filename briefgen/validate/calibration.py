@@ -1,0 +1,169 @@
+"""Calibration checks: earned confidence, corroboration, stated conflicts, score anchors.
+
+Each is a located diagnostic with its own code (``docs/content-format.md``,
+"Calibration"). Estimative-language lints over brief prose are in ``likelihood.py``.
+"""
+
+from __future__ import annotations
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.calibration import EvidenceRule
+from briefgen.model.records import Judgment, Note, Project, ReliabilityGrade
+from briefgen.validate.likelihood import check_likelihood
+
+
+def validate_calibration(project: Project, diagnostics: Diagnostics) -> None:
+    for judgment in project.judgments.values():
+        _check_confidence(project, judgment, diagnostics)
+    for note in project.notes.values():
+        _check_corroboration(project, note, diagnostics)
+        _check_conflict(project, note, diagnostics)
+    _check_anchors(project, diagnostics)
+    check_likelihood(project, diagnostics)
+
+
+def independence_group(project: Project, source_id: str) -> str:
+    """Sources sharing an ``independence`` group count as one source."""
+    source = project.sources.get(source_id)
+    if source is None or source.record.independence is None:
+        return source_id
+    return source.record.independence
+
+
+def _grade(project: Project, note: Note) -> ReliabilityGrade:
+    source = project.sources.get(note.record.source)
+    return source.record.reliability.grade if source else ReliabilityGrade.F
+
+
+def meets(project: Project, notes: list[Note], rule: EvidenceRule) -> bool:
+    """Whether these notes, together, satisfy one evidence rule."""
+    if any(n.record.credibility in rule.exclude_credibility for n in notes):
+        return False
+    groups = {
+        independence_group(project, n.record.source)
+        for n in notes
+        if (rule.reliability is None or _grade(project, n) in rule.reliability)
+        and (rule.credibility is None or n.record.credibility in rule.credibility)
+    }
+    return len(groups) >= rule.sources
+
+
+def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnostics) -> None:
+    record, origin = judgment.record, judgment.origin
+    rule = project.settings.confidence_rule(record.confidence)
+    notes = [project.notes[n] for n in record.notes if n in project.notes]
+    if rule is None or not notes or len(notes) != len(record.notes):
+        return  # unknown levels and notes are reported by the scoring checks
+    if any(meets(project, notes, alternative) for alternative in rule.any_of):
+        return
+    evidence = ", ".join(
+        f"{n.id} ({n.record.source}, {_grade(project, n).value}{n.record.credibility})"
+        for n in notes
+    )
+    diagnostics.error(
+        origin.path,
+        origin.line("confidence"),
+        "judgment.confidence-unearned",
+        f"judgment '{judgment.id}' is rated {record.confidence} confidence, which needs: "
+        f"{rule.words}; its notes are {evidence}",
+    )
+
+
+def _check_corroboration(project: Project, note: Note, diagnostics: Diagnostics) -> None:
+    record, origin = note.record, note.origin
+    own = independence_group(project, record.source)
+    for index, other_id in enumerate(record.corroborated_by):
+        other = project.notes.get(other_id)
+        if other is None:
+            diagnostics.error(
+                origin.path,
+                origin.line("corroborated_by", index),
+                "note.unknown-corroboration",
+                f"corroborated_by names unknown note '{other_id}'",
+            )
+        elif independence_group(project, other.record.source) == own:
+            diagnostics.error(
+                origin.path,
+                origin.line("corroborated_by", index),
+                "note.corroboration-not-independent",
+                f"note '{other_id}' comes from the same source (independence group "
+                f"'{own}') as '{note.id}', so it cannot corroborate it",
+            )
+    if record.credibility == 1 and not record.corroborated_by:
+        diagnostics.error(
+            origin.path,
+            origin.line("credibility"),
+            "note.uncorroborated",
+            f"note '{note.id}' is graded credibility 1 (confirmed by other sources) but "
+            "names no corroborated_by note from an independent source",
+        )
+
+
+def _check_conflict(project: Project, note: Note, diagnostics: Diagnostics) -> None:
+    record, origin = note.record, note.origin
+    if not record.conflicts_with:
+        return
+    if record.conflict is None:
+        diagnostics.error(
+            origin.path,
+            origin.line("conflicts_with"),
+            "note.conflict-unstated",
+            f"note '{note.id}' conflicts_with {', '.join(record.conflicts_with)} but has "
+            "no conflict: line naming the incompatible claims",
+        )
+    for other_id in record.conflicts_with:
+        other = project.notes.get(other_id)
+        if other is None or other_id < note.id or record.event is None:
+            continue  # each pair once; unknown notes are reported by validation
+        if other.record.event is None:
+            continue
+        mine, theirs = record.event.date, other.record.event.date
+        if mine.startswith(theirs) or theirs.startswith(mine):
+            diagnostics.warning(
+                origin.path,
+                origin.line("event", "date"),
+                "note.conflict-dates-overlap",
+                f"note '{note.id}' ({mine}) and '{other_id}' ({theirs}) are marked as "
+                "conflicting, but their event dates overlap: one may contain the other",
+            )
+
+
+def _check_anchors(project: Project, diagnostics: Diagnostics) -> None:
+    if project.criteria is None:
+        return
+    record, origin = project.criteria.record, project.criteria.origin
+    criteria = {c.id: c for c in record.criteria}
+    for index, criterion in enumerate(record.criteria):
+        scale = record.scales.get(criterion.scale)
+        for value in criterion.anchors:
+            if scale is not None and not scale.min <= value <= scale.max:
+                diagnostics.error(
+                    origin.path,
+                    origin.line("criteria", index, "anchors", value),
+                    "criteria.anchor-outside-scale",
+                    f"anchor {value} of '{criterion.id}' is outside its scale "
+                    f"'{criterion.scale}' ({scale.min}–{scale.max})",
+                )
+    for option in project.options.values():
+        for criterion_id, score in option.record.scores.items():
+            scored = criteria.get(criterion_id)
+            if scored is None or score.anchor is None:
+                continue
+            at = option.origin
+            if score.anchor not in scored.anchors:
+                anchors = ", ".join(str(a) for a in sorted(scored.anchors)) or "none"
+                diagnostics.error(
+                    at.path,
+                    at.line("scores", criterion_id, "anchor"),
+                    "score.unknown-anchor",
+                    f"'{criterion_id}' has no anchor {score.anchor} (its anchors: {anchors})",
+                )
+            elif score.score != score.anchor and score.off_anchor is None:
+                diagnostics.warning(
+                    at.path,
+                    at.line("scores", criterion_id, "score"),
+                    "score.off-anchor",
+                    f"score {score.score} for '{criterion_id}' differs from the anchor it "
+                    f"matches ({score.anchor}: {scored.anchors[score.anchor]}); give "
+                    "off_anchor: the reason, or score it as the anchor says",
+                )

@@ -1,0 +1,141 @@
+"""Estimative language: likelihood terms in key judgments and brief prose (ICD 203 rules).
+
+Lints, each a warning (``--strict`` fails on them): terms from more than one row of the
+table in one brief without ``likelihood_disclaimer``; a confidence level and a likelihood
+term in the same sentence; a stated percentage outside the band of the term beside it.
+Quoted passages and citations are not the brief's own words and are not linted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.calibration import Band, LikelihoodTable
+from briefgen.model.records import Brief, Project
+
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|\[>?@[^\]]*\]")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)")
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Use:
+    """One likelihood term in the brief's own words, where it stands."""
+
+    term: str
+    row: int
+    band: Band
+    path: Path
+    line: int
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) of the author's own words: quotes and citations blanked out."""
+    own = QUOTED.sub(_blank, text)
+    start = 0
+    for end in SENTENCE_END.finditer(own):
+        yield start, own[start : end.start()]
+        start = end.end()
+    yield start, own[start:]
+
+
+def check_likelihood(project: Project, diagnostics: Diagnostics) -> None:
+    table = project.settings.likelihood_table
+    for judgment in project.judgments.values():
+        term = judgment.record.likelihood
+        if term is not None and term.lower() not in table.terms:
+            diagnostics.error(
+                judgment.origin.path,
+                judgment.origin.line("likelihood"),
+                "judgment.unknown-likelihood",
+                f"likelihood '{term}' is not a term of the likelihood table "
+                f"({', '.join(sorted(table.terms))})",
+            )
+    for brief in project.briefs.values():
+        _check_brief(project, brief, table, diagnostics)
+
+
+def _texts(project: Project, brief: Brief) -> Iterator[tuple[str, Path, int]]:
+    for section in brief.sections:
+        yield section.text, brief.origin.path, section.line
+    for judgment_id in brief.meta.judgments:
+        judgment = project.judgments.get(judgment_id)
+        if judgment is not None:
+            yield judgment.record.text, judgment.origin.path, judgment.origin.line("text")
+
+
+def _check_brief(
+    project: Project, brief: Brief, table: LikelihoodTable, diagnostics: Diagnostics
+) -> None:
+    levels = "|".join(re.escape(level) for level in project.settings.confidence)
+    confidence = re.compile(rf"(?<![\w-])(?:{levels})[ -]confidence\b", re.IGNORECASE)
+    uses: list[Use] = []
+    for text, path, first_line in _texts(project, brief):
+        for offset, sentence in sentences(text):
+            found = []
+            for match in table.pattern.finditer(sentence):
+                row, band = table.terms[" ".join(match.group().lower().split())]
+                line = first_line + text.count("\n", 0, offset + match.start())
+                found.append(Use(match.group(), row, band, path, line))
+            if not found:
+                continue
+            uses += found
+            first = found[0]
+            if confidence.search(sentence):
+                diagnostics.warning(
+                    first.path,
+                    first.line,
+                    "likelihood.with-confidence",
+                    f"a confidence level and the likelihood term '{first.term}' are in the "
+                    "same sentence; state confidence in a sentence of its own",
+                )
+            for percent in PERCENT.finditer(sentence):
+                value = float(percent.group(1))
+                if not any(use.band.holds(value) for use in found):
+                    diagnostics.warning(
+                        first.path,
+                        first.line,
+                        "likelihood.outside-band",
+                        f"{percent.group()} is outside the band of '{first.term}' "
+                        f"({first.band.label}, low end included)",
+                    )
+    if brief.meta.likelihood_disclaimer is None:
+        _check_rows(brief, uses, diagnostics)
+
+
+def _check_rows(brief: Brief, uses: list[Use], diagnostics: Diagnostics) -> None:
+    rows = sorted({u.row for u in uses})
+    if len(rows) < 2:
+        return
+    first = next(u for u in uses if u.row == rows[0])
+    other = next(u for u in uses if u.row != rows[0])
+    diagnostics.warning(
+        other.path,
+        other.line,
+        "likelihood.mixed-rows",
+        f"'{other.term}' (row {other.row + 1}) and '{first.term}' (row {first.row + 1}) are "
+        f"likelihood terms from different rows in brief '{brief.id}'; use one row, or set "
+        "likelihood_disclaimer in its front matter",
+    )
+
+
+def terms_used(project: Project, brief: Brief) -> list[tuple[str, Band]]:
+    """The likelihood terms a brief uses in its own words, in table order (its legend)."""
+    table = project.settings.likelihood_table
+    used: set[str] = set()
+    for text, _path, _line in _texts(project, brief):
+        for _offset, sentence in sentences(text):
+            used |= {" ".join(m.group().lower().split()) for m in table.pattern.finditer(sentence)}
+    for judgment_id in brief.meta.judgments:
+        judgment = project.judgments.get(judgment_id)
+        if judgment is not None and judgment.record.likelihood is not None:
+            used.add(judgment.record.likelihood.lower())
+    return [(term, band) for term, (_row, band) in table.terms.items() if term in used]

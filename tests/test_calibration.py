@@ -1,0 +1,192 @@
+"""Calibrated judgments (issue 13): earned confidence, corroboration, stated conflicts,
+score anchors, estimative language, what we don't know — each a located diagnostic."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from briefgen import pipeline
+from briefgen.model.calibration import packaged
+from briefgen.text.context import sentence_around
+from briefgen.validate.likelihood import sentences
+from tests.conftest import FIXTURES, REPO, copy_project
+
+SCORING = FIXTURES / "scoring"
+BAD = FIXTURES / "bad-calibration"
+
+CASES: dict[str, list[str]] = {
+    "anchors": [
+        "content/criteria.yaml:14: error: anchor 7 of 'value' is outside its scale 'five' "
+        "(1–5) [criteria.anchor-outside-scale]",
+        "content/options/do-more.yaml:15: error: 'value' has no anchor 3 (its anchors: 1, 5, "
+        "7) [score.unknown-anchor]",
+        "content/options/do-more.yaml:18: warning: score 4 for 'risk' differs from the anchor "
+        "it matches (5: a new pact); give off_anchor: the reason, or score it as the anchor "
+        "says [score.off-anchor]",
+    ],
+    "conflict": [
+        "content/notes/conflict.yaml:10: warning: note 'agreed-in-2014' (2014) and "
+        "'agreed-in-june' (2014-06) are marked as conflicting, but their event dates overlap: "
+        "one may contain the other [note.conflict-dates-overlap]",
+        "content/notes/conflict.yaml:12: error: note 'agreed-in-2014' conflicts_with "
+        "agreed-in-june but has no conflict: line naming the incompatible claims "
+        "[note.conflict-unstated]",
+    ],
+    "corroboration": [
+        "content/notes/corroboration.yaml:7: error: note 'alone-confirmed' is graded "
+        "credibility 1 (confirmed by other sources) but names no corroborated_by note from an "
+        "independent source [note.uncorroborated]",
+        "content/notes/corroboration.yaml:16: error: note 'copy-of-the-report' comes from the "
+        "same source (independence group 'test-source') as 'echo-confirmed', so it cannot "
+        "corroborate it [note.corroboration-not-independent]",
+        "content/notes/corroboration.yaml:16: error: corroborated_by names unknown note "
+        "'no-such-note' [note.unknown-corroboration]",
+    ],
+    "kj1-high-confidence": [
+        "content/judgments.yaml:19: error: judgment 'mou-2014-fell-short' is rated high "
+        "confidence, which needs: at least two independent sources, each graded A–C, support "
+        "it with notes graded 1–3, and none of its notes is graded 4–6; its notes are "
+        "mou-2014-us-intermediary (klingner-gsomia, C2), mou-2014-via-us (mou-article, F2), "
+        "sensor-feeds-switched-off (klingner-gsomia, C3) [judgment.confidence-unearned]",
+    ],
+    "likelihood": [
+        "content/briefs/issue.md:15: warning: 'probably' (row 2) and 'likely' (row 1) are "
+        "likelihood terms from different rows in brief 'issue'; use one row, or set "
+        "likelihood_disclaimer in its front matter [likelihood.mixed-rows]",
+        "content/briefs/issue.md:15: warning: a confidence level and the likelihood term "
+        "'likely' are in the same sentence; state confidence in a sentence of its own "
+        "[likelihood.with-confidence]",
+        "content/briefs/issue.md:22: warning: 60% is outside the band of 'unlikely' "
+        "(20–45\u00a0%, low end included) [likelihood.outside-band]",
+        "content/judgments.yaml:12: error: likelihood 'fairly sure' is not a term of the "
+        "likelihood table (almost certain, almost certainly, almost no chance, highly "
+        "improbable, highly probable, improbable, improbably, likely, nearly certain, "
+        "probable, probably, remote, roughly even chance, roughly even odds, unlikely, very "
+        "likely, very unlikely) [judgment.unknown-likelihood]",
+    ],
+    "unknowns-missing": [
+        "content/briefs/issue.md:13: error: a issue-brief needs a '## What we don t know' "
+        "section [brief.missing-section]",
+        "content/briefs/paper.md:13: error: a options-paper needs a '## What we don t know' "
+        "section [brief.missing-section]",
+    ],
+}
+
+
+def test_every_bad_calibration_fixture_has_a_case() -> None:
+    assert {p.name for p in BAD.iterdir()} == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_calibration_reports_exact_diagnostics(case: str, tmp_path: Path) -> None:
+    root = copy_project(SCORING, tmp_path / case)
+    shutil.copytree(BAD / case, root, dirs_exist_ok=True)
+    result = pipeline.check(root)
+    assert [d.format() for d in result.diagnostics.sorted()] == CASES[case]
+
+
+def test_row_4_kj1_evidence_fails_high(tmp_path: Path) -> None:
+    """Editorial review (a) row 4: today's KJ1 evidence (C2, F2, C3) does not earn HIGH."""
+    root = copy_project(SCORING, tmp_path / "p")
+    shutil.copytree(BAD / "kj1-high-confidence", root, dirs_exist_ok=True)
+    codes = [d.code for d in pipeline.check(root).diagnostics.errors]
+    assert codes == ["judgment.confidence-unearned"]
+
+
+def test_kj1_evidence_earns_moderate(tmp_path: Path) -> None:
+    # The same notes meet the moderate rule (one source graded C with notes 1–3).
+    root = copy_project(SCORING, tmp_path / "p")
+    shutil.copytree(BAD / "kj1-high-confidence", root, dirs_exist_ok=True)
+    judgments = root / "content" / "judgments.yaml"
+    text = judgments.read_text("utf-8")
+    judgments.write_text(text.replace("confidence: high", "confidence: moderate"), "utf-8")
+    assert [d.format() for d in pipeline.check(root).diagnostics.errors] == []
+
+
+def test_an_f_graded_source_is_never_c_or_better(tmp_path: Path) -> None:
+    # Two independent sources, one of them F: HIGH needs both graded A–C.
+    root = copy_project(SCORING, tmp_path / "p")
+    shutil.copytree(BAD / "kj1-high-confidence", root, dirs_exist_ok=True)
+    source = root / "content" / "sources" / "mou-article.yaml"
+    text = source.read_text("utf-8")
+    assert "grade: F" in text
+    assert [d.code for d in pipeline.check(root).diagnostics.errors] == [
+        "judgment.confidence-unearned"
+    ]
+    source.write_text(text.replace("grade: F", "grade: C"), "utf-8")
+    assert [d.format() for d in pipeline.check(root).diagnostics.errors] == []
+
+
+def test_the_seed_uses_the_packaged_calibration_rules() -> None:
+    """The seed project does not override the rules it is checked against."""
+    settings = tomllib.loads((REPO / "briefgen.toml").read_text("utf-8"))
+    assert "confidence_rules" not in settings
+    assert "likelihood" not in settings
+
+
+def test_packaged_rules_state_all_three_levels_in_data_and_words() -> None:
+    rules = packaged().confidence_rules
+    assert sorted(rules) == ["high", "low", "moderate"]
+    high = rules["high"].any_of
+    assert [(r.sources, r.reliability, r.credibility, r.exclude_credibility) for r in high] == [
+        (2, ["A", "B", "C"], [1, 2, 3], [4, 5, 6])
+    ]
+    assert "two independent sources" in rules["high"].words
+
+
+def test_likelihood_table_is_icd_203_labelled_secondary() -> None:
+    table = packaged().likelihood
+    assert "secondary copy" in table.source
+    assert [(b.low, b.high) for b in table.bands] == [
+        (1, 5), (5, 20), (20, 45), (45, 55), (55, 80), (80, 95), (95, 99),
+    ]  # fmt: skip
+    likely = table.terms["likely"][1]
+    assert likely.holds(55) and not likely.holds(80)  # half-open: [low, high)
+
+
+def test_quoted_words_and_citations_are_not_linted() -> None:
+    text = "It was “probably too little” [@very-likely-note]. Then it was likely."
+    own = [s for _, s in sentences(text)]
+    assert own[0].replace(" ", "") == "Itwas."
+    assert own[1] == "Then it was likely."
+
+
+def test_b2_fragment_is_printed_in_its_whole_sentence() -> None:
+    """Editorial review (b) 2: the A¶4 fragment cut off the words that reconcile the sources."""
+    paragraph = (REPO / "content" / "sources" / "mou-article.txt").read_text("utf-8")
+    line = next(p for p in paragraph.split("\n") if p.startswith("Public opposition"))
+    fragment = (
+        "Public opposition in South Korea to the 2012 GSOMIA, which prevented it from being "
+        "ratified in the South Korean National Assembly"
+    )
+    before, after = sentence_around(line, fragment)
+    assert before == ""
+    assert "was trying to sign the accord" in after
+    assert after.endswith("accord.")
+
+
+def test_the_seed_meets_every_calibration_check(tmp_path: Path) -> None:
+    """Review rows 4 and 30: the seed's confidence is earned and its scores sit on anchors."""
+    root = copy_project(REPO, tmp_path / "seed")
+    assert [d.format() for d in pipeline.check(root).diagnostics.sorted()] == []
+    result = pipeline.check(root)
+    assert result.project is not None
+    for option in result.project.options.values():
+        for criterion, score in option.record.scores.items():
+            assert score.anchor == score.score, (option.id, criterion)
+
+
+def test_row_5_thaad_is_threats_against_the_us_that_made_seoul_more_receptive() -> None:
+    """Review row 5: wherever the seed mentions THAAD it keeps Klingner's point."""
+    content = REPO / "content"
+    files = [content / "judgments.yaml", *sorted((content / "options").glob("*.yaml"))]
+    files += sorted((content / "briefs").glob("*.md"))
+    for path in files:
+        text = " ".join(path.read_text("utf-8").split())
+        for index in [i for i in range(len(text)) if text.startswith("THAAD", i)]:
+            around = text[max(0, index - 200) : index + 100]
+            assert "threats" in around and "receptive" in around, (path.name, around)
