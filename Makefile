@@ -14,9 +14,9 @@ UV := $(UV_VENV)/bin/uv
 UV_SYNC := $(UV) sync --locked --python $(PYTHON) --no-python-downloads
 # Shared libraries and tools the build and tests use: HarfBuzz subsetting keeps PDFs
 # byte-reproducible; poppler-utils lets tests cross-check PDFs; chromium runs axe-core and
-# Java (Debian's default JRE) the Nu HTML Checker on every output in `make test`.
+# Java 17 the Nu HTML Checker on every output in `make test`.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
-  chromium default-jre-headless
+  chromium openjdk-17-jre-headless
 # The checkers the tests run on our output (axe-core, vnu-jar), pinned by package-lock.json;
 # --ignore-scripts: vnu-jar's install script would download a JDK from outside.
 NODE_STAMP := node_modules/.installed
