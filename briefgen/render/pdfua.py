@@ -1,0 +1,197 @@
+"""PDF/UA repairs WeasyPrint cannot make yet, applied to every PDF it writes.
+
+One deterministic pass with pikepdf (its output depends only on its input), so the
+cached PDF already holds it and rebuilds stay byte-identical. ``VERSION`` is part of
+the PDF cache key: change it whenever this module's output changes.
+
+1. Running heads and page numbers become ``/Artifact`` (``/Pagination``). WeasyPrint
+   tags the page-margin boxes into structure elements it never links to the tree
+   (Kozea/WeasyPrint#1836), so they are neither structure nor artifact.
+2. Every ``TH`` gets ``/Scope``: ``/Column`` in a header row group, ``/Row`` when it
+   starts a body row (our templates write ``scope`` exactly so; Kozea/WeasyPrint#2508).
+3. An ``/IDTree`` resolves the ``/ID`` of every element (table cells point at header
+   ids through ``/Headers``; ISO 32000-1 requires the tree once any element has an ID).
+4. A link annotation's ``/Contents`` is the link's accessible name in the HTML
+   (``aria-label`` or its text), not the fragment id WeasyPrint puts there.
+5. For PDF/A-3b, the PDF/UA identification joins the single XMP packet (``standard``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pikepdf
+
+VERSION = "pdfua-1"
+PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+
+
+def repair(data: bytes, html_text: str, *, ua_in_xmp: bool = False) -> bytes:
+    """``data`` (a tagged PDF WeasyPrint wrote from ``html_text``) with the repairs above."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        reachable = _reachable(root)
+        _artifact_margins(pdf, root, reachable)
+        for element in _elements(root):
+            if element.get("/S") == pikepdf.Name.TH:
+                _scope(element)
+        _id_tree(pdf, root)
+        _link_contents(pdf, link_names(html_text))
+        if ua_in_xmp:
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                meta["pdfuaid:part"] = "1"
+        out = io.BytesIO()
+        # Deterministic: the file /ID is derived from the content, not from the clock.
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element reachable from the root, in tree order."""
+    stack = [root.get("/K")]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(reversed(list(kid)))
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            if kid.is_indirect:
+                if kid.objgen in seen:
+                    continue
+                seen.add(kid.objgen)
+            yield kid
+            if "/K" in kid:
+                stack.append(kid.K)
+
+
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
+    return {e.objgen for e in _elements(root) if e.is_indirect}
+
+
+def _parent_tree(root: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """The flat ``/Nums`` of the parent tree (WeasyPrint writes one node), by key."""
+    nums = root.ParentTree.Nums
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+
+def _artifact_margins(
+    pdf: pikepdf.Pdf, root: pikepdf.Object, reachable: set[tuple[int, int]]
+) -> None:
+    tree = _parent_tree(root)
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in tree:
+            continue
+        entries = tree[int(key)]
+        orphans = {
+            mcid
+            for mcid, element in enumerate(entries)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+        }
+        if not orphans:
+            continue
+        for mcid in orphans:
+            entries[mcid] = None
+        instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        for instruction in pikepdf.parse_content_stream(page):
+            if (
+                isinstance(instruction, pikepdf.ContentStreamInstruction)
+                and str(instruction.operator) == "BDC"
+                and _mcid(list(instruction.operands)) in orphans
+            ):
+                artifact = [pikepdf.Name.Artifact, PAGINATION]
+                instruction = pikepdf.ContentStreamInstruction(artifact, instruction.operator)
+            instructions.append(instruction)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def _mcid(operands: list[pikepdf.Object]) -> int | None:
+    if len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
+        mcid = operands[1].get("/MCID")
+        return None if mcid is None else int(mcid)
+    return None
+
+
+def _scope(th: pikepdf.Dictionary) -> None:
+    row = th.get("/P")
+    group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+    in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == pikepdf.Name.THead
+    first = isinstance(row, pikepdf.Dictionary) and _first_kid(row) == th.objgen
+    scope = pikepdf.Name.Row if first and not in_head else pikepdf.Name.Column
+    table_attributes = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+    existing = th.get("/A")
+    if existing is None:
+        th.A = table_attributes
+        return
+    attributes = list(existing) if isinstance(existing, pikepdf.Array) else [existing]
+    for attribute in attributes:
+        if isinstance(attribute, pikepdf.Dictionary) and attribute.get("/O") == pikepdf.Name.Table:
+            attribute.Scope = scope
+            return
+    th.A = pikepdf.Array([*attributes, table_attributes])
+
+
+def _first_kid(element: pikepdf.Dictionary) -> tuple[int, int] | None:
+    kids = element.get("/K")
+    kid = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else kids
+    return kid.objgen if isinstance(kid, pikepdf.Dictionary) and kid.is_indirect else None
+
+
+def _id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
+    ids: dict[bytes, pikepdf.Object] = {}
+    for element in _elements(root):
+        value = element.get("/ID")
+        if isinstance(value, pikepdf.String):
+            ids.setdefault(bytes(value), element)
+    if ids:
+        names: list[pikepdf.Object] = []
+        for key in sorted(ids):  # a name tree's keys are sorted bytewise
+            names += [pikepdf.String(key), ids[key]]
+        root.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(names)))
+
+
+def _link_contents(pdf: pikepdf.Pdf, names: dict[str, str]) -> None:
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != pikepdf.Name.Link:
+                continue
+            target = annotation.get("/Contents")
+            name = names.get(str(target)) if target is not None else None
+            if name:
+                annotation.Contents = pikepdf.String(name)
+
+
+class _Links(HTMLParser):
+    """The accessible name of every in-page link, by the fragment it points to."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: dict[str, set[str]] = {}
+        self._open: list[tuple[str, str | None, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            attributes = dict(attrs)
+            href = attributes.get("href") or ""
+            if href.startswith("#"):
+                self._open.append((href[1:], attributes.get("aria-label"), []))
+
+    def handle_data(self, data: str) -> None:
+        for _, _, text in self._open:
+            text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            fragment, label, text = self._open.pop()
+            name = " ".join((label or "".join(text)).split())
+            self.names.setdefault(fragment, set()).add(name)
+
+
+def link_names(html_text: str) -> dict[str, str]:
+    """Fragment → accessible name, for fragments all of whose links share one name."""
+    parser = _Links()
+    parser.feed(html_text)
+    parser.close()
+    return {f: next(iter(n)) for f, n in parser.names.items() if len(n) == 1 and all(n)}
