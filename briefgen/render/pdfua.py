@@ -38,7 +38,7 @@ def repair(data: bytes, html_text: str, *, ua_in_xmp: bool = False) -> bytes:
             if element.get("/S") == pikepdf.Name.TH:
                 _scope(element)
         _id_tree(pdf, root)
-        _link_contents(pdf, link_names(html_text))
+        _link_contents(root, links(html_text))
         if ua_in_xmp:
             with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
                 meta["pdfuaid:part"] = "1"
@@ -152,31 +152,62 @@ def _id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object) -> None:
         root.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(names)))
 
 
-def _link_contents(pdf: pikepdf.Pdf, names: dict[str, str]) -> None:
-    for page in pdf.pages:
-        for annotation in page.obj.get("/Annots", []):
-            if annotation.get("/Subtype") != pikepdf.Name.Link:
-                continue
-            target = annotation.get("/Contents")
-            name = names.get(str(target)) if target is not None else None
-            if name:
-                annotation.Contents = pikepdf.String(name)
+def _link_contents(root: pikepdf.Object, links: list[tuple[str, str]]) -> None:
+    """Name each link annotation after its ``<a>``: Link elements follow document order.
+
+    Walks the Link elements in tree order beside the page's links, matching each to the
+    next ``<a>`` with the same target; links that are not laid out (hidden in print) are
+    passed over. The fragment id stays where no ``<a>`` matches.
+    """
+    position = 0
+    for element in _elements(root):
+        if element.get("/S") != pikepdf.Name.Link:
+            continue
+        annotations = [kid.Obj for kid in _kids(element) if kid.get("/Type") == pikepdf.Name.OBJR]
+        target = _target(annotations[0]) if annotations else None
+        if position and links[position - 1][0] == target:
+            match: int | None = position - 1  # one <a> laid out as several Link elements
+        else:
+            match = next((i for i in range(position, len(links)) if links[i][0] == target), None)
+        if match is None or not links[match][1]:
+            continue
+        position = match + 1
+        for annotation in annotations:
+            annotation.Contents = pikepdf.String(links[match][1])
+
+
+def _kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    kids = element.get("/K")
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [kid for kid in items if isinstance(kid, pikepdf.Dictionary)]
+
+
+def _target(annotation: pikepdf.Object) -> str | None:
+    """The ``href`` an annotation came from: ``#fragment`` or the URI."""
+    destination = annotation.get("/Dest")
+    if isinstance(destination, pikepdf.String | pikepdf.Name):
+        return "#" + str(destination).lstrip("/")
+    action = annotation.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
+        return str(action.URI)
+    return None
 
 
 class _Links(HTMLParser):
-    """The accessible name of every in-page link, by the fragment it points to."""
+    """Every link's target and accessible name (``aria-label``, else its text), in order."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.names: dict[str, set[str]] = {}
-        self._open: list[tuple[str, str | None, list[str]]] = []
+        self.links: list[tuple[str, str]] = []
+        self._open: list[tuple[int, str | None, list[str]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             attributes = dict(attrs)
-            href = attributes.get("href") or ""
-            if href.startswith("#"):
-                self._open.append((href[1:], attributes.get("aria-label"), []))
+            href = attributes.get("href")
+            if href:
+                self.links.append((href, ""))
+                self._open.append((len(self.links) - 1, attributes.get("aria-label"), []))
 
     def handle_data(self, data: str) -> None:
         for _, _, text in self._open:
@@ -184,14 +215,13 @@ class _Links(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._open:
-            fragment, label, text = self._open.pop()
-            name = " ".join((label or "".join(text)).split())
-            self.names.setdefault(fragment, set()).add(name)
+            index, label, text = self._open.pop()
+            self.links[index] = (self.links[index][0], " ".join((label or "".join(text)).split()))
 
 
-def link_names(html_text: str) -> dict[str, str]:
-    """Fragment → accessible name, for fragments all of whose links share one name."""
+def links(html_text: str) -> list[tuple[str, str]]:
+    """(href, accessible name) of every link in ``html_text``, in document order."""
     parser = _Links()
     parser.feed(html_text)
     parser.close()
-    return {f: next(iter(n)) for f, n in parser.names.items() if len(n) == 1 and all(n)}
+    return parser.links
