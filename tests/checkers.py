@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
@@ -45,7 +46,7 @@ def vnu(pages: Sequence[Path]) -> list[str]:
     jar = require(VNU_JAR, "vnu-jar (npm)")
     java = require(Path(shutil.which("java") or "/nonexistent"), "Java")
     run = subprocess.run(
-        [str(java), "-jar", str(jar), "--format", "json", "--also-check-css", *map(str, pages)],
+        [str(java), "-jar", str(jar), "--format", "json", *map(str, pages)],
         capture_output=True,
         text=True,
         timeout=HANG_GUARD_SECONDS,
@@ -128,6 +129,9 @@ class Chromium:
 
     def _read(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._from_browser], [], [], HANG_GUARD_SECONDS)
+            if not ready:
+                raise RuntimeError(f"chromium sent nothing for {HANG_GUARD_SECONDS} s")
             chunk = os.read(self._from_browser, 1 << 20)
             if not chunk:
                 raise RuntimeError("chromium closed the DevTools pipe")
@@ -233,3 +237,14 @@ def pdfua(path: Path) -> list[str]:
         if o.rule_id not in PDFUA_KNOWN_CRASH
     ]
     return found
+
+
+def print_pdf(browser: Chromium, page: Path) -> bytes:
+    """``page`` printed by Chromium on A4 (what a reader gets from the browser's Print)."""
+    import base64
+
+    with browser.page(page, 1280) as session:
+        reply = browser.call(
+            "Page.printToPDF", session, preferCSSPageSize=True, printBackground=True
+        )
+    return base64.b64decode(reply["data"])
