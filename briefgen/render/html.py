@@ -34,7 +34,7 @@ FONT_FACES = (
     ("Caladea-BoldItalic.ttf", "italic", 700),
 )
 MAX_DATA_URL = 2_000_000
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = "pdf/ua-1"  # the default; [pdf] standard picks (render/pdfua.py)
 
 
 @cache
@@ -202,7 +202,9 @@ def render_pdf(html_text: str) -> Pdf:
         page = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make())
         check_depth(page.etree_element)  # before anything recursive walks the tree
         document = page.render(stylesheets=[pdf_stylesheet(fetcher)])
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
+        standard = pdfua.standard_of(page.etree_element)
+        variant = pdfua.STANDARDS[standard]
+        data = document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
@@ -210,4 +212,5 @@ def render_pdf(html_text: str) -> Pdf:
     if collector.messages:
         raise RenderError("render.warning", "; ".join(collector.messages))
     check_overflow(document.pages)
-    return Pdf(pdfua.repair(bytes(data), html_text), len(document.pages))
+    repaired = pdfua.repair(bytes(data), html_text, ua_in_xmp=standard != "ua-1")
+    return Pdf(repaired, len(document.pages))

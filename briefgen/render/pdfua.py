@@ -21,11 +21,43 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pikepdf
 
 VERSION = "pdfua-1"
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+# [pdf] standard → WeasyPrint's pdf_variant; the page names it in <meta name="pdf-standard">.
+STANDARDS = {"ua-1": "pdf/ua-1", "a-3b+ua-1": "pdf/a-3b"}
+# PDF/UA identification for a PDF/A file's XMP, with the extension schema PDF/A-2/3
+# require for a namespace outside their predefined ones (pdfuaid is one).
+UA_XMP = """<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+"""
+
+
+def standard_of(page: Any) -> str:
+    """The ``[pdf] standard`` a page asks for (``<meta name="pdf-standard">``), else ua-1."""
+    for meta in page.iter():
+        if not str(meta.tag).endswith("meta") or meta.get("name") != "pdf-standard":
+            continue
+        if meta.get("content") in STANDARDS:
+            return str(meta.get("content"))
+    return "ua-1"
 
 
 def repair(data: bytes, html_text: str, *, ua_in_xmp: bool = False) -> bytes:
@@ -40,12 +72,24 @@ def repair(data: bytes, html_text: str, *, ua_in_xmp: bool = False) -> bytes:
         _id_tree(pdf, root)
         _link_contents(root, links(html_text))
         if ua_in_xmp:
-            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                meta["pdfuaid:part"] = "1"
+            _declare_ua(pdf)
         out = io.BytesIO()
         # Deterministic: the file /ID is derived from the content, not from the clock.
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _declare_ua(pdf: pikepdf.Pdf) -> None:
+    """Add the PDF/UA identification to the one XMP packet WeasyPrint wrote.
+
+    Not WeasyPrint's ``xmp_metadata`` (it appends a second ``rdf:RDF``, which readers
+    ignore) and not pikepdf's metadata editor (it cannot declare the extension schema).
+    """
+    stream = pdf.Root.Metadata
+    xmp = stream.read_bytes().decode("utf-8")
+    if xmp.count("</rdf:RDF>") != 1:
+        raise RuntimeError("expected one rdf:RDF in WeasyPrint's XMP packet")
+    stream.write(xmp.replace("</rdf:RDF>", UA_XMP + "</rdf:RDF>").encode("utf-8"))
 
 
 def _elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
