@@ -13,8 +13,13 @@ UV := $(UV_VENV)/bin/uv
 # --locked: fail if uv.lock no longer matches pyproject.toml instead of re-resolving.
 UV_SYNC := $(UV) sync --locked --python $(PYTHON) --no-python-downloads
 # Shared libraries and tools the build and tests use: HarfBuzz subsetting keeps PDFs
-# byte-reproducible; poppler-utils lets tests cross-check PDFs.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# byte-reproducible; poppler-utils lets tests cross-check PDFs; chromium runs axe-core and
+# Java 17 the Nu HTML Checker on every output in `make test`.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
+  chromium openjdk-17-jre-headless
+# The checkers the tests run on our output (axe-core, vnu-jar), pinned by package-lock.json;
+# --ignore-scripts: vnu-jar's install script would download a JDK from outside.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: build test lint typecheck unit check clean system-deps upgrade-lock upgrade-uv
 
@@ -34,8 +39,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy briefgen
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -q
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -83,4 +92,4 @@ upgrade-uv: $(UV)
 	@$(MAKE) --no-print-directory $(UV)
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) output .briefgen-cache .briefgen-lock schemas .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) node_modules output .briefgen-cache .briefgen-lock schemas .pytest_cache .mypy_cache .ruff_cache

@@ -85,6 +85,30 @@ def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
     return build_copy(MINIMAL, tmp_path_factory)
 
 
+def overlay_build(overlay: Path, factory: pytest.TempPathFactory) -> pipeline.Result:
+    """Build the minimal project with ``overlay``'s files laid over it."""
+    root = copy_project(MINIMAL, factory.mktemp(overlay.name) / "project")
+    for path in sorted(overlay.rglob("*")):
+        if path.is_file() and path.name != "expect.txt":
+            target = root / path.relative_to(overlay)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    result = pipeline.build(root)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return result
+
+
+@pytest.fixture(scope="session")
+def scoring_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    return build_copy(FIXTURES / "scoring", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def types_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    """The types fixture laid over the minimal project (as the CLI tests use it)."""
+    return overlay_build(FIXTURES / "types", tmp_path_factory)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -127,6 +127,7 @@ class BriefView:
     project_title: str
     language: str
     page_size: str
+    pdf_standard: str
     generator: str
     parts: list[PartView] = field(default_factory=list)
     sections: dict[str, SectionView] = field(default_factory=dict)
@@ -274,6 +275,7 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
         project_title=settings.project.title,
         language=settings.project.language,
         page_size=settings.pdf.page_size,
+        pdf_standard=settings.pdf.standard,
         generator=f"briefgen {__version__}",
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),

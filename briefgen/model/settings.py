@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
@@ -26,6 +26,8 @@ class ProjectSettings(Strict):
 
 class PdfSettings(Strict):
     page_size: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9. ]{1,40}$")] = "A4"
+    # "ua-1": tagged PDF/UA-1; "a-3b+ua-1": also PDF/A-3b for archiving (docs/pdf-standards.md).
+    standard: Literal["ua-1", "a-3b+ua-1"] = "ua-1"
 
 
 class MarkingSettings(Strict):

@@ -20,8 +20,10 @@ import jinja2
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
+from briefgen.render import pdfua
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
+from briefgen.render.running import running_heads
 from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 
@@ -32,7 +34,7 @@ FONT_FACES = (
     ("Caladea-BoldItalic.ttf", "italic", 700),
 )
 MAX_DATA_URL = 2_000_000
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = "pdf/ua-1"  # the default; [pdf] standard picks (render/pdfua.py)
 
 
 @cache
@@ -71,7 +73,8 @@ def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             template = environment.get_template(template_name)
-            context = page_context(view, stylesheet="\n".join((font_faces(), css, house)))
+            heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
+            context = page_context(view, stylesheet="\n".join((font_faces(), css, house, heads)))
             page = template.render(context)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc
@@ -169,6 +172,19 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def pdf_stylesheet(fetcher: GuardedFetcher) -> Any:
+    """WeasyPrint's own CSS (``assets/pdf.css``), kept out of the HTML (see that file)."""
+    import weasyprint
+
+    return weasyprint.CSS(string=pdf_css(), url_fetcher=fetcher.make())
+
+
+@cache
+def pdf_css() -> str:
+    """The text of `assets/pdf.css` (read once; its hash is in the PDF cache key)."""
+    return (resources.files("briefgen") / "assets" / "pdf.css").read_text(encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class Pdf:
     data: bytes
@@ -186,8 +202,10 @@ def render_pdf(html_text: str) -> Pdf:
     try:
         page = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make())
         check_depth(page.etree_element)  # before anything recursive walks the tree
-        document = page.render()
-        data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
+        document = page.render(stylesheets=[pdf_stylesheet(fetcher)])
+        standard = pdfua.standard_of(page.etree_element)
+        variant = pdfua.STANDARDS[standard]
+        data = document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
@@ -195,4 +213,5 @@ def render_pdf(html_text: str) -> Pdf:
     if collector.messages:
         raise RenderError("render.warning", "; ".join(collector.messages))
     check_overflow(document.pages)
-    return Pdf(bytes(data), len(document.pages))
+    repaired = pdfua.repair(bytes(data), html_text, ua_in_xmp=standard != "ua-1")
+    return Pdf(repaired, len(document.pages))

@@ -183,6 +183,7 @@ def _view(view: BriefView) -> dict[str, object]:
         "project_title": view.project_title,
         "language": view.language,
         "page_size": view.page_size,
+        "pdf_standard": view.pdf_standard,
         "generator": view.generator,
         "marking_statement": view.marking_statement,
         "parts": view.parts,

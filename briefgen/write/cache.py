@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.render import html as render_html
+from briefgen.render import pdfua as render_pdfua
 from briefgen.render.html import PDF_VARIANT, Pdf
 from briefgen.render.toolchain import toolchain_versions
 
@@ -32,7 +34,12 @@ def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
     """Everything besides the HTML that shapes a PDF (``versions``: this process's toolchain)."""
     toolchain = toolchain_versions() if versions is None else versions
     described = "; ".join(f"{name} {version}" for name, version in toolchain)
-    return f"briefgen {__version__}; {described}; {PDF_VARIANT}"
+    # The PDF-only stylesheet and the PDF/UA repair pass shape the PDF beside the HTML.
+    pdf_css = hashlib.sha256(render_html.pdf_css().encode()).hexdigest()[:16]
+    return (
+        f"briefgen {__version__}; {described}; {PDF_VARIANT}; "
+        f"pdf.css {pdf_css}; {render_pdfua.VERSION}"
+    )
 
 
 def pdf_key(html_text: str, stamp: str | None = None) -> str:

@@ -1,0 +1,44 @@
+"""The running title and marking of printed pages, as literal CSS text.
+
+Browsers do not support ``string()``/``string-set``, so the page margins would carry the
+title and marking on page 1 only when the HTML is printed from a browser. The renderer
+writes them into the ``@page`` margin boxes as CSS strings instead; WeasyPrint and
+Chromium both show them on every page. They are the user's text inside ``<style>``,
+where HTML escaping does not apply: every character that could end the string, the
+rule or the element is escaped as a CSS code point.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# ASCII letters, digits and plain punctuation stay readable, and so do printable
+# characters beyond ASCII (they cannot spell CSS syntax); the rest is escaped. Escapes
+# are never letters or digits, which the page check relies on (render/safety.py).
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_!?'")
+
+
+def _plain(character: str) -> bool:
+    if character.isascii():
+        return character in _PLAIN
+    return unicodedata.category(character)[0] not in "CZ" or character == "\u00a0"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot break out of the string or ``<style>``."""
+    # "\\HHHHHH" with six hex digits needs no terminating space and cannot merge with
+    # the next character.
+    escaped = "".join(c if _plain(c) else f"\\{ord(c):06x}" for c in text)
+    return f'"{escaped}"'
+
+
+def running_heads(title: str, marking: str) -> str:
+    """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom centre."""
+    title_css, marking_css = css_string(title), css_string(marking)
+    return (
+        "@media print { @page {\n"
+        f"  @top-left {{ content: {title_css}; }}\n"
+        f"  @top-right {{ content: {marking_css}; }}\n"
+        f"  @bottom-center {{ content: {marking_css}; }}\n"
+        "} }"
+    )
