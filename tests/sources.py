@@ -30,6 +30,7 @@ def add_note(root: Path, note_id: str, paragraph: int, quote: str) -> int:
     entry = (
         f"  - id: {note_id}\n    source: test-source\n    paragraph: {paragraph}\n"
         f"    credibility: 2\n    kind: quote\n    body: x\n    quote: {quote}\n"
+        "    holder: x\n"
     )
     path.write_text(text + entry, encoding="utf-8")
     return text.count("\n") + 7

@@ -30,7 +30,8 @@ CASES: dict[str, list[str]] = {
         "generated part (" + ", ".join(GENERATED_PARTS) + ") nor a section listed in "
         "`required` or `optional`; section 'facts' is not in `parts`, so it is never shown; "
         "`analysis` names 'conclusion', which is not a section of this type; part 'outlook' "
-        "is listed twice; `budget` (a page budget) is missing [type.invalid]",
+        "is listed twice; `budget` (a page budget) is missing; `max_age` (months a brief may "
+        "postdate its information) is missing [type.invalid]",
     ],
     "unknown-type": [
         "content/briefs/one.md:2: error: unknown brief type 'fact-sheet' (known: "

@@ -12,7 +12,7 @@ from briefgen import pipeline
 from briefgen.validate.bounds import TooDeep, too_deep, too_wide
 from tests.conftest import MINIMAL, copy_project
 
-ANCHOR = "Widen the sharing [@critics]."
+ANCHOR = "Widen the sharing, as critics urge [@critics]."
 ONE = "content/briefs/one.md"
 ADDED_LINE = 25  # the line the text added after ANCHOR starts on
 

@@ -12,10 +12,12 @@ from briefgen.model.records import Brief, Note, Project, Status
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
+from briefgen.validate.attribution import check_attribution
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.scoring import validate_scoring
+from briefgen.validate.tradecraft import check_framing, check_holders
 
 
 @dataclass
@@ -39,6 +41,7 @@ def validate(project: Project, diagnostics: Diagnostics) -> None:
         with time_limit(seconds):
             _check_sources(project, diagnostics)
             _check_notes(project, diagnostics, place)
+            check_holders(project, diagnostics)
             _check_options(project, diagnostics)
             validate_scoring(project, diagnostics)
             for brief in project.briefs.values():
@@ -294,6 +297,8 @@ def _check_brief(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
         check_bounds(section.text, origin, section.line, project.settings.limits, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
+    check_framing(project, brief, diagnostics)
+    check_attribution(project, brief, diagnostics)
 
 
 def _check_blocks(

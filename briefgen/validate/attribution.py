@@ -1,0 +1,91 @@
+"""Opinion attributed to its holder, sentence by sentence ([brief.unattributed-opinion]).
+
+In a brief's prose outside ``::: analysis`` blocks, a sentence that cites an opinion
+note (assessment, claim, recommendation) or a quote note must name that note's holder
+(its ``holder:`` or an alias from ``[holders]`` in briefgen.toml). Sentences are split
+by pysbd, a rule-based splitter that keeps "U.S." and "Sept. 27" inside a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pysbd
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.records import Brief, Note, Project
+from briefgen.text.blocks import analysis_chunks, paragraphs
+from briefgen.text.citations import find_citations
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentences of one paragraph."""
+    return [(span.start, span.end) for span in _segmenter().segment(text)]
+
+
+def names(project: Project, note: Note) -> list[str]:
+    """The names a sentence may use for a note's holder."""
+    holder = (note.record.holder or "").strip()
+    if not holder:
+        return []
+    aliases = project.settings.holders.get(holder, [])
+    return [holder, re.sub(r"(?i)^the\s+", "", holder), *aliases]
+
+
+def _names_holder(sentence: str, candidates: list[str]) -> bool:
+    for name in candidates:
+        words = r"\s+".join(re.escape(w) for w in name.split())
+        if words and re.search(rf"(?<!\w){words}(?!\w)", sentence, re.IGNORECASE):
+            return True
+    return False
+
+
+def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    """Warn for each sentence citing an opinion or quote note without naming its holder."""
+    for section in brief.sections:
+        chunks, _ = analysis_chunks(section.text)
+        for chunk in chunks:
+            if chunk.analysis:
+                continue
+            for offset, block in paragraphs(chunk):
+                if block.lstrip().startswith(("#", "|")):
+                    continue
+                _check_block(project, brief, block, section.line + offset, diagnostics)
+
+
+def _check_block(
+    project: Project, brief: Brief, block: str, line: int, diagnostics: Diagnostics
+) -> None:
+    citations = [c for c in find_citations(block) if c.malformed is None]
+    if not citations:
+        return
+    # Citations become spaces of the same length, so spans still index the block and
+    # a note id never counts as naming its holder.
+    plain = list(block)
+    for c in citations:
+        plain[c.start : c.end] = " " * (c.end - c.start)
+    text = "".join(plain)
+    for start, end in sentences(text):
+        sentence = text[start:end]
+        for citation in (c for c in citations if start <= c.start < end):
+            for note_id in citation.ids:
+                note = project.notes.get(note_id)
+                if note is None or not note.record.attributed:
+                    continue
+                if _names_holder(sentence, names(project, note)):
+                    continue
+                holder = note.record.holder or "its holder"
+                diagnostics.warning(
+                    brief.origin.path,
+                    line + block.count("\n", 0, citation.start),
+                    "brief.unattributed-opinion",
+                    f"this sentence cites {note.record.kind.value} note '{note_id}' without "
+                    f"naming its holder '{holder}'; attribute it (\"{holder} argued …\") "
+                    "or mark the passage '::: analysis'",
+                )
