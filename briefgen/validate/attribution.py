@@ -76,11 +76,12 @@ def _check_block(
         for citation in (c for c in citations if start <= c.start < end):
             for note_id in citation.ids:
                 note = project.notes.get(note_id)
-                if note is None or not note.record.attributed:
+                # A note without a holder is an error of its own ([note.missing-holder]).
+                if note is None or not note.record.attributed or not names(project, note):
                     continue
                 if _names_holder(sentence, names(project, note)):
                     continue
-                holder = note.record.holder or "its holder"
+                holder = note.record.holder
                 diagnostics.warning(
                     brief.origin.path,
                     line + block.count("\n", 0, citation.start),
