@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen import __version__
+from briefgen.analyse.framing import Framing, framing
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -140,6 +141,7 @@ class BriefView:
     rationales: list[Rationale] = field(default_factory=list)
     recommended: OptionSummary | None = None
     marking_statement: str = ""
+    framing: Framing | None = None
 
     @property
     def meta(self) -> BriefMeta:
@@ -159,6 +161,7 @@ class Endnotes:
         self.project = project
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
+        self.cited: list[str] = []  # the note of every citation mark, repeats counted
 
     def number(self, note_id: str) -> tuple[int, bool]:
         if note_id in self.numbers:
@@ -175,7 +178,9 @@ class Endnotes:
         marks = []
         for note_id in ids:
             number, first = self.number(note_id)
-            marks.append(CiteMark(number, first, self.items[number - 1].grade))
+            self.cited.append(note_id)
+            opinion = self.items[number - 1].note.record.opinion
+            marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
         shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
         return cite_html(marks, shown)
 
@@ -284,6 +289,8 @@ def analyse(project: Project, brief: Brief) -> BriefView:
     cited_sources = sorted({e.source.id for e in notes.items})
     view.sources = [_source_view(project.sources[s]) for s in cited_sources]
     view.parts = _parts(view, layout)
+    shown = [j.notes for j in view.judgments]
+    view.framing = framing(project, brief, notes.cited, shown, "sources" in layout.parts)
     return view
 
 
