@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from briefgen.model.records import Brief, Project, Source, Status
 from briefgen.text.dates import month_year
-from briefgen.validate.dating import cited_notes, information_date, period_start
+from briefgen.validate.dating import cited_notes, information_date, period_end, period_start
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,13 @@ class Framing:
     approval: str  # "Approved by X on 2026-11-20" when the marking claims approval, else ""
     evidence_base: str
     opinion_key: bool  # the brief cites opinion: print the one-line key
+
+
+def event_order(date: str, note_id: str) -> tuple[str, int, str]:
+    """Timeline order: by the end of each date's period, so an event dated only "2016"
+    (any time that year) comes after the dated events of 2016, and "2016-10" after
+    "2016-10-14": putting it first would claim it happened first."""
+    return (period_end(date).isoformat(), -len(date), note_id)
 
 
 def _date_text(source: Source) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen import __version__
-from briefgen.analyse.framing import Framing, framing
+from briefgen.analyse.framing import Framing, event_order, framing
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -71,6 +71,7 @@ class TimelineEntry:
     label: str
     cite: Html
     basis: str | None
+    inferred: bool = False  # the date is inferred, not stated by the text
 
 
 @dataclass(frozen=True)
@@ -311,7 +312,7 @@ def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
 def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes) -> None:
     events = sorted(
         (n for n in project.notes.values() if n.record.event is not None),
-        key=lambda n: (n.record.event.date if n.record.event else "", n.id),
+        key=lambda n: event_order(n.record.event.date if n.record.event else "0", n.id),
     )
     for note in events:
         event = note.record.event
@@ -322,6 +323,7 @@ def _timeline(view: BriefView, project: Project, _brief: Brief, notes: Endnotes)
                 event.label,
                 notes.cite((note.id,), False),
                 event.basis,
+                event.inferred,
             )
         )
 
