@@ -10,8 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from briefgen import pipeline
+from briefgen.cli import main
 from briefgen.validate.attribution import sentences
 from tests.conftest import FIXTURES, MINIMAL, copy_project
 
@@ -116,3 +118,29 @@ def test_approved_marking_is_clean(tmp_path: Path) -> None:
         approval = "marking: PUBLIC\napproved_by: Test release office\napproved_on: 2016-01-01\n"
         path.write_text(text.replace("marking: PUBLIC\n", approval), encoding="utf-8")
     assert [d.format() for d in pipeline.check(root).diagnostics.sorted()] == []
+
+
+def test_impact_lists_every_dependent_with_its_line() -> None:
+    result = CliRunner().invoke(main, ["impact", "--root", str(MINIMAL), "test-source"])
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 0, result.output
+    assert lines[0] == (
+        "content/notes/test-notes.yaml:2: note share-2014: The alliance agreed in 2014 to share "
+        "data."
+    )
+    assert "content/options/do-more.yaml:7: option do-more: Critics object [@critics]." in lines
+    assert "content/briefs/memo.md:3: brief memo: Test memo" in lines
+    assert (
+        "content/briefs/one.md:23: sentence one: Widen the sharing, as critics urge [@critics]."
+        in lines
+    )
+    assert lines[-1] == "22 item(s) depend on source 'test-source'"
+
+
+def test_impact_of_an_unknown_source_is_a_located_error() -> None:
+    result = CliRunner().invoke(main, ["impact", "--root", str(MINIMAL), "no-such-source"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == (
+        "content/sources: error: no source 'no-such-source' (known: test-source) "
+        "[impact.unknown-source]"
+    )

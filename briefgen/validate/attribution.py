@@ -25,8 +25,20 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentences of one paragraph."""
-    return [(span.start, span.end) for span in _segmenter().segment(text)]
+    """(start, end) character spans of the sentences of one paragraph.
+
+    Citations are blanked first (same length, so spans index ``text``): their ids and
+    semicolons would otherwise look like sentence ends, or like names.
+    """
+    return [(span.start, span.end) for span in _segmenter().segment(blank_citations(text))]
+
+
+def blank_citations(text: str) -> str:
+    """``text`` with every citation replaced by spaces of the same length."""
+    plain = list(text)
+    for c in find_citations(text):
+        plain[c.start : c.end] = " " * (c.end - c.start)
+    return "".join(plain)
 
 
 def names(project: Project, note: Note) -> list[str]:
@@ -65,13 +77,9 @@ def _check_block(
     citations = [c for c in find_citations(block) if c.malformed is None]
     if not citations:
         return
-    # Citations become spaces of the same length, so spans still index the block and
-    # a note id never counts as naming its holder.
-    plain = list(block)
-    for c in citations:
-        plain[c.start : c.end] = " " * (c.end - c.start)
-    text = "".join(plain)
-    for start, end in sentences(text):
+    # A note id never counts as naming its holder: match against the blanked text.
+    text = blank_citations(block)
+    for start, end in sentences(block):
         sentence = text[start:end]
         for citation in (c for c in citations if start <= c.start < end):
             for note_id in citation.ids:
