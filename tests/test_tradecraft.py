@@ -144,3 +144,11 @@ def test_impact_of_an_unknown_source_is_a_located_error() -> None:
         "content/sources: error: no source 'no-such-source' (known: test-source) "
         "[impact.unknown-source]"
     )
+
+
+def test_a_wrapped_line_does_not_end_a_sentence() -> None:
+    text = "Klingner tied them to US interests in multilateral\ncooperation [@a; @b]. Next."
+    assert [text[a:b].strip() for a, b in sentences(text)] == [
+        "Klingner tied them to US interests in multilateral\ncooperation [@a; @b].",
+        "Next.",
+    ]

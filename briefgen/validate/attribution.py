@@ -34,8 +34,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def blank_citations(text: str) -> str:
-    """``text`` with every citation replaced by spaces of the same length."""
-    plain = list(text)
+    """``text`` with every citation replaced by spaces of the same length, and line
+    breaks by spaces: Markdown wraps lines inside a sentence."""
+    plain = list(text.replace("\n", " "))
     for c in find_citations(text):
         plain[c.start : c.end] = " " * (c.end - c.start)
     return "".join(plain)
