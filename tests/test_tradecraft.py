@@ -95,9 +95,10 @@ def test_unattributed_opinion_fails_strict(tmp_path: Path) -> None:
 
 
 def test_sentence_splitter_keeps_abbreviations() -> None:
-    text = "On Sept. 27 the U.S. said more. Klingner disagreed."
+    text = "On Sept. 27 the U.S. said more. The c. 2015 article agreed. Klingner disagreed."
     assert [text[a:b].strip() for a, b in sentences(text)] == [
         "On Sept. 27 the U.S. said more.",
+        "The c. 2015 article agreed.",
         "Klingner disagreed.",
     ]
 

@@ -30,7 +30,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Citations are blanked first (same length, so spans index ``text``): their ids and
     semicolons would otherwise look like sentence ends, or like names.
     """
-    return [(span.start, span.end) for span in _segmenter().segment(blank_citations(text))]
+    protected = _CIRCA.sub("c\u2024", blank_citations(text))
+    return [(span.start, span.end) for span in _segmenter().segment(protected)]
 
 
 def blank_citations(text: str) -> str:
@@ -40,6 +41,11 @@ def blank_citations(text: str) -> str:
     for c in find_citations(text):
         plain[c.start : c.end] = " " * (c.end - c.start)
     return "".join(plain)
+
+
+# "c. 2015" (circa) is not a sentence end; pysbd does not know the abbreviation, so its
+# full stop becomes a one-character leader dot (spans keep indexing the text).
+_CIRCA = re.compile(r"(?<![A-Za-z])c\.(?=\s+\d)")
 
 
 def names(project: Project, note: Note) -> list[str]:
