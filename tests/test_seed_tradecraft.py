@@ -34,8 +34,13 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+# Typographic quotes (Markdown's smarty) compared as straight ones, so a phrase below
+# matches however the output sets its apostrophes.
+_STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def _flat(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").split())
+    return " ".join(text.replace("\u00ad", "").translate(_STRAIGHT).split())
 
 
 def _html_text(path: Path) -> str:
