@@ -141,6 +141,23 @@ def check(root: Path, strict: bool) -> None:
     sys.exit(status)
 
 
+@main.command()
+@root_option
+@click.argument("source_id")
+def impact(root: Path, source_id: str) -> None:
+    """List every note, judgment, option, score, brief and sentence resting on a source."""
+    result = pipeline.impact(root, source_id)
+    # A query, not a check: only errors (which stop it) are shown.
+    errors = Diagnostics(result.diagnostics.root, result.diagnostics.errors)
+    status = _report(errors, False)
+    if status == 0:
+        for d in result.dependents:
+            where = result.diagnostics.relative(d.path)
+            click.echo(f"{where}:{d.line}: {d.kind} {d.id}: {d.text}")
+        click.echo(f"{len(result.dependents)} item(s) depend on source '{source_id}'")
+    sys.exit(status)
+
+
 @main.command("list")
 @root_option
 def list_briefs(root: Path) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefgen.analyse.audit import audit
+from briefgen.analyse.impact import Dependent
+from briefgen.analyse.impact import impact as find_dependents
 from briefgen.analyse.views import BriefView, analyse
 from briefgen.diagnostics import Diagnostics, RenderError
 from briefgen.limits import TimeLimitExceeded, time_limit
@@ -94,6 +96,28 @@ def check(root: Path) -> Result:
         return result
     audit(project, result.views.values(), diagnostics)
     return result
+
+
+@dataclass
+class ImpactResult:
+    diagnostics: Diagnostics
+    dependents: list[Dependent] = field(default_factory=list)
+
+
+def impact(root: Path, source_id: str) -> ImpactResult:
+    """Everything in the project that depends on one source (``briefgen impact``)."""
+    result = check(root)
+    project = result.project
+    if project is not None and source_id not in project.sources:
+        result.diagnostics.error(
+            root / "content" / "sources",
+            0,
+            "impact.unknown-source",
+            f"no source '{source_id}' (known: {', '.join(sorted(project.sources)) or 'none'})",
+        )
+    if project is None or result.diagnostics.errors:
+        return ImpactResult(result.diagnostics)
+    return ImpactResult(result.diagnostics, find_dependents(project, source_id))
 
 
 def brief_types(root: Path) -> list[str]:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-RECOMMENDATION = "Widen the sharing [@critics]."
+RECOMMENDATION = "Widen the sharing, as critics urge [@critics]."
 HANG_GUARD = 120.0  # seconds; a hang guard, not a timing target
 
 

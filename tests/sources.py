@@ -24,12 +24,13 @@ def append_source(root: Path, text: str) -> int:
 
 
 def add_note(root: Path, note_id: str, paragraph: int, quote: str) -> int:
-    """Add a quote note; returns the line of its ``quote:`` key."""
+    """Add a note that quotes its source (a fact, so no holder is needed); returns the line
+    of its ``quote:`` key."""
     path = root / NOTES
     text = path.read_text(encoding="utf-8")
     entry = (
         f"  - id: {note_id}\n    source: test-source\n    paragraph: {paragraph}\n"
-        f"    credibility: 2\n    kind: quote\n    body: x\n    quote: {quote}\n"
+        f"    credibility: 2\n    kind: fact\n    body: x\n    quote: {quote}\n"
     )
     path.write_text(text + entry, encoding="utf-8")
     return text.count("\n") + 7

@@ -30,7 +30,8 @@ CASES: dict[str, list[str]] = {
         "generated part (" + ", ".join(GENERATED_PARTS) + ") nor a section listed in "
         "`required` or `optional`; section 'facts' is not in `parts`, so it is never shown; "
         "`analysis` names 'conclusion', which is not a section of this type; part 'outlook' "
-        "is listed twice; `budget` (a page budget) is missing [type.invalid]",
+        "is listed twice; `budget` (a page budget) is missing; `max_age` (months a brief may "
+        "postdate its information) is missing [type.invalid]",
     ],
     "unknown-type": [
         "content/briefs/one.md:2: error: unknown brief type 'fact-sheet' (known: "
@@ -60,7 +61,7 @@ def test_the_shipped_types_come_from_the_packaged_file() -> None:
     layouts, problems = merge({})
     assert problems == {}
     assert sorted(layouts) == sorted(packaged_tables())
-    assert layouts["one-pager"].parts[-2:] == ("endnotes", "sources")
+    assert layouts["one-pager"].parts[-2:] == ("recommendation", "endnotes")
 
 
 def test_a_project_table_merges_key_by_key(tmp_path: Path) -> None:
@@ -88,7 +89,9 @@ def test_a_project_type_builds_with_no_python_change(tmp_path: Path) -> None:
     assert order == sorted(order)
     assert sheet[sheet.index("Outlook") :].startswith("Outlook ANALYSIS")
     card = pdf_text(root / "output" / "card.pdf")
-    assert "Fact card layout" in card and "Sources" not in card
+    # No `sources` part: only the evidence-base line under the title names the source.
+    assert "Fact card layout" in card and card.count("Sources") == 1
+    assert "Sources: A Test Title (Jane Roe, c. 2015)." in card
     assert "Fact card layout" not in sheet
 
 

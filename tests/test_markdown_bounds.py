@@ -12,7 +12,7 @@ from briefgen import pipeline
 from briefgen.validate.bounds import TooDeep, too_deep, too_wide
 from tests.conftest import MINIMAL, copy_project
 
-ANCHOR = "Widen the sharing [@critics]."
+ANCHOR = "Widen the sharing, as critics urge [@critics]."
 ONE = "content/briefs/one.md"
 ADDED_LINE = 25  # the line the text added after ANCHOR starts on
 
@@ -42,7 +42,7 @@ BOMBS = {
 @pytest.mark.parametrize("case", sorted(BOMBS))
 def test_nesting_bombs_are_located_errors_in_check(case: str, minimal: Path) -> None:
     """M1: `check` (no rendering) reports the bomb at its line instead of crashing."""
-    add(minimal, BOMBS[case] + " [@critics]")
+    add(minimal, BOMBS[case] + " critics [@critics]")
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == [too_deep_at(ADDED_LINE)]
 
@@ -69,7 +69,7 @@ def test_a_wide_table_is_reported_once_at_its_first_row() -> None:
 
 
 def test_markdown_depth_is_a_setting(minimal: Path) -> None:
-    add(minimal, "- " * 20 + "x [@critics]")
+    add(minimal, "- " * 20 + "critics [@critics]")
     assert [d.code for d in pipeline.check(minimal).diagnostics.errors] == ["markdown.too-deep"]
     with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings_file:
         settings_file.write("\n[limits]\nmarkdown_depth = 30\n")
@@ -104,7 +104,7 @@ def test_deep_nesting_never_gives_a_traceback(
     root = copy_project(MINIMAL, tmp_path_factory.mktemp("deep") / "p")
     if kind == "indented":
         depth //= 10  # 4 columns a level: keep the file small
-    add(root, KINDS[kind](depth) + " [@critics]")
+    add(root, KINDS[kind](depth) + " critics [@critics]")
     result = pipeline.build(root) if build else pipeline.check(root)
     assert [d.format() for d in result.diagnostics.sorted()] == [too_deep_at(ADDED_LINE)]
     assert not result.written

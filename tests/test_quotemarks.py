@@ -39,7 +39,7 @@ def test_a_quotation_found_in_a_cited_note_passes(minimal: Path) -> None:
 
 
 def test_sentence_decides_which_notes_count(minimal: Path) -> None:
-    line = add_prose(minimal, 'It was "too little" [@first-step]. Critics agreed [@critics].')
+    line = add_prose(minimal, 'Officials: "too little" [@first-step]. Critics agreed [@critics].')
     assert diagnostics(minimal) == [
         f"content/briefs/one.md:{line}: warning: “too little” is in quotation marks but is "
         f"not in the notes it cites (first-step); {HINT}"
@@ -57,8 +57,8 @@ def test_uncited_quotation_and_word_fragments_warn(minimal: Path) -> None:
 def test_scare_quotes_titles_code_and_attributes_are_not_quotations(minimal: Path) -> None:
     add_prose(
         minimal,
-        "The &ldquo;alliance&rdquo; and *The Art of War* [@critics].\n\n"
-        'Code `x = "y"` and <abbr title="an abbreviation">ABBR</abbr> [@critics].\n\n'
+        "The critics' &ldquo;alliance&rdquo; and *The Art of War* [@critics].\n\n"
+        'Critics: code `x = "y"` and <abbr title="an abbreviation">ABBR</abbr> [@critics].\n\n'
         '<script>document.write("x")</script> <style>q::before { content: "y" }</style>',
     )
     assert diagnostics(minimal) == []

@@ -206,7 +206,11 @@ def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.Mo
 
     with monkeypatch.context() as patch:
         patch.setattr(jinja2.Environment, "get_template", broken)
-        append(served.preview.root, "content/briefs/one.md", "\nOne more line [@critics].\n")
+        append(
+            served.preview.root,
+            "content/briefs/one.md",
+            "\nOne more line from the critics [@critics].\n",
+        )
         assert served.preview.rebuild_if_changed()  # must not raise
     log = "\n".join(served.logs)
     assert "Traceback (most recent call last)" in log and "ZeroDivisionError" in log
@@ -225,7 +229,9 @@ def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.Mo
 def test_serve_failed_pdf_build_leaves_output_half_updated(served: Served) -> None:
     output = served.preview.root / "output"
     before = {p.name: p.read_bytes() for p in output.iterdir()}
-    filler = "".join(f"\nFiller paragraph {i} widens the sharing [@critics].\n" for i in range(60))
+    filler = "".join(
+        f"\nFiller paragraph {i} has critics widen the sharing [@critics].\n" for i in range(60)
+    )
     append(served.preview.root, "content/briefs/one.md", filler)
     assert served.preview.rebuild_if_changed()
     assert {p.name: p.read_bytes() for p in output.iterdir()} == before

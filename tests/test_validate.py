@@ -30,7 +30,7 @@ CASES: dict[str, list[str]] = {
         "source 'test-source'; closest passage is in ¶4: a “good first step” [quote.mismatch]",
     ],
     "wrong-paragraph": [
-        "content/notes/test-notes.yaml:25: error: quote of note 'critics' is in ¶4 of source "
+        "content/notes/test-notes.yaml:26: error: quote of note 'critics' is in ¶4 of source "
         "'test-source', not ¶5 [quote.wrong-paragraph]",
     ],
     "dangling-citation": [
@@ -38,7 +38,7 @@ CASES: dict[str, list[str]] = {
         "[cite.unknown-note]",
     ],
     "malformed-yaml": [
-        "content/notes/test-notes.yaml:24: error: expected <block end>, but found "
+        "content/notes/test-notes.yaml:25: error: expected <block end>, but found "
         "'<block mapping start>' [yaml.syntax]",
     ],
     "malformed-front-matter": [
@@ -97,7 +97,7 @@ CASES: dict[str, list[str]] = {
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
             for where in ("content/briefs/issue.md:27", "content/briefs/one.md:23")
         ),
-        "content/notes/test-notes.yaml:20: error: note id 'first-step' is already used at "
+        "content/notes/test-notes.yaml:21: error: note id 'first-step' is already used at "
         "content/notes/test-notes.yaml:13 [id.duplicate]",
         *(
             f"{where}: error: citation of unknown note 'critics' [cite.unknown-note]"
@@ -152,7 +152,7 @@ def test_unused_note_is_a_warning(minimal: Path) -> None:
     )
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == [
-        "content/notes/test-notes.yaml:27: warning: note 'spare' is cited by no brief [note.unused]"
+        "content/notes/test-notes.yaml:29: warning: note 'spare' is cited by no brief [note.unused]"
     ]
     assert not result.diagnostics.failed()
     assert result.diagnostics.failed(strict=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen import __version__
+from briefgen.analyse.framing import Framing, event_order, framing
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -72,6 +73,7 @@ class TimelineEntry:
     label: str
     cite: Html
     basis: str | None
+    inferred: bool = False  # the date is inferred, not stated by the text
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ class BriefView:
     recommended: OptionSummary | None = None
     marking_statement: str = ""
     likelihood_legend: list[tuple[str, str]] = field(default_factory=list)  # (term, band)
+    framing: Framing | None = None
 
     @property
     def meta(self) -> BriefMeta:
@@ -163,6 +166,7 @@ class Endnotes:
         self.resolved = resolved
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
+        self.cited: list[str] = []  # the note of every citation mark, repeats counted
 
     def number(self, note_id: str) -> tuple[int, bool]:
         if note_id in self.numbers:
@@ -179,7 +183,9 @@ class Endnotes:
         marks = []
         for note_id in ids:
             number, first = self.number(note_id)
-            marks.append(CiteMark(number, first, self.items[number - 1].grade))
+            self.cited.append(note_id)
+            opinion = self.items[number - 1].note.record.opinion
+            marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
         shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
         return cite_html(marks, shown)
 
@@ -293,6 +299,8 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
     view.likelihood_legend = [
         (term, band.label) for term, band in terms_used(resolved.project, brief)
     ]
+    shown = [j.notes for j in view.judgments]
+    view.framing = framing(resolved.project, brief, notes.cited, shown, "sources" in layout.parts)
     return view
 
 
@@ -313,7 +321,7 @@ def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
 def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
     events = sorted(
         (n.note for n in resolved.notes.values() if n.note.record.event is not None),
-        key=lambda n: (n.record.event.date if n.record.event else "", n.id),
+        key=lambda n: event_order(n.record.event.date if n.record.event else "0", n.id),
     )
     for note in events:
         event = note.record.event
@@ -324,6 +332,7 @@ def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes:
                 event.label,
                 notes.cite((note.id,), False),
                 event.basis,
+                event.inferred,
             )
         )
 

@@ -33,8 +33,8 @@ def _describe(error: Any) -> tuple[str, str]:
         where = f" in '{_dotted(loc[:-1])}'" if len(loc) > 1 else ""
         return "schema.missing-key", f"missing required key '{loc[-1]}'{where}"
     message = str(error["msg"]).removeprefix("Value error, ")
-    if kind == "settings_renamed":
-        return "settings.renamed", message
+    if kind.startswith("settings_"):  # settings_renamed → settings.renamed
+        return "settings." + kind.removeprefix("settings_").replace("_", "-"), message
     if kind in ("model_type", "dict_type"):
         message = "expected a mapping of keys to values"
     elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:

@@ -49,6 +49,9 @@ class TypeTable(Strict):
     optional: list[Id] | None = None
     analysis: list[Id] | None = None
     budget: Annotated[int, Field(ge=1, le=1000)] | None = None
+    # Months a brief may be dated after its information date before it must be
+    # `retrospective: true` ([brief.stale]).
+    max_age: Annotated[int, Field(ge=0, le=1200)] | None = None
     template: TemplateName | None = None
     needs_recommended: bool | None = None
     compact_notes: bool | None = None  # endnotes as bare source and ¶ (short briefs)
@@ -67,6 +70,7 @@ class BriefLayout:
     optional: tuple[str, ...]
     analysis: tuple[str, ...]
     budget: int
+    max_age: int
     template: str | None
     needs_recommended: bool
     compact_notes: bool
@@ -131,6 +135,8 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
     problems += [f"part '{p}' is listed twice" for p in duplicates]
     if "budget" not in keys:
         problems.append("`budget` (a page budget) is missing")
+    if "max_age" not in keys:
+        problems.append("`max_age` (months a brief may postdate its information) is missing")
     if problems:
         raise ValueError("; ".join(problems))
     return BriefLayout(
@@ -141,6 +147,7 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         optional=optional,
         analysis=tuple(keys.get("analysis", ())),
         budget=keys["budget"],
+        max_age=keys["max_age"],
         template=keys.get("template"),
         needs_recommended=keys.get("needs_recommended", False),
         compact_notes=keys.get("compact_notes", False),

@@ -134,12 +134,21 @@ class NoteKind(StrEnum):
     RECOMMENDATION = "recommendation"
 
 
+OPINION_KINDS = frozenset({NoteKind.ASSESSMENT, NoteKind.CLAIM, NoteKind.RECOMMENDATION})
+
+
 class Event(Strict):
     """Puts a note on the timeline."""
 
     date: Annotated[str, StringConstraints(pattern=DATE_PATTERN)]
     label: Text
     basis: Text | None = None
+    # How the date is known; a date with a `basis` is inferred unless said to be stated.
+    status: Literal[Status.STATED, Status.INFERRED] | None = None
+
+    @property
+    def inferred(self) -> bool:
+        return self.status is Status.INFERRED or (self.status is None and self.basis is not None)
 
 
 class NoteRecord(Strict):
@@ -156,6 +165,19 @@ class NoteRecord(Strict):
     credibility: Annotated[int, Field(ge=1, le=6)]
     corroborated_by: list[Id] = []  # credibility 1 needs a note from an independent source
     marking: Text | None = None
+    # Whose view an opinion note (or a quote note's words) is: a person or outlet the
+    # source names. Required for those kinds (validate/tradecraft.py).
+    holder: Text | None = None
+
+    @property
+    def opinion(self) -> bool:
+        """An assessment, claim or recommendation: someone's view, not reported fact."""
+        return self.kind in OPINION_KINDS
+
+    @property
+    def attributed(self) -> bool:
+        """A note whose citing sentence must name its holder: opinion or quoted words."""
+        return self.opinion or self.kind is NoteKind.QUOTE
 
     @model_validator(mode="after")
     def _quote_kind(self) -> NoteRecord:
@@ -274,8 +296,14 @@ class BriefMeta(Strict):
     subtitle: Text | None = None
     audience: Text
     date: datetime.date
-    author: Text
+    author: str  # a person or office; checked (validate/tradecraft.py), so empty is located
+    contact: Text | None = None
     marking: Text
+    # Approval of the marking's release statement, when the marking claims one.
+    approved_by: Text | None = None
+    approved_on: datetime.date | None = None
+    # A look-back at what the record showed as of the information date (see max_age).
+    retrospective: bool = False
     summary: Text
     keywords: list[Text] = []
     options: list[Id] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, StringConstraints, field_validator
+from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
@@ -30,9 +30,32 @@ class PdfSettings(Strict):
     standard: Literal["ua-1", "a-3b+ua-1"] = "ua-1"
 
 
+DRAFT_MARKING = "DRAFT"
+
+
 class MarkingSettings(Strict):
     levels: Annotated[list[Text], Field(min_length=1)]  # least restrictive first
     distribution: dict[str, Text] = {}  # level → distribution statement
+    # level → whether its statement claims an approval (e.g. "approved for public
+    # release"); required for every level, so no marking claims approval by default.
+    claims_approval: dict[str, bool] = {}
+
+    @model_validator(mode="after")
+    def _approval_declared(self) -> MarkingSettings:
+        missing = [level for level in self.levels if level not in self.claims_approval]
+        unknown = [level for level in self.claims_approval if level not in self.levels]
+        problems = []
+        if missing:
+            problems.append(
+                "every marking declares whether it claims an approval: add "
+                + ", ".join(f'"{level}" = true | false' for level in missing)
+                + " to [markings.claims_approval]"
+            )
+        if unknown:
+            problems.append(f"[markings.claims_approval] names unknown levels: {unknown}")
+        if problems:
+            raise PydanticCustomError("settings_marking_approval", "; ".join(problems))
+        return self
 
     def rank(self, level: str) -> int:
         return self.levels.index(level)
@@ -83,7 +106,14 @@ class Settings(Strict):
     project: ProjectSettings
     pdf: PdfSettings = PdfSettings()
     types: dict[Id, TypeTable] = {}  # merged over the packaged types (layouts.py)
-    markings: MarkingSettings
+    # A new project's default: one draft marking that claims nothing.
+    markings: MarkingSettings = MarkingSettings(
+        levels=[DRAFT_MARKING],
+        distribution={DRAFT_MARKING: "Working draft: not reviewed or approved for release."},
+        claims_approval={DRAFT_MARKING: False},
+    )
+    # holder (as in notes' `holder:`) → other names a sentence may use for them.
+    holders: dict[str, list[Text]] = {}
     comparison: list[Dimension] = []
     confidence: dict[Id, Text] = {
         "low": "The evidence is thin, single-source or indirect.",

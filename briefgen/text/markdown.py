@@ -67,6 +67,7 @@ class CiteMark:
     number: int
     first: bool  # its first citation: the endnote links back here
     grade: str  # Admiralty grade, e.g. 'B2'
+    opinion: bool = False  # cites someone's view, not reported fact: shown distinctly
 
 
 def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
@@ -75,9 +76,12 @@ def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
     for mark in marks:
         ref = f' id="ref-{mark.number}"' if mark.first else ""
         grade = html.escape(mark.grade)
+        kind, what, sign = ("noteref", "", "")
+        if mark.opinion:
+            kind, what, sign = ("noteref opinion", ", opinion", "°")
         links.append(
-            f'<a class="noteref" href="#note-{mark.number}"{ref} title="graded {grade}" '
-            f'aria-label="Endnote {mark.number}, graded {grade}">{mark.number}</a>'
+            f'<a class="{kind}" href="#note-{mark.number}"{ref} title="graded {grade}{what}" '
+            f'aria-label="Endnote {mark.number}, graded {grade}{what}">{mark.number}{sign}</a>'
         )
     sup = '<sup class="cite">' + ", ".join(links) + "</sup>"
     return Markup((quote_html(quote) if quote is not None else "") + sup)

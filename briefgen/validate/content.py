@@ -13,6 +13,7 @@ from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
+from briefgen.validate.attribution import check_attribution
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.ids import check_unique_ids
@@ -20,6 +21,7 @@ from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
+from briefgen.validate.tradecraft import check_framing, check_holders
 
 
 @dataclass
@@ -48,6 +50,7 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             _check_notes(project, report, diagnostics, place)
             _check_options(project, report, diagnostics)
             validate_scoring(project, report, diagnostics)
+            check_holders(project, diagnostics)
             validate_calibration(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
@@ -309,6 +312,8 @@ def _check_brief(
         check_bounds(section.text, origin, section.line, project.settings.limits, diagnostics)
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
+    check_framing(project, brief, diagnostics)
+    check_attribution(project, brief, diagnostics)
 
 
 def _check_blocks(

@@ -1,0 +1,107 @@
+"""Opinion attributed to its holder, sentence by sentence ([brief.unattributed-opinion]).
+
+In a brief's prose outside ``::: analysis`` blocks, a sentence that cites an opinion
+note (assessment, claim, recommendation) or a quote note must name that note's holder
+(its ``holder:`` or an alias from ``[holders]`` in briefgen.toml). Sentences are split
+by pysbd, a rule-based splitter that keeps "U.S." and "Sept. 27" inside a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pysbd
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.records import Brief, Note, Project
+from briefgen.text.blocks import analysis_chunks, paragraphs
+from briefgen.text.citations import find_citations
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentences of one paragraph.
+
+    Citations are blanked first (same length, so spans index ``text``): their ids and
+    semicolons would otherwise look like sentence ends, or like names.
+    """
+    protected = _CIRCA.sub("c\u2024", blank_citations(text))
+    return [(span.start, span.end) for span in _segmenter().segment(protected)]
+
+
+def blank_citations(text: str) -> str:
+    """``text`` with every citation replaced by spaces of the same length, and line
+    breaks by spaces: Markdown wraps lines inside a sentence."""
+    plain = list(text.replace("\n", " "))
+    for c in find_citations(text):
+        plain[c.start : c.end] = " " * (c.end - c.start)
+    return "".join(plain)
+
+
+# "c. 2015" (circa) is not a sentence end; pysbd does not know the abbreviation, so its
+# full stop becomes a one-character leader dot (spans keep indexing the text).
+_CIRCA = re.compile(r"(?<![A-Za-z])c\.(?=\s+\d)")
+
+
+def names(project: Project, note: Note) -> list[str]:
+    """The names a sentence may use for a note's holder."""
+    holder = (note.record.holder or "").strip()
+    if not holder:
+        return []
+    aliases = project.settings.holders.get(holder, [])
+    return [holder, re.sub(r"(?i)^the\s+", "", holder), *aliases]
+
+
+def _names_holder(sentence: str, candidates: list[str]) -> bool:
+    for name in candidates:
+        words = r"\s+".join(re.escape(w) for w in name.split())
+        if words and re.search(rf"(?<!\w){words}(?!\w)", sentence, re.IGNORECASE):
+            return True
+    return False
+
+
+def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    """Warn for each sentence citing an opinion or quote note without naming its holder."""
+    for section in brief.sections:
+        chunks, _ = analysis_chunks(section.text)
+        for chunk in chunks:
+            if chunk.analysis:
+                continue
+            for offset, block in paragraphs(chunk):
+                if block.lstrip().startswith(("#", "|")):
+                    continue
+                _check_block(project, brief, block, section.line + offset, diagnostics)
+
+
+def _check_block(
+    project: Project, brief: Brief, block: str, line: int, diagnostics: Diagnostics
+) -> None:
+    citations = [c for c in find_citations(block) if c.malformed is None]
+    if not citations:
+        return
+    # A note id never counts as naming its holder: match against the blanked text.
+    text = blank_citations(block)
+    for start, end in sentences(block):
+        sentence = text[start:end]
+        for citation in (c for c in citations if start <= c.start < end):
+            for note_id in citation.ids:
+                note = project.notes.get(note_id)
+                # A note without a holder is an error of its own ([note.missing-holder]).
+                if note is None or not note.record.attributed or not names(project, note):
+                    continue
+                if _names_holder(sentence, names(project, note)):
+                    continue
+                holder = note.record.holder
+                diagnostics.warning(
+                    brief.origin.path,
+                    line + block.count("\n", 0, citation.start),
+                    "brief.unattributed-opinion",
+                    f"this sentence cites {note.record.kind.value} note '{note_id}' without "
+                    f"naming its holder '{holder}'; attribute it (\"{holder} argued …\") "
+                    "or mark the passage '::: analysis'",
+                )

@@ -1,0 +1,131 @@
+"""Honest framing: opinion has a holder, old briefs say they are retrospective, a marking
+that claims an approval names it, and an author is a person or an office.
+
+Each check is a located diagnostic with its own code (docs/content-format.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.records import Brief, Project
+from briefgen.text.dates import month_year
+from briefgen.validate.dating import cited_notes, information_date, months_between
+
+TOOL_NAME = "briefgen"
+# Author values that stand in for an author rather than name one (compared lowercased,
+# punctuation and spacing folded).
+PLACEHOLDER_AUTHORS = frozenset(
+    {
+        "author",
+        "authors",
+        "the author",
+        "the authors",
+        "anonymous",
+        "unknown",
+        "none",
+        "n a",
+        "na",
+        "tbd",
+        "tba",
+        "todo",
+        "fixme",
+        "xxx",
+        "placeholder",
+        "name",
+        "your name",
+        "author name",
+        "lorem ipsum",
+        "analysis team",
+        "the team",
+        "team",
+    }
+)
+
+
+def check_holders(project: Project, diagnostics: Diagnostics) -> None:
+    """Every opinion note (and quote note) names whose view or words it is."""
+    for note in project.notes.values():
+        record = note.record
+        if record.attributed and (record.holder is None or not record.holder.strip()):
+            what = "whose words it quotes" if record.kind.value == "quote" else "holding this view"
+            diagnostics.error(
+                note.origin.path,
+                note.origin.line("kind"),
+                "note.missing-holder",
+                f"note '{note.id}' is {_article(record.kind.value)} {record.kind.value}: add "
+                f"`holder:`, the person or outlet the source names as {what}",
+            )
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def check_framing(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    """Author, approval and date of information of one brief whose type is known."""
+    _check_author(brief, diagnostics)
+    _check_approval(project, brief, diagnostics)
+    _check_stale(project, brief, diagnostics)
+
+
+def _check_author(brief: Brief, diagnostics: Diagnostics) -> None:
+    author, origin = brief.meta.author, brief.origin
+    folded = _folded(author)
+    problem = None
+    if not folded:
+        problem = "author is empty"
+    elif folded in PLACEHOLDER_AUTHORS:
+        problem = f"author '{author}' is a placeholder"
+    elif TOOL_NAME in folded.split():
+        problem = f"author '{author}' names the tool that built the brief"
+    if problem is not None:
+        diagnostics.error(
+            origin.path,
+            origin.line("author"),
+            "brief.author",
+            f"{problem}; name the person or office accountable for the brief "
+            "(optionally with `contact:`)",
+        )
+
+
+def _check_approval(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    meta, origin = brief.meta, brief.origin
+    markings = project.settings.markings
+    if not markings.claims_approval.get(meta.marking, False):
+        return
+    missing = [k for k in ("approved_by", "approved_on") if getattr(meta, k) is None]
+    if missing:
+        diagnostics.error(
+            origin.path,
+            origin.line("marking"),
+            "brief.unapproved",
+            f"marking '{meta.marking}' claims an approval "
+            f"([markings.claims_approval] in briefgen.toml); add {' and '.join(missing)}, "
+            "or use a marking that claims none",
+        )
+
+
+def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    meta, origin = brief.meta, brief.origin
+    layout = project.settings.layouts[meta.type]
+    informed = information_date(project, cited_notes(project, brief))
+    if informed is None or meta.retrospective:
+        return
+    age = months_between(informed, meta.date)
+    if age > layout.max_age:
+        memo = " and asks for a decision" if "decision" in layout.parts else ""
+        diagnostics.error(
+            origin.path,
+            origin.line("date"),
+            "brief.stale",
+            f"brief is dated {meta.date.isoformat()}, {age} months after its information "
+            f"date ({month_year(informed)}){memo}; {_article(meta.type)} {meta.type} may be "
+            f"at most {layout.max_age} months later ([types.{meta.type}] max_age): set "
+            "`retrospective: true` to frame it as a look-back, or cite newer sources",
+        )
