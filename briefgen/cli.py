@@ -14,7 +14,6 @@ import click
 
 from briefgen import __version__, pipeline
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.schema import write_schemas
 
 root_option = click.option(
     "--root",
@@ -200,5 +199,7 @@ def serve(root: Path, host: str, port: int) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
 def schema(root: Path, directory: Path) -> None:
     """Write JSON Schemas for every content file type into DIRECTORY."""
+    from briefgen.model.schema import write_schemas
+
     for path in write_schemas(directory, pipeline.brief_types(root)):
         click.echo(f"wrote {path}")

@@ -11,20 +11,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.analyse.audit import audit
-from briefgen.analyse.impact import Dependent
-from briefgen.analyse.impact import impact as find_dependents
-from briefgen.analyse.views import BriefView, analyse
 from briefgen.diagnostics import Diagnostics, RenderError
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.load.project import load_project, load_settings
-from briefgen.model.layouts import merge
-from briefgen.model.records import Format, Project
-from briefgen.render.html import Pdf, TemplateLimits, render_html
-from briefgen.render.sandbox import Sandbox, template_environment
-from briefgen.render.workers import Job, Reply, WorkerPool
-from briefgen.validate.content import validate
 from briefgen.write.cache import (
     CACHE_DIR,
     MANIFEST,
@@ -38,6 +28,14 @@ from briefgen.write.cache import (
 )
 from briefgen.write.lock import LOCK_FILE, Busy, project_lock
 from briefgen.write.staging import WRITE_ERRORS, Stage, output_problems, sweep
+
+if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads none of them
+    from briefgen.analyse.impact import Dependent
+    from briefgen.analyse.views import BriefView
+    from briefgen.model.records import Format, Project
+    from briefgen.render.pdfspec import Pdf
+    from briefgen.render.sandbox import Sandbox
+    from briefgen.render.workers import Reply, WorkerPool
 
 OUTPUT_DIR = "output"
 FORMATS: tuple[Format, ...] = ("pdf", "html")
@@ -71,6 +69,11 @@ class Result:
 
 def check(root: Path) -> Result:
     """Load, validate, analyse and audit the project; nothing is rendered."""
+    from briefgen.analyse.audit import audit
+    from briefgen.analyse.views import analyse
+    from briefgen.load.project import load_project
+    from briefgen.validate.content import validate
+
     diagnostics = Diagnostics(root)
     project, report = load_project(root, diagnostics)
     result = Result(diagnostics, project)
@@ -106,6 +109,8 @@ class ImpactResult:
 
 def impact(root: Path, source_id: str) -> ImpactResult:
     """Everything in the project that depends on one source (``briefgen impact``)."""
+    from briefgen.analyse.impact import impact as find_dependents
+
     result = check(root)
     project = result.project
     if project is not None and source_id not in project.sources:
@@ -122,6 +127,9 @@ def impact(root: Path, source_id: str) -> ImpactResult:
 
 def brief_types(root: Path) -> list[str]:
     """The brief types a project can use: the packaged ones and its own."""
+    from briefgen.load.project import load_settings
+    from briefgen.model.layouts import merge
+
     settings = load_settings(root, Diagnostics(root))
     layouts = settings.layouts if settings is not None else merge({})[0]
     return sorted(layouts)
@@ -184,6 +192,8 @@ def build(
                 return Result(Diagnostics(root), up_to_date=True)
             if pool is not None:
                 return _build(plan, fingerprint, pool, report)
+            from briefgen.render.workers import WorkerPool  # past the no-op return
+
             with WorkerPool(jobs or os.cpu_count() or 1) as own:
                 return _build(plan, fingerprint, own, report)
     except Busy:
@@ -275,6 +285,8 @@ class Rendered:
 def _html_pages(plan: Plan, project: Project, result: Result, stage: Stage) -> Iterator[HtmlPage]:
     """Step 2: each wanted brief's HTML, rendered and staged one at a time (lazily, so
     PDF workers start on the first page while the rest are still being rendered)."""
+    from briefgen.render.sandbox import template_environment
+
     environment = template_environment(plan.root)
     for brief_id in plan.selected or sorted(project.briefs):
         text = render_page(project, result.views[brief_id], environment, result.diagnostics)
@@ -300,6 +312,8 @@ def _render_pdfs(
     Nothing is held for all briefs at once, so memory stays flat however many there
     are; a cached PDF is staged from the bytes read now, never looked up again.
     """
+    from briefgen.render.workers import Job
+
     cache = PdfCache(plan.root)
     seen: dict[str, HtmlPage] = {}  # brief → its page, without its HTML once handed out
     pdfs: dict[str, RenderedPdf] = {}
@@ -385,6 +399,8 @@ def render_page(
     project: Project, view: BriefView, environment: Sandbox, diagnostics: Diagnostics
 ) -> str | None:
     """One brief's HTML, or None with its problem reported where the user can fix it."""
+    from briefgen.render.html import TemplateLimits, render_html
+
     limits = project.settings.limits
     bounds = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
     try:

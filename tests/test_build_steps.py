@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from briefgen import pipeline
@@ -59,3 +61,25 @@ def test_the_worker_protocol_is_picklable_dataclasses() -> None:
         "render.timeout",
         "too slow",
     )
+
+
+NO_OP = """
+import sys
+from pathlib import Path
+from briefgen import pipeline
+result = pipeline.build(Path(sys.argv[1]))
+assert result.up_to_date, "not a no-op"
+heavy = ("weasyprint", "jinja2", "pydantic", "markdown", "pikepdf", "briefgen.load",
+         "briefgen.validate", "briefgen.analyse", "briefgen.render.html")
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m.startswith(heavy)))
+"""
+
+
+def test_a_no_op_build_loads_none_of_the_stages(minimal: Path) -> None:
+    """Nothing changed: one fingerprint is compared, and no stage, template engine,
+    content model or renderer is even imported."""
+    assert pipeline.build(minimal).written
+    out = subprocess.run(
+        [sys.executable, "-c", NO_OP, str(minimal)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

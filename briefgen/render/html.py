@@ -23,6 +23,9 @@ from briefgen.limits import TimeLimitExceeded
 from briefgen.render import pdfua
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
+from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
+from briefgen.render.pdfspec import Pdf as Pdf
+from briefgen.render.pdfspec import pdf_css as pdf_css
 from briefgen.render.running import running_heads
 from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
@@ -34,7 +37,6 @@ FONT_FACES = (
     ("Caladea-BoldItalic.ttf", "italic", 700),
 )
 MAX_DATA_URL = 2_000_000
-PDF_VARIANT = "pdf/ua-1"  # the default; [pdf] standard picks (render/pdfua.py)
 
 
 @cache
@@ -177,18 +179,6 @@ def pdf_stylesheet(fetcher: GuardedFetcher) -> Any:
     import weasyprint
 
     return weasyprint.CSS(string=pdf_css(), url_fetcher=fetcher.make())
-
-
-@cache
-def pdf_css() -> str:
-    """The text of `assets/pdf.css` (read once; its hash is in the PDF cache key)."""
-    return (resources.files("briefgen") / "assets" / "pdf.css").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Pdf:
-    data: bytes
-    pages: int
 
 
 def render_pdf(html_text: str) -> Pdf:

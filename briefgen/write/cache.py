@@ -20,9 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.render import html as render_html
-from briefgen.render import pdfua as render_pdfua
-from briefgen.render.html import PDF_VARIANT, Pdf
+from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
 
 CACHE_DIR = ".briefgen-cache"
@@ -35,10 +33,10 @@ def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
     toolchain = toolchain_versions() if versions is None else versions
     described = "; ".join(f"{name} {version}" for name, version in toolchain)
     # The PDF-only stylesheet and the PDF/UA repair pass shape the PDF beside the HTML.
-    pdf_css = hashlib.sha256(render_html.pdf_css().encode()).hexdigest()[:16]
+    stylesheet = hashlib.sha256(pdf_css().encode()).hexdigest()[:16]
     return (
         f"briefgen {__version__}; {described}; {PDF_VARIANT}; "
-        f"pdf.css {pdf_css}; {render_pdfua.VERSION}"
+        f"pdf.css {stylesheet}; {REPAIR_VERSION}"
     )
 
 
