@@ -39,6 +39,11 @@ if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads non
 
 OUTPUT_DIR = "output"
 FORMATS: tuple[Format, ...] = ("pdf", "html")
+# Each brief is written twice: the reader's edition as output/<id>, and its audit
+# annex (every note with its id, grade and quote; evidence; scoring; source records)
+# as output/annex/<id>, from the template named here.
+ANNEX = "annex"
+EDITIONS: tuple[tuple[str, str | None], ...] = (("", None), (f"{ANNEX}/", "annex.html.j2"))
 
 Progress = Callable[[str], None]
 WAITING = f"waiting for another briefgen build of this project to finish ({LOCK_FILE})"
@@ -255,9 +260,10 @@ def _check_request(plan: Plan, project: Project | None, diagnostics: Diagnostics
 
 @dataclass(frozen=True)
 class HtmlPage:
-    """One brief's HTML, rendered and staged; ``key`` names its PDF in the cache."""
+    """One edition of a brief, rendered and staged; ``key`` names its PDF in the cache."""
 
     brief: str
+    name: str  # its output name without suffix: the brief's id, or annex/<id>
     key: str
     entry: Entry | None  # its staged HTML file, when HTML was asked for
     html: str  # held only until its PDF job is handed out (the steps stream)
@@ -265,12 +271,14 @@ class HtmlPage:
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """One brief's PDF, staged, or why it failed."""
+    """One edition's PDF, staged, or why it failed."""
 
     brief: str
+    name: str
     key: str
     entry: Entry | None
     cached: bool
+    pdf: Pdf | None = None  # its page counts are read; its bytes are already staged
     error: RenderError | None = None
 
 
@@ -289,14 +297,16 @@ def _html_pages(plan: Plan, project: Project, result: Result, stage: Stage) -> I
 
     environment = template_environment(plan.root)
     for brief_id in plan.selected or sorted(project.briefs):
-        text = render_page(project, result.views[brief_id], environment, result.diagnostics)
-        if text is None:
-            continue
-        key = pdf_key(text)
-        entry = None
-        if "html" in plan.formats:
-            entry = _stage(stage, brief_id, "html", text.encode(), key)
-        yield HtmlPage(brief_id, key, entry, text)
+        for prefix, template in EDITIONS:
+            view = result.views[brief_id]
+            text = render_page(project, view, environment, result.diagnostics, template)
+            if text is None:
+                continue
+            name, key = f"{prefix}{brief_id}", pdf_key(text)
+            entry = None
+            if "html" in plan.formats:
+                entry = _stage(stage, brief_id, f"{name}.html", text.encode(), key)
+            yield HtmlPage(brief_id, name, key, entry, text)
 
 
 def _render_pdfs(
@@ -315,34 +325,33 @@ def _render_pdfs(
     from briefgen.render.workers import Job
 
     cache = PdfCache(plan.root)
-    seen: dict[str, HtmlPage] = {}  # brief → its page, without its HTML once handed out
+    seen: dict[str, HtmlPage] = {}  # name → its page, without its HTML once handed out
     pdfs: dict[str, RenderedPdf] = {}
-    total = len(plan.selected or project.briefs)
+    total = len(plan.selected or project.briefs) * len(EDITIONS)
 
     def jobs() -> Iterator[Job]:
         for page in pages:
-            seen[page.brief] = replace(page, html="")
+            seen[page.name] = replace(page, html="")
             if "pdf" not in plan.formats:
                 continue
             hit = None if plan.force else cache.get(page.key)
             if hit is not None:
-                pdfs[page.brief] = RenderedPdf(
-                    page.brief, page.key, _stage_pdf(stage, page, hit), True
-                )
+                staged = _stage_pdf(stage, page, hit)
+                pdfs[page.name] = RenderedPdf(page.brief, page.name, page.key, staged, True, hit)
             else:
-                yield Job(page.brief, page.html)
+                yield Job(page.name, page.html)
 
     def done(reply: Reply) -> None:
         page = seen[reply.key]
         where = f"[{len(pdfs) + 1}/{total}] {reply.key}"
         if reply.pdf is None:
-            pdfs[reply.key] = RenderedPdf(reply.key, page.key, None, False, reply.error)
+            failed = RenderedPdf(page.brief, page.name, page.key, None, False, None, reply.error)
+            pdfs[reply.key] = failed
             report(f"{where}: failed")
             return
         cache.put(page.key, reply.pdf)
-        pdfs[reply.key] = RenderedPdf(
-            reply.key, page.key, _stage_pdf(stage, page, reply.pdf), False
-        )
+        staged = _stage_pdf(stage, page, reply.pdf)
+        pdfs[reply.key] = RenderedPdf(page.brief, page.name, page.key, staged, False, reply.pdf)
         report(f"{where}: {reply.pdf.pages} page(s)")
 
     limits = project.settings.limits
@@ -357,12 +366,12 @@ def _render_pdfs(
         fresh = sum(1 for p in pdfs.values() if p.entry is not None and not p.cached)
         cached = sum(1 for p in pdfs.values() if p.cached)
         report(f"PDFs: {fresh} rendered, {cached} from cache")
-    ordered = tuple(pdfs[brief] for brief in seen if brief in pdfs)
+    ordered = tuple(pdfs[name] for name in seen if name in pdfs)
     return Rendered(tuple(seen.values()), ordered)
 
 
 def _stage_pdf(stage: Stage, page: HtmlPage, pdf: Pdf) -> Entry:
-    return _stage(stage, page.brief, "pdf", pdf.data, page.key, pdf.pages)
+    return _stage(stage, page.brief, f"{page.name}.pdf", pdf.data, page.key, pdf.pages)
 
 
 def _post_render_checks(
@@ -373,20 +382,20 @@ def _post_render_checks(
         brief = project.briefs[pdf.brief]
         if pdf.error is not None:
             diagnostics.error(brief.origin.path, 1, pdf.error.code, pdf.error.message)
-        elif pdf.entry is not None and pdf.entry.pages is not None:
-            _check_budget(project, pdf.brief, pdf.entry.pages, diagnostics)
+        elif pdf.pdf is not None and pdf.name == pdf.brief:  # budgets count the reader's
+            _check_budget(project, pdf.brief, pdf.pdf, diagnostics)
     staged = (
-        {p.brief for p in rendered.pages if p.entry is not None}
+        {p.name for p in rendered.pages if p.entry is not None}
         if "html" in plan.formats
         else set()
     )
-    staged_pdfs = {p.brief for p in rendered.pdfs if p.entry is not None}
-    wanted = list(plan.selected) or sorted(project.briefs)
+    staged_pdfs = {p.name for p in rendered.pdfs if p.entry is not None}
+    wanted = [f"{prefix}{b}" for b in plan.selected or sorted(project.briefs) for prefix, _ in EDITIONS]
     missing = [
-        f"{b}.{f}"
-        for b in wanted
+        f"{name}.{f}"
+        for name in wanted
         for f in plan.formats
-        if b not in (staged if f == "html" else staged_pdfs)
+        if name not in (staged if f == "html" else staged_pdfs)
     ]
     if missing and not diagnostics.errors:  # a wanted file may only be missing with an error
         raise RuntimeError(f"internal error: nothing staged for {', '.join(missing)}")
@@ -396,15 +405,20 @@ def _post_render_checks(
 
 
 def render_page(
-    project: Project, view: BriefView, environment: Sandbox, diagnostics: Diagnostics
+    project: Project,
+    view: BriefView,
+    environment: Sandbox,
+    diagnostics: Diagnostics,
+    template: str | None = None,
 ) -> str | None:
-    """One brief's HTML, or None with its problem reported where the user can fix it."""
+    """One brief's HTML (its own template, or ``template``: e.g. the annex's), or None
+    with its problem reported where the user can fix it."""
     from briefgen.render.html import TemplateLimits, render_html
 
     limits = project.settings.limits
     bounds = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
     try:
-        return render_html(view, environment, bounds)
+        return render_html(view, environment, bounds, template)
     except RenderError as exc:
         if exc.path is not None:  # a template's own problem, located in it
             diagnostics.error(exc.path, exc.line, exc.code, exc.message)
@@ -414,22 +428,35 @@ def render_page(
 
 
 def _stage(
-    stage: Stage, brief_id: str, fmt: Format, data: bytes, key: str, pages: int | None = None
+    stage: Stage, brief_id: str, name: str, data: bytes, key: str, pages: int | None = None
 ) -> Entry:
-    stage.write(f"{brief_id}.{fmt}", data)
+    stage.write(name, data)
     return Entry(brief_id, hashlib.sha256(data).hexdigest(), len(data), pages, key)
 
 
-def _check_budget(project: Project, brief_id: str, pages: int, diagnostics: Diagnostics) -> None:
+def _check_budget(project: Project, brief_id: str, pdf: Pdf, diagnostics: Diagnostics) -> None:
+    """A page budget counts the body of the reader's edition (its back matter and the
+    annex are not counted); a type with a summary limit bounds the summary too."""
     brief = project.briefs[brief_id]
-    budget = project.settings.layouts[brief.meta.type].budget
-    if pages > budget:
+    kind = brief.meta.type
+    layout = project.settings.layouts[kind]
+    if pdf.body_pages > layout.budget:
+        whole = "" if pdf.body_pages == pdf.pages else f" (of {pdf.pages} with its notes)"
         diagnostics.error(
             brief.origin.path,
             1,
             "brief.over-budget",
-            f"{brief.meta.type} '{brief_id}' is {pages} pages; "
-            f"its budget is {budget} ([types.{brief.meta.type}] budget)",
+            f"{kind} '{brief_id}' has {pdf.body_pages} pages of body{whole}; "
+            f"its budget is {layout.budget} ([types.{kind}] budget)",
+        )
+    limit = layout.summary_pages
+    if limit is not None and pdf.summary_pages is not None and pdf.summary_pages > limit:
+        diagnostics.error(
+            brief.origin.path,
+            1,
+            "brief.summary-too-long",
+            f"the executive summary of '{brief_id}' runs to {pdf.summary_pages} pages; "
+            f"{kind} allows {limit} ([types.{kind}] summary_pages)",
         )
 
 
@@ -438,20 +465,17 @@ def _commit(
 ) -> None:
     """Step 5: write the manifest and swap the stage into output/."""
     written = {
-        f"{e.brief}.{'pdf' if e.pages is not None else 'html'}": e
-        for e in (
-            *(p.entry for p in rendered.pages if p.entry is not None),
-            *(p.entry for p in rendered.pdfs if p.entry is not None),
-        )
+        **{f"{p.name}.html": p.entry for p in rendered.pages if p.entry is not None},
+        **{f"{p.name}.pdf": p.entry for p in rendered.pdfs if p.entry is not None},
     }
-    fresh = {p.brief for p in rendered.pdfs if not p.cached}
+    fresh = {f"{p.name}.pdf" for p in rendered.pdfs if not p.cached}
     _, previous = read_manifest(plan.output)
     entries = {**({} if plan.full else previous), **written}
     stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
     stage.commit()
     for name, entry in sorted(written.items()):
         fmt: Format = "pdf" if name.endswith(".pdf") else "html"
-        cached = fmt == "pdf" and entry.brief not in fresh
+        cached = fmt == "pdf" and name not in fresh
         result.artifacts.append(
             Artifact(entry.brief, fmt, plan.output / name, entry.size, entry.pages, cached)
         )

@@ -8,10 +8,11 @@ document order, so templates hold layout only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from briefgen import __version__
 from briefgen.analyse.framing import Framing, event_order, framing
+from briefgen.analyse.reader import bibliography_entry, grade_words, locator, short_source
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -21,8 +22,16 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Source
-from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, render, render_inline
+from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Project, Source
+from briefgen.text.markdown import (
+    CiteMark,
+    Html,
+    cite_html,
+    escaped,
+    inline_reference,
+    render,
+    render_inline,
+)
 from briefgen.validate.likelihood import terms_used
 from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
 
@@ -36,6 +45,7 @@ class Endnote:
     note: Note
     source: Source
     quote: str | None  # the source's own characters
+    citation: Html = field(default_factory=lambda: escaped(""))  # the note as a reader reads it
 
     @property
     def anchor(self) -> str:
@@ -45,6 +55,16 @@ class Endnote:
     def grade(self) -> str:
         """Admiralty grade: source reliability and note credibility, e.g. 'B2'."""
         return f"{self.source.record.reliability.grade.value}{self.note.record.credibility}"
+
+    @property
+    def grade_words(self) -> str:
+        """The grade as the reader's edition says it."""
+        return grade_words(self.note, self.source)
+
+    @property
+    def reference(self) -> str:
+        """A compact reference a reader can look up: 'Klingner, para. 9'."""
+        return f"{short_source(self.source)}, {locator(self.note)}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +122,7 @@ class SourceView:
     sha256: str
     reliability: str
     reliability_reason: str
+    entry: Html  # the reader's bibliography entry: only what is known
 
 
 @dataclass(frozen=True)
@@ -111,7 +132,9 @@ class PartView:
     kind: str  # "section" or a generated part's name (layouts.GENERATED_PARTS)
     slug: str  # the section's slug or the part's name: its anchor
     toc_label: str | None  # its entry in a table of contents, if it has one
-    region: str  # "front" (before the main text), "main" or "back" (back matter)
+    # "summary" (the executive summary, first), "front" (a table of contents), "main"
+    # or "back" (back matter)
+    region: str
 
 
 @dataclass(frozen=True)
@@ -147,6 +170,11 @@ class BriefView:
     marking_statement: str = ""
     likelihood_legend: list[tuple[str, str]] = field(default_factory=list)  # (term, band)
     framing: Framing | None = None
+    # The reader's edition lists endnotes[:reader_notes]; the annex cites more (the
+    # scoring rationales) and lists them all.
+    reader_notes: int = 0
+    annex_options: list[OptionView] = field(default_factory=list)
+    annex_sources: list[SourceView] = field(default_factory=list)
 
     @property
     def meta(self) -> BriefMeta:
@@ -162,8 +190,9 @@ class OptionSummary:
 class Endnotes:
     """Numbers notes in order of first citation and renders citation marks."""
 
-    def __init__(self, resolved: Resolved) -> None:
+    def __init__(self, resolved: Resolved, inline: bool = False) -> None:
         self.resolved = resolved
+        self.inline = inline  # compact references in the text instead of numbers
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
         self.cited: list[str] = []  # the note of every citation mark, repeats counted
@@ -186,8 +215,25 @@ class Endnotes:
             self.cited.append(note_id)
             opinion = self.items[number - 1].note.record.opinion
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
+        if self.inline:
+            return inline_reference([self.items[m.number - 1].reference for m in marks])
         shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
         return cite_html(marks, shown)
+
+
+def cite_sources(items: list[Endnote], project: Project) -> list[Endnote]:
+    """Each endnote with its citation formatted for the reader (first full, then short)."""
+    seen: set[str] = set()
+    cited = []
+    for item in items:
+        source = item.source
+        if source.id in seen:
+            text = f"{item.reference}."
+        else:
+            text = f"{source.label}, {locator(item.note)}."
+        seen.add(source.id)
+        cited.append(replace(item, citation=escaped(text)))
+    return cited
 
 
 def format_date(value: str) -> str:
@@ -222,27 +268,42 @@ def _source_view(source: Source) -> SourceView:
         record.sha256,
         record.reliability.grade.value,
         record.reliability.reason,
+        escaped(bibliography_entry(source)),
     )
 
 
-def _option_view(option: Option, brief: ResolvedBrief, notes: Endnotes) -> OptionView:
+def _option_view(
+    option: Option, brief: ResolvedBrief, notes: Endnotes, *, whole: bool = False
+) -> OptionView:
+    """An option as the reader's edition shows it, or ``whole`` (the annex's)."""
     record = option.record
 
     def inline(text: str) -> Html:
         return render_inline(text, notes.cite)
 
     # Only what the layout shows is rendered, so endnotes number exactly what is cited.
-    full = not brief.layout.compact_options
+    full = whole or not brief.layout.compact_options
+    points = ("pros", "cons", "risks") if whole else brief.layout.option_points
     return OptionView(
         id=option.id,
         title=record.title,
         summary=record.summary,
         description=render(record.description, notes.cite) if full else escaped(""),
-        pros=[inline(p) for p in record.pros] if full else [],
-        cons=[inline(p) for p in record.cons] if full else [],
-        risks=[inline(p) for p in record.risks] if full else [],
+        pros=[inline(p) for p in record.pros] if "pros" in points else [],
+        cons=[inline(p) for p in record.cons] if "cons" in points else [],
+        risks=[inline(p) for p in record.risks] if "risks" in points else [],
         recommended=brief.recommended is option,
     )
+
+
+def _annex(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    """What only the annex shows: the scoring detail and every option whole. Rendered
+    after the reader's parts, so the notes only they cite number after the reader's."""
+    notes.inline = False  # the annex numbers its notes, whatever the reader's edition does
+    _matrix(view, resolved, brief, notes)
+    if view.matrix is not None:
+        view.rationales = rationale_views(resolved.project, brief, notes.cite)
+    view.annex_options = [_option_view(o, brief, notes, whole=True) for o in brief.options]
 
 
 def _account(linked: ResolvedNote, notes: Endnotes) -> Account:
@@ -286,21 +347,25 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
     )
-    notes = Endnotes(resolved)
+    notes = Endnotes(resolved, inline=layout.citations == "inline")
     for part in layout.parts:
         if part in layout.sections:
             _section(view, brief, part, notes)
         else:
             PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
-    view.endnotes = notes.items
-    cited = {e.source.id: e.source for e in notes.items}
+    view.reader_notes, reader_cited = len(notes.items), list(notes.cited)
+    _annex(view, resolved, linked, notes)
+    view.endnotes = cite_sources(notes.items, resolved.project)
+    cited = {e.source.id: e.source for e in notes.items[: view.reader_notes]}
     view.sources = [_source_view(cited[s]) for s in sorted(cited)]
+    every = {e.source.id: e.source for e in notes.items}
+    view.annex_sources = [_source_view(every[s]) for s in sorted(every)]
     view.parts = _parts(view, layout)
     view.likelihood_legend = [
         (term, band.label) for term, band in terms_used(resolved.project, brief)
     ]
     shown = [j.notes for j in view.judgments]
-    view.framing = framing(resolved.project, brief, notes.cited, shown, "sources" in layout.parts)
+    view.framing = framing(resolved.project, brief, reader_cited, shown, "sources" in layout.parts)
     return view
 
 
@@ -376,9 +441,7 @@ def _matrix(view: BriefView, resolved: Resolved, brief: ResolvedBrief, _notes: E
 def _sensitivity(
     view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes
 ) -> None:
-    _matrix(view, resolved, brief, notes)
-    if view.layout.scoring_detail:
-        view.rationales = rationale_views(resolved.project, brief, notes.cite)
+    _matrix(view, resolved, brief, notes)  # the score rationales are in the annex
 
 
 def _decision(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
@@ -426,7 +489,11 @@ def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
     for name in layout.parts:
         if name in BACK_MATTER:
             region = "back"
-        elif name != "toc" and region == "front":
+        elif name in layout.summary:
+            region = "summary"
+        elif name == "toc":
+            region = "front"
+        elif region in ("front", "summary"):
             region = "main"
         if name in layout.sections:
             if name in view.sections:

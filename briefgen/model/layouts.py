@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -57,6 +57,21 @@ class TypeTable(Strict):
     compact_notes: bool | None = None  # endnotes as bare source and ¶ (short briefs)
     compact_options: bool | None = None  # options without their pros/cons/risks lists
     scoring_detail: bool | None = None  # criteria descriptions and every score rationale
+    # Which of an option's point lists the reader's edition prints (the annex has all).
+    option_points: list[Literal["pros", "cons", "risks"]] | None = None
+    # "endnotes": numbered notes after the text; "inline": compact references in the
+    # text and no note list (a one-pager), at most `max_citations` of them.
+    citations: Literal["endnotes", "inline"] | None = None
+    max_citations: Annotated[int, Field(ge=1, le=1000)] | None = None
+    # Parts that form the executive summary (printed first, on its own pages) and how
+    # many pages it may take.
+    summary: list[Id] | None = None
+    summary_pages: Annotated[int, Field(ge=1, le=100)] | None = None
+    # The table of contents is printed only when the PDF has at least this many pages.
+    toc_min_pages: Annotated[int, Field(ge=1, le=1000)] | None = None
+    # An action memo: FOR a principal (`principal:` in the front matter), FROM its
+    # author, a recommendation that begins "That you", decision lines.
+    action_memo: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,13 @@ class BriefLayout:
     compact_notes: bool
     compact_options: bool
     scoring_detail: bool
+    option_points: tuple[str, ...] = ("pros", "cons", "risks")
+    citations: str = "endnotes"
+    max_citations: int | None = None
+    summary: tuple[str, ...] = ()
+    summary_pages: int | None = None
+    toc_min_pages: int | None = None
+    action_memo: bool = False
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -131,6 +153,10 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         for s in keys.get("analysis", ())
         if s not in sections
     ]
+    summary = tuple(keys.get("summary", ()))
+    problems += [f"`summary` names '{p}', which is not in `parts`" for p in summary if p not in parts]
+    if keys.get("citations") == "inline" and {"endnotes", "evidence"} & set(parts):
+        problems.append("`citations = \"inline\"` prints no note list: drop 'endnotes' from `parts`")
     duplicates = sorted({p for p in parts if parts.count(p) > 1})
     problems += [f"part '{p}' is listed twice" for p in duplicates]
     if "budget" not in keys:
@@ -153,4 +179,11 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         compact_notes=keys.get("compact_notes", False),
         compact_options=keys.get("compact_options", False),
         scoring_detail=keys.get("scoring_detail", False),
+        option_points=tuple(keys.get("option_points", ("pros", "cons", "risks"))),
+        citations=keys.get("citations", "endnotes"),
+        max_citations=keys.get("max_citations"),
+        summary=summary,
+        summary_pages=keys.get("summary_pages"),
+        toc_min_pages=keys.get("toc_min_pages"),
+        action_memo=keys.get("action_memo", False),
     )

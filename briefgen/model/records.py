@@ -304,6 +304,10 @@ class BriefMeta(Strict):
     approved_on: datetime.date | None = None
     # A look-back at what the record showed as of the information date (see max_age).
     retrospective: bool = False
+    # An action memo's principal, named as a role ("the Assistant Secretary for East
+    # Asian and Pacific Affairs"), and the date the decision is needed by.
+    principal: Text | None = None
+    decide_by: datetime.date | None = None
     summary: Text
     keywords: list[Text] = []
     options: list[Id] = []
@@ -353,7 +357,7 @@ class Source:
         record = self.record
         if record.title.value is not None:
             return record.title.value
-        return f"Untitled {record.kind.value} ({self.id})"
+        return f"Untitled {record.kind.value}"  # its id is for the annex, not the reader
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from briefgen.render import pdfua
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
 from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
+from briefgen.render.pdfspec import BODY_END, SUMMARY_END
 from briefgen.render.pdfspec import Pdf as Pdf
 from briefgen.render.pdfspec import pdf_css as pdf_css
 from briefgen.render.running import running_heads
@@ -60,24 +61,26 @@ class TemplateLimits:
     memory_bytes: int
 
 
-def render_html(view: BriefView, environment: Sandbox, limits: TemplateLimits) -> str:
+def render_html(
+    view: BriefView, environment: Sandbox, limits: TemplateLimits, template: str | None = None
+) -> str:
     """The standalone HTML of one brief, rendered in the sandbox within ``limits``.
 
     Whatever goes wrong inside a template (a sandbox violation, an exception it
     raises, a limit) is the template's problem, located at its file and line; a fault
     in building the context is ours and keeps its traceback.
     """
-    template_name = location = view.layout.template or "brief.html.j2"
+    template_name = location = template or view.layout.template or "brief.html.j2"
     try:
         with bounded(limits.seconds, limits.memory_bytes):
             css, _, _ = environment.templates.get_source(environment, "brief.css")
             house, _, _ = environment.templates.get_source(environment, "house.css")
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
-            template = environment.get_template(template_name)
+            compiled = environment.get_template(template_name)
             heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
             context = page_context(view, stylesheet="\n".join((font_faces(), css, house, heads)))
-            page = template.render(context)
+            page = compiled.render(context)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc
     except TimeLimitExceeded as exc:
@@ -192,7 +195,12 @@ def render_pdf(html_text: str) -> Pdf:
     try:
         page = weasyprint.HTML(string=html_text, url_fetcher=fetcher.make())
         check_depth(page.etree_element)  # before anything recursive walks the tree
-        document = page.render(stylesheets=[pdf_stylesheet(fetcher)])
+        stylesheets = [pdf_stylesheet(fetcher)]
+        at_least = _min_pages(page.etree_element)
+        hide = weasyprint.CSS(string=f"[{MIN_PAGES}] {{ display: none; }}")
+        document = page.render(stylesheets=[*stylesheets, hide] if at_least else stylesheets)
+        if at_least and len(document.pages) >= at_least:  # long enough: show what waited
+            document = page.render(stylesheets=stylesheets)
         standard = pdfua.standard_of(page.etree_element)
         variant = pdfua.STANDARDS[standard]
         data = document.write_pdf(pdf_variant=variant, pdf_tags=True, custom_metadata=True)
@@ -204,4 +212,27 @@ def render_pdf(html_text: str) -> Pdf:
         raise RenderError("render.warning", "; ".join(collector.messages))
     check_overflow(document.pages)
     repaired = pdfua.repair(bytes(data), html_text, ua_in_xmp=standard != "ua-1")
-    return Pdf(repaired, len(document.pages))
+    marks = _mark_pages(document.pages)
+    return Pdf(repaired, len(document.pages), marks.get(BODY_END, 0), marks.get(SUMMARY_END))
+
+
+# An element with this attribute (e.g. a table of contents) is printed only when the
+# PDF is at least that many pages long without it (docs/templates.md).
+MIN_PAGES = "data-min-pages"
+
+
+def _min_pages(root: Any) -> int:
+    """The smallest ``data-min-pages`` in the page, or 0 when there is none."""
+    values = [element.get(MIN_PAGES, "") for element in root.iter() if element.get(MIN_PAGES)]
+    numbers = [int(v) for v in values if v.isdigit() and 0 < int(v) < 10_000]
+    return min(numbers, default=0)
+
+
+def _mark_pages(pages: Any) -> dict[str, int]:
+    """The 1-based page on which each of the part-end marks lies."""
+    found: dict[str, int] = {}
+    for number, laid_out in enumerate(pages, start=1):
+        for mark in (BODY_END, SUMMARY_END):
+            if mark in laid_out.anchors and mark not in found:
+                found[mark] = number
+    return found

@@ -95,6 +95,18 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
     }
 
 
+def _reader_endnote(endnote: Endnote) -> dict[str, object]:
+    """An endnote as the reader's edition prints it: a reference a reader can look up
+    and the grade in words; no note id, no grade code (those are in the annex)."""
+    return {
+        "number": endnote.number,
+        "anchor": endnote.anchor,
+        "citation": endnote.citation,
+        "grade_words": endnote.grade_words,
+        "opinion": endnote.note.record.opinion,
+    }
+
+
 def _judgment(judgment: JudgmentView) -> dict[str, object]:
     """A judgment with its confidence as a sentence of its own (never beside likelihood)."""
     return {
@@ -112,7 +124,9 @@ def _account(account: Account) -> dict[str, object]:
     }
 
 
-def _matrix(matrix: MatrixView) -> dict[str, object]:
+def _matrix(matrix: MatrixView, order: list[str]) -> dict[str, object]:
+    """The scoring, with each option under its one number (``order``: the brief's
+    options as listed) and its rank beside it, never the rank as its number."""
     shown = {f.name: getattr(matrix, f.name) for f in fields(matrix)}
     shown["criteria"] = [
         {
@@ -132,8 +146,9 @@ def _matrix(matrix: MatrixView) -> dict[str, object]:
             "total_text": points(r.total),
             "equal_total_text": equal[r.option],
             "rank_text": f"={r.rank}" if tied.count(r.rank) > 1 else str(r.rank),
+            "number": order.index(r.option) + 1 if r.option in order else 0,
         }
-        for r in matrix.rows
+        for r in sorted(matrix.rows, key=lambda r: order.index(r.option) if r.option in order else 0)
     ]
     shown["weight_total_text"] = f"{sum(c.weight for c in matrix.criteria):g}"
     shown["tied_top"] = len(matrix.leaders) > 1
@@ -172,6 +187,8 @@ def _meta(view: BriefView) -> dict[str, object]:
         "approved_by": meta.approved_by,
         "approved_on": meta.approved_on.isoformat() if meta.approved_on else None,
         "retrospective": meta.retrospective,
+        "principal": meta.principal,
+        "decide_by": meta.decide_by.isoformat() if meta.decide_by else None,
         "summary": meta.summary,
         "keywords": meta.keywords,
         "options": meta.options,
@@ -202,7 +219,10 @@ def _view(view: BriefView) -> dict[str, object]:
         "dimensions": view.dimensions,
         "comparison": view.comparison,
         "endnotes": [_endnote(e) for e in view.endnotes],
+        "reader_endnotes": [_reader_endnote(e) for e in view.endnotes[: view.reader_notes]],
         "sources": view.sources,
+        "annex_sources": view.annex_sources,
+        "annex_options": view.annex_options,
         "judgments": [_judgment(j) for j in view.judgments],
         "likelihood_legend": [{"term": t, "band": b} for t, b in view.likelihood_legend],
         "confidence_key": [{"level": level, "meaning": meanings[level]} for level in levels],
@@ -210,7 +230,7 @@ def _view(view: BriefView) -> dict[str, object]:
             {"judgment": _judgment(j), "endnotes": [_endnote(by_id[n]) for n in j.notes]}
             for j in view.judgments
         ],
-        "matrix": _matrix(view.matrix) if view.matrix is not None else None,
+        "matrix": _matrix(view.matrix, view.meta.options) if view.matrix is not None else None,
         "rationales": view.rationales,
     }
 

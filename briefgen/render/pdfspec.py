@@ -19,6 +19,20 @@ REPAIR_VERSION = "pdfua-2"
 class Pdf:
     data: bytes
     pages: int
+    # Pages up to the end of the main text (the page holding the "body-end" mark), which
+    # is what a page budget counts; all pages when the document has no such mark.
+    body_pages: int = 0
+    # Pages up to the end of the executive summary ("summary-end"), if it has one.
+    summary_pages: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.body_pages:
+            object.__setattr__(self, "body_pages", self.pages)
+
+
+# Marks a template places so the renderer can tell where parts of a brief end.
+BODY_END = "body-end"
+SUMMARY_END = "summary-end"
 
 
 @cache

@@ -42,6 +42,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "meta": frozenset({"charset", "name", "content"}),
     "time": frozenset({"datetime"}),
     "ol": frozenset({"start", "reversed", "type"}),
+    "li": frozenset({"value"}),
     "th": frozenset({"scope", "colspan", "rowspan", "headers", "abbr", "style"}),
     "td": frozenset({"colspan", "rowspan", "headers", "style"}),
     "col": frozenset({"span"}),

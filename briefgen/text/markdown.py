@@ -87,6 +87,13 @@ def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
     return Markup((quote_html(quote) if quote is not None else "") + sup)
 
 
+def inline_reference(references: Sequence[str]) -> Html:
+    """Compact references in the text, e.g. ``(Klingner, para. 9; Pollmann, para. 3)``:
+    one unbreakable unit, so no line starts with a lone parenthesis."""
+    inner = html.escape("; ".join(dict.fromkeys(references)), quote=True)
+    return Markup(f'<span class="inline-ref">({inner})</span>')
+
+
 def escaped(text: str) -> Html:
     """Plain text as HTML: every special character escaped."""
     return Markup(html.escape(text, quote=True))

@@ -87,15 +87,25 @@ class PdfCache:
         if not isinstance(info, dict):
             return None
         pages, sha256 = info.get("pages"), info.get("sha256")
+        body, summary = info.get("body_pages"), info.get("summary_pages")
         if type(pages) is not int or pages < 1 or sha256 != hashlib.sha256(data).hexdigest():
             return None  # a damaged entry is re-rendered, never trusted
-        return Pdf(data, pages)
+        if type(body) is not int or not 1 <= body <= pages:
+            return None
+        if summary is not None and (type(summary) is not int or not 1 <= summary <= pages):
+            return None
+        return Pdf(data, pages, body, summary)
 
     def put(self, key: str, pdf: Pdf) -> None:
         if self.directory.is_symlink():
             raise OSError(f"refusing to write through symlink {self.directory}")
         self.directory.mkdir(exist_ok=True)
-        info = {"pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest()}
+        info = {
+            "pages": pdf.pages,
+            "body_pages": pdf.body_pages,
+            "summary_pages": pdf.summary_pages,
+            "sha256": hashlib.sha256(pdf.data).hexdigest(),
+        }
         for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
             target = self.directory / f"{key}{suffix}"
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=TEMPORARY)
@@ -175,7 +185,8 @@ def up_to_date(output: Path, fingerprint: str) -> bool:
     project, files = read_manifest(output)
     if project != fingerprint or not files:
         return False
-    if sorted(p.name for p in output.iterdir()) != sorted([*files, MANIFEST]):
+    listed = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if not p.is_dir())
+    if listed != sorted([*files, MANIFEST]):
         return False
     for name, entry in files.items():
         path = output / name

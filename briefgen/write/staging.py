@@ -146,9 +146,16 @@ class Stage:
 
     def write(self, name: str, data: bytes) -> Path:
         """Write one file into the stage; never through a link, never outside it."""
-        if "/" in name or name in ("", ".", ".."):
+        parts = name.split("/")
+        if len(parts) > 2 or any(part in ("", ".", "..") for part in parts):
             raise ValueError(f"not a plain file name: {name!r}")
-        target = self.path / name
+        directory = self.path
+        if len(parts) == 2:  # one level of folder, e.g. annex/<id>.pdf
+            directory = self.path / parts[0]
+            if directory.is_symlink() or (directory.exists() and not directory.is_dir()):
+                directory.unlink()  # a copied-in link or file is replaced, never followed
+            directory.mkdir(exist_ok=True)
+        target = directory / parts[-1]
         if target.is_symlink() or target.exists():
             target.unlink()  # a copied-in file or link is replaced, never written through
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
