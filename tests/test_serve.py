@@ -130,7 +130,7 @@ def test_build_problems_show_in_the_page(served: Served, edit: Callable[..., Non
     assert served.preview.rebuild_if_changed()
     page = request(served.port, "/memo.html").text
     problem = "error: citation of unknown note &#x27;nope&#x27; [cite.unknown-note]"
-    assert f"content/briefs/memo.md:15: {problem}" in page
+    assert f"content/briefs/memo.md:16: {problem}" in page
 
 
 def test_only_loopback_addresses_are_served(minimal: Path) -> None:

@@ -50,12 +50,12 @@ CASES: dict[str, list[str]] = {
         "vocabulary (PUBLIC, INTERNAL) [brief.unknown-marking]",
     ],
     "missing-section": [
-        "content/briefs/memo.md:12: error: a decision-memo needs a '## Recommendation' "
+        "content/briefs/memo.md:13: error: a decision-memo needs a '## Recommendation' "
         "section [brief.missing-section]",
-        "content/briefs/memo.md:17: error: section 'Recomendation' is not part of a "
-        "decision-memo (allowed: issue, recommendation, background, what-we-don-t-know) "
-        "[brief.unknown-section]",
-        "content/briefs/memo.md:19: warning: this passage cites no note; cite one or mark it "
+        "content/briefs/memo.md:18: error: section 'Recomendation' is not part of a "
+        "decision-memo (allowed: issue, recommendation, other-views, background, "
+        "what-we-don-t-know) [brief.unknown-section]",
+        "content/briefs/memo.md:20: warning: this passage cites no note; cite one or mark it "
         "'::: analysis' [brief.unsourced]",
     ],
     "stated-not-found": [

@@ -19,6 +19,7 @@ def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics
     shown: set[str] = set()
     for view in views:
         brief = view.brief
+        _check_citation_count(view, diagnostics)
         cited = [e.note.id for e in view.endnotes]
         shown.update(cited)
         if brief.meta.marking not in markings.levels:
@@ -48,3 +49,18 @@ def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics
                 "note.unused",
                 f"note '{note.id}' is cited by no brief",
             )
+
+
+def _check_citation_count(view: BriefView, diagnostics: Diagnostics) -> None:
+    """A type with compact references in the text (a one-pager) allows only a few."""
+    limit = view.layout.max_citations
+    if limit is not None and view.reader_notes > limit:
+        brief = view.brief
+        diagnostics.error(
+            brief.origin.path,
+            brief.origin.document.body_line,
+            "brief.too-many-citations",
+            f"this {brief.meta.type} cites {view.reader_notes} notes; it prints at most "
+            f"{limit} references ([types.{brief.meta.type}] max_citations): cite fewer, "
+            "or choose a longer type",
+        )

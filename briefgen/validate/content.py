@@ -14,6 +14,7 @@ from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.attribution import check_attribution
+from briefgen.validate.formats import check_format
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.ids import check_unique_ids
@@ -313,6 +314,7 @@ def _check_brief(
         sourced = section.slug not in layout.analysis
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
     check_framing(project, brief, diagnostics)
+    check_format(brief, layout, diagnostics)
     check_attribution(project, brief, diagnostics)
 
 
