@@ -21,22 +21,23 @@ MIGRATE_HINT = (
 
 def check_source_lines(source: Source, diagnostics: Diagnostics) -> None:
     """The record's ``lines:`` marks and its stated values' ``paragraph``/``line``."""
-    _check_marks(source, diagnostics)
-    _check_attested(source, diagnostics)
-
-
-def _check_marks(source: Source, diagnostics: Diagnostics) -> None:
-    origin, marks = source.origin, source.record.lines
-    if marks is None:
-        return
-    if not source.migrated:
+    if source.record.lines is not None and not source.migrated:
         diagnostics.error(
-            origin.path,
-            origin.line("lines"),
+            source.origin.path,
+            source.origin.line("lines"),
             "source.numbering-unmigrated",
             f"source '{source.id}' marks its non-body lines, but its notes' ¶ still count "
             f"every non-empty line: {MIGRATE_HINT}",
         )
+    check_marks(source, diagnostics)
+    _check_attested(source, diagnostics)
+
+
+def check_marks(source: Source, diagnostics: Diagnostics) -> None:
+    """Each ``lines:`` mark is a non-blank line of the text, marked once."""
+    origin, marks = source.origin, source.record.lines
+    if marks is None:
+        return
     count = len(source.lines)
     first: dict[int, str] = {}
     for number, _role, place in marks.marked():
