@@ -64,8 +64,9 @@ Numbering = Literal["body"]
 def split_lines(text: str) -> list[str]:
     """The text's lines; line N is item N-1. Ends at ``\\n`` (or ``\\r\\n``) only, as in
     editors and ``sed -n Np``: U+2028, form feeds and the other breaks ``str.splitlines``
-    knows stay inside a line."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+    knows stay inside a line. A final line break ends the last line; it starts none."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines[-1:] == [""] else lines
 
 
 def non_empty(lines: list[str]) -> list[int]:
