@@ -7,6 +7,8 @@ body on 4, the heading "Reactions" on 5, body on 6, blank 7, body on 8.
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from briefgen.text.quotes import find_in
 from tests.conftest import FIXTURES, REPO, copy_project
 
 RECORD = "content/sources/test-source.yaml"
+Edit = Callable[[Path, str, str, str], None]
 NOTES = "content/notes/test-notes.yaml"
 
 
@@ -40,7 +43,7 @@ def test_a29_paragraph_pinpoints_count_body_paragraphs() -> None:
     klingner = project.sources["klingner-gsomia"]
     assert len(klingner.paragraphs) == 35  # 41 non-empty lines less 6 marked ones
     assert sorted(klingner.roles) == [1, 2, 7, 19, 26, 37]
-    note = project.notes["gsomia-2012-cancelled"].record
+    note = project.notes["gsomia-2012-cancelled-at-signing"].record
     assert note.paragraph == 6  # line 9: the 6th body paragraph of the article
     assert klingner.paragraphs[5].startswith("In June 2012, South Korea and Japan")
     assert klingner.heading_of(6) == "History Impeded Progress"
@@ -69,11 +72,8 @@ def test_unmarked_source_counts_every_non_empty_line() -> None:
     assert source.heading_of(3) is None
 
 
-def test_unmigrated_source_still_counts_lines_until_migrated() -> None:
-    project = pipeline.check(FIXTURES / "unmigrated").project
-    assert project is None or True  # the check fails; the loaded project is not returned
-    root = FIXTURES / "unmigrated"
-    assert errors(root) == [
+def test_unmigrated_source_is_an_error_until_migrated() -> None:
+    assert errors(FIXTURES / "unmigrated") == [
         "content/sources/test-source.yaml:6: error: source 'test-source' marks its non-body "
         "lines, but its notes' ¶ still count every non-empty line: run 'briefgen "
         "migrate-locators' to renumber them (or add 'numbering: body' if they already "
@@ -139,12 +139,14 @@ def test_lines_split_at_line_feeds_and_a_final_break_starts_no_line(marked: Path
         ),
     ],
 )
-def test_line_mark_mistakes_are_located(marked: Path, edit, old: str, new: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_line_mark_mistakes_are_located(
+    marked: Path, edit: Edit, old: str, new: str, expected: str
+) -> None:
     edit(marked, RECORD, old, new)
     assert errors(marked) == [expected]
 
 
-def test_note_on_a_marked_line_says_what_the_line_is(tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_note_on_a_marked_line_says_what_the_line_is(tmp_path: Path, edit: Edit) -> None:
     root = copy_project(FIXTURES / "unmigrated", tmp_path / "p")
     edit(root, NOTES, "    paragraph: 3  # the agreement\n", "    paragraph: 2\n")
     assert errors(root)[0] == (
@@ -154,8 +156,13 @@ def test_note_on_a_marked_line_says_what_the_line_is(tmp_path: Path, edit) -> No
     )
 
 
-def test_reader_text_says_where_a_stated_value_is(marked: Path) -> None:
+def test_reader_text_prints_body_numbers(marked: Path) -> None:
     result = pipeline.build(marked, formats=("html",))
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
-    html = (marked / "output/one.html").read_text(encoding="utf-8")
-    assert "stated in the byline (line 2)" in html or "3 paragraphs" in html
+    one = (marked / "output/one.html").read_text(encoding="utf-8")
+    cited = re.findall(r"<cite>A Test Title</cite>, (¶\d+)", one)
+    assert cited == ["¶1", "¶2", "¶3"]  # was ¶3, ¶5, ¶6: lines 4, 6 and 8
+    issue = (marked / "output/issue.html").read_text(encoding="utf-8")
+    assert "(test-source, article, 3 paragraphs)" in issue
+    stated = re.findall(r"stated in [^<]*", issue)
+    assert stated == ["stated in the title (line 1)", "stated in the byline (line 2)"]

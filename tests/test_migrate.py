@@ -8,6 +8,7 @@ line 3 and 7 are blank. Its notes still count every non-empty line: ¶3 is line 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from briefgen import pipeline
 from briefgen.cli import main
 from tests.conftest import FIXTURES, copy_project
 
+Edit = Callable[[Path, str, str, str], None]
 NOTES = "content/notes/test-notes.yaml"
 RECORD = "content/sources/test-source.yaml"
 
@@ -117,7 +119,7 @@ def test_check_lists_the_changes_and_writes_nothing(unmigrated: Path) -> None:
     assert snapshot(unmigrated) == before
 
 
-def test_note_on_a_heading_is_reported_not_guessed(unmigrated: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_note_on_a_heading_is_reported_not_guessed(unmigrated: Path, edit: Edit) -> None:
     edit(unmigrated, NOTES, "    paragraph: 5\n", "    paragraph: 4\n")
     before = snapshot(unmigrated)
     status, out, err = run(str(unmigrated))
@@ -140,7 +142,7 @@ def test_note_on_a_heading_is_reported_not_guessed(unmigrated: Path, edit) -> No
     ]
 
 
-def test_reference_to_the_byline_in_free_text_is_reported(unmigrated: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_reference_to_the_byline_in_free_text_is_reported(unmigrated: Path, edit: Edit) -> None:
     edit(unmigrated, NOTES, "too little (¶6).", "too little (¶2, ¶6).")
     before = snapshot(unmigrated)
     status, out, err = run(str(unmigrated))
@@ -190,7 +192,7 @@ def test_paragraph_signs_in_brief_prose_are_reported(unmigrated: Path) -> None:
     assert out.endswith("migrated test-source: 13 change(s) in 2 file(s)\n")
 
 
-def test_flow_style_locator_cannot_be_edited_in_place(unmigrated: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_flow_style_locator_cannot_be_edited_in_place(unmigrated: Path, edit: Edit) -> None:
     edit(
         unmigrated,
         NOTES,
