@@ -203,3 +203,36 @@ def schema(root: Path, directory: Path) -> None:
 
     for path in write_schemas(directory, pipeline.brief_types(root)):
         click.echo(f"wrote {path}")
+
+
+@main.command("migrate-locators")
+@click.argument(
+    "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+)
+@click.option("--check", "dry_run", is_flag=True, help="Change nothing; exit 1 if anything would.")
+def migrate_locators(root: Path, dry_run: bool) -> None:
+    """Renumber notes' ¶ to count body paragraphs only, for sources that mark their lines.
+
+    ROOT is the project directory (default: the current one).
+    """
+    from briefgen.migrate import migrate_locators as migrate
+
+    result = migrate(root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True))
+    diagnostics = result.diagnostics
+    status = _report(diagnostics, False)
+    if status:
+        click.echo("nothing written: fix the errors above, then run the command again", err=True)
+        sys.exit(status)
+    for change in result.changes:
+        old = f"{change.old} → " if change.old else ""
+        click.echo(f"{diagnostics.relative(change.path)}:{change.line}: {old}{change.new}")
+    if not result.sources:
+        click.echo("nothing to migrate: no source marks its lines without 'numbering: body'")
+        sys.exit(0)
+    names = ", ".join(result.sources)
+    if dry_run:
+        click.echo(f"would migrate {names}: {len(result.changes)} change(s); nothing written")
+        sys.exit(1)
+    written = len(result.written)
+    click.echo(f"migrated {names}: {len(result.changes)} change(s) in {written} file(s)")
+    sys.exit(0)

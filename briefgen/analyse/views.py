@@ -245,12 +245,12 @@ def format_date(value: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def _field(name: str, value: Attested) -> FieldView:
+def _field(source: Source, name: str, value: Attested) -> FieldView:
     shown = value.value or "unknown"
     if name == "date" and value.value:
         shown = format_date(value.value)
-    if value.status.value == "stated" and value.paragraph:
-        reason: str | None = f"stated in ¶{value.paragraph}"
+    if value.status.value == "stated" and (value.paragraph or value.line):
+        reason: str | None = f"stated in {source.place_of(value)}"
     else:
         reason = value.reason
     return FieldView(name, shown, value.status.value, reason)
@@ -258,7 +258,8 @@ def _field(name: str, value: Attested) -> FieldView:
 
 def _source_view(source: Source) -> SourceView:
     record = source.record
-    fields = [_field(name, getattr(record, name)) for name in ("title", "author", "outlet", "date")]
+    names = ("title", "author", "outlet", "date")
+    fields = [_field(source, name, getattr(record, name)) for name in names]
     return SourceView(
         source.id,
         source.label,

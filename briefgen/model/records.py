@@ -18,6 +18,16 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from briefgen.model.document import Document, Loc
+from briefgen.model.lines import (
+    BODY,
+    LineMarks,
+    LineNumber,
+    Numbering,
+    Role,
+    marked_roles,
+    non_empty,
+    split_lines,
+)
 
 if TYPE_CHECKING:
     from briefgen.model.settings import Settings
@@ -54,6 +64,7 @@ class Attested(Strict):
     status: Status
     value: Text | None = None
     paragraph: Annotated[int, Field(ge=1)] | None = None
+    line: LineNumber | None = None  # a line of the text (the title, the byline): lines.py
     precision: Precision | None = None
     reason: Text | None = None
 
@@ -63,8 +74,8 @@ class Attested(Strict):
             raise ValueError("an unknown value must not have a 'value'")
         if self.status is not Status.UNKNOWN and self.value is None:
             raise ValueError(f"a {self.status.value} value needs a 'value'")
-        if self.status is Status.STATED and self.paragraph is None:
-            raise ValueError("a stated value needs the 'paragraph' that states it")
+        if self.status is Status.STATED and (self.paragraph is None) == (self.line is None):
+            raise ValueError("a stated value needs the 'paragraph' or the 'line' that states it")
         if self.status is Status.INFERRED and self.reason is None:
             raise ValueError("an inferred value needs a 'reason'")
         return self
@@ -121,6 +132,9 @@ class SourceRecord(Strict):
     # Sources sharing a group count as one (two copies of one wire report); default: own id.
     independence: Id | None = None
     marking: Text | None = None
+    lines: LineMarks | None = None  # the text's non-body lines (model/lines.py)
+    # How notes of this source count ¶: "body" paragraphs; unset, every non-empty line.
+    numbering: Numbering | None = None
 
 
 # --- notes ---------------------------------------------------------------------
@@ -342,14 +356,48 @@ class Source:
     text: str
 
     @functools.cached_property
-    def paragraphs(self) -> list[str]:
-        """Paragraph N (1-based) is the N-th non-empty line of the text.
+    def lines(self) -> list[str]:
+        """Line N of the text is item N-1 (``model/lines.split_lines``)."""
+        return split_lines(self.text)
 
-        Lines end at ``\n`` (or ``\r\n``) only, as in editors and ``sed -n Np``: U+2028,
-        form feeds and the other breaks ``str.splitlines`` knows stay inside a paragraph.
-        """
-        lines = (line.removesuffix("\r") for line in self.text.split("\n"))
-        return [line for line in lines if line.strip()]
+    @functools.cached_property
+    def roles(self) -> dict[int, Role]:
+        """The marked (non-body) lines → what each is."""
+        return marked_roles(self.record.lines, self.lines)
+
+    @property
+    def migrated(self) -> bool:
+        """Whether its notes' ¶ count body paragraphs (else every non-empty line)."""
+        return self.record.numbering == BODY
+
+    @functools.cached_property
+    def counted(self) -> list[int]:
+        """Line of each paragraph a note's ¶ counts: body lines once migrated."""
+        lines = non_empty(self.lines)
+        return [n for n in lines if n not in self.roles] if self.migrated else lines
+
+    @functools.cached_property
+    def paragraphs(self) -> list[str]:
+        """Paragraph N (1-based), as notes count it: the N-th body paragraph (with
+        ``numbering: body``), else the N-th non-empty line."""
+        return [self.lines[n - 1] for n in self.counted]
+
+    def line_of(self, paragraph: int) -> int:
+        """The text's line of ¶``paragraph``."""
+        return self.counted[paragraph - 1]
+
+    def heading_of(self, paragraph: int) -> str | None:
+        """The heading ¶``paragraph`` stands under, if the record marks headings."""
+        line = self.line_of(paragraph)
+        above = [n for n, role in self.roles.items() if role is Role.HEADING and n < line]
+        return self.lines[max(above) - 1].strip() if above else None
+
+    def place_of(self, value: Attested) -> str:
+        """Where a stated value is: '¶3', or 'the byline (line 2)' for a marked line."""
+        if value.line is None:
+            return f"¶{value.paragraph}"
+        role = self.roles.get(value.line)
+        return f"{role.describe()} (line {value.line})" if role else f"line {value.line}"
 
     @property
     def label(self) -> str:

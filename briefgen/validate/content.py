@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.model.records import Brief, Note, Project, Status
+from briefgen.model.records import Brief, Note, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
@@ -18,6 +18,7 @@ from briefgen.validate.formats import check_format
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.ids import check_unique_ids
+from briefgen.validate.lines import check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.resolve import Resolved, resolve
@@ -79,27 +80,7 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 f"text '{record.text}' has changed: sha256 is {digest}; a source text "
                 "must stay verbatim",
             )
-        paragraphs = source.paragraphs
-        for name in ("title", "author", "outlet", "date"):
-            value = getattr(record, name)
-            if value.status is not Status.STATED or value.paragraph is None:
-                continue
-            if value.paragraph > len(paragraphs):
-                diagnostics.error(
-                    origin.path,
-                    origin.line(name, "paragraph"),
-                    "source.paragraph-range",
-                    f"{name}: ¶{value.paragraph} does not exist "
-                    f"(the text has {len(paragraphs)} paragraphs)",
-                )
-            elif find_in(value.value or "", paragraphs[value.paragraph - 1]) is None:
-                diagnostics.error(
-                    origin.path,
-                    origin.line(name, "value"),
-                    "source.stated-not-found",
-                    f"{name} '{value.value}' is marked stated but ¶{value.paragraph} "
-                    "does not contain it",
-                )
+        check_source_lines(source, diagnostics)
 
 
 def _check_notes(
@@ -119,7 +100,7 @@ def _check_notes(
                 "note.unknown-source",
                 f"note '{note.id}' cites unknown source '{record.source}'",
             )
-        else:
+        elif check_note_line(note, source, diagnostics):
             found = _check_locator(note, source.paragraphs, diagnostics)
             if found is not None:
                 project.quotes[note.id] = found

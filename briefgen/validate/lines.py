@@ -1,0 +1,131 @@
+"""A source record's line marks and attestations, and notes that point at a marked line.
+
+See ``model/lines.py`` for the numbering. Every mistake is located at the key that
+makes it: a mark outside the text or on a blank line, a line marked twice, marks whose
+notes were never migrated to body numbering, a note whose ¶ is a title, byline or
+heading.
+"""
+
+from __future__ import annotations
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.model.records import Note, Source, Status
+from briefgen.text.quotes import find_in
+
+ATTESTED = ("title", "author", "outlet", "date")
+MIGRATE_HINT = (
+    "run 'briefgen migrate-locators' to renumber them (or add 'numbering: body' if they "
+    "already count body paragraphs only)"
+)
+
+
+def check_source_lines(source: Source, diagnostics: Diagnostics) -> None:
+    """The record's ``lines:`` marks and its stated values' ``paragraph``/``line``."""
+    if source.record.lines is not None and not source.migrated:
+        diagnostics.error(
+            source.origin.path,
+            source.origin.line("lines"),
+            "source.numbering-unmigrated",
+            f"source '{source.id}' marks its non-body lines, but its notes' ¶ still count "
+            f"every non-empty line: {MIGRATE_HINT}",
+        )
+    check_marks(source, diagnostics)
+    _check_attested(source, diagnostics)
+
+
+def check_marks(source: Source, diagnostics: Diagnostics) -> None:
+    """Each ``lines:`` mark is a non-blank line of the text, marked once."""
+    origin, marks = source.origin, source.record.lines
+    if marks is None:
+        return
+    count = len(source.lines)
+    first: dict[int, str] = {}
+    for number, _role, place in marks.marked():
+        name = "lines." + ".".join(str(p) for p in place[:1])
+        line = origin.line("lines", *place)
+        if number > count:
+            diagnostics.error(
+                origin.path,
+                line,
+                "source.line-range",
+                f"{name}: line {number} does not exist (the text has {count} lines)",
+            )
+        elif not source.lines[number - 1].strip():
+            diagnostics.error(
+                origin.path, line, "source.line-blank", f"{name}: line {number} is blank"
+            )
+        elif number in first:
+            diagnostics.error(
+                origin.path,
+                line,
+                "source.line-marked-twice",
+                f"{name}: line {number} is already marked in {first[number]}",
+            )
+        first.setdefault(number, name)
+
+
+def describe_line(source: Source, number: int) -> str:
+    """'line 7, a heading (“History Impeded Progress”)' or 'line 9'."""
+    role = source.roles.get(number)
+    if role is None:
+        return f"line {number}"
+    return f"line {number}, {role.describe()} (“{source.lines[number - 1].strip()}”)"
+
+
+def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
+    origin, record = source.origin, source.record
+    for name in ATTESTED:
+        value = getattr(record, name)
+        if value.status is not Status.STATED:
+            continue
+        if value.line is not None:
+            number, key = value.line, "line"
+            count, where = len(source.lines), f"line {value.line}"
+            text = source.lines[number - 1] if number <= count else None
+            problem = f"line {number} does not exist (the text has {count} lines)"
+        else:
+            number, key = value.paragraph, "paragraph"
+            count, where = len(source.paragraphs), f"¶{value.paragraph}"
+            text = source.paragraphs[number - 1] if number <= count else None
+            problem = f"¶{number} does not exist (the text has {count} paragraphs)"
+        if text is None:
+            code = "source.line-range" if key == "line" else "source.paragraph-range"
+            diagnostics.error(origin.path, origin.line(name, key), code, f"{name}: {problem}")
+        elif find_in(value.value or "", text) is None:
+            marked = _marked_hint(source, value.value or "") if key == "paragraph" else ""
+            diagnostics.error(
+                origin.path,
+                origin.line(name, "value"),
+                "source.stated-not-found",
+                f"{name} '{value.value}' is marked stated but {where} does not contain it" + marked,
+            )
+
+
+def _marked_hint(source: Source, value: str) -> str:
+    """Where a stated value is, when it is on a marked line (¶ count body lines only)."""
+    for number, role in sorted(source.roles.items()):
+        if find_in(value, source.lines[number - 1]) is not None:
+            return f"; it is on line {number}, {role.describe()}: say 'line: {number}'"
+    return ""
+
+
+def check_note_line(note: Note, source: Source, diagnostics: Diagnostics) -> bool:
+    """Whether the note's ¶ is a body paragraph; if not, a located error says what it is.
+
+    Only a source not yet migrated can be pointed at a marked line: once migrated, ¶
+    numbers count body paragraphs only.
+    """
+    paragraph = note.record.paragraph
+    if paragraph > len(source.counted):
+        return True  # the range check reports it
+    number = source.line_of(paragraph)
+    if number not in source.roles:
+        return True
+    diagnostics.error(
+        note.origin.path,
+        note.origin.line("paragraph"),
+        "note.paragraph-not-body",
+        f"¶{paragraph} of source '{source.id}' is {describe_line(source, number)}, "
+        f"not a body paragraph: point note '{note.id}' at the body paragraph it means",
+    )
+    return False
