@@ -473,7 +473,7 @@ def _commit(
     entries = {**({} if plan.full else previous), **written}
     stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
     stage.commit()
-    for name, entry in sorted(written.items()):
+    for name, entry in sorted(written.items(), key=lambda item: (item[0].count("/"), item[0])):
         fmt: Format = "pdf" if name.endswith(".pdf") else "html"
         cached = fmt == "pdf" and name not in fresh
         result.artifacts.append(

@@ -75,14 +75,21 @@ def stages(root: Path) -> list[Path]:
     return sorted(root.glob(".briefgen-stage-*"))
 
 
+def output_names(output: Path) -> list[str]:
+    """Every file under output/, as a path relative to it (annex/<id>.pdf)."""
+    return sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
+
+
 def snapshot(output: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(output.iterdir())}
+    return {name: (output / name).read_bytes() for name in output_names(output)}
 
 
 def assert_complete(output: Path, briefs: list[str]) -> None:
-    """output/ holds both formats of every brief, exactly as its manifest describes."""
-    expected = sorted([f"{b}.{f}" for b in briefs for f in ("html", "pdf")] + ["manifest.json"])
-    names = sorted(p.name for p in output.iterdir())
+    """output/ holds both formats of both editions of every brief (the reader's and its
+    annex), exactly as its manifest describes."""
+    names = [n for b in briefs for n in (b, f"annex/{b}")]
+    expected = sorted([f"{n}.{f}" for n in names for f in ("html", "pdf")] + ["manifest.json"])
+    names = output_names(output)
     assert names == expected, f"output/ holds {names}"
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     listed = sorted(manifest["files"])

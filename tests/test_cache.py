@@ -12,28 +12,38 @@ import pytest
 from briefgen import pipeline
 from briefgen.render import workers
 from tests.conftest import MINIMAL, copy_project
-from tests.processes import assert_complete
+from tests.processes import assert_complete, output_names, snapshot
 
 
-def rendered(result: pipeline.Result) -> list[str]:
-    """Briefs whose PDF was rendered (not taken from the cache) by this build."""
-    return sorted(a.brief for a in result.artifacts if a.format == "pdf" and not a.cached)
+def rendered(result: pipeline.Result, edition: str = "output") -> list[str]:
+    """Briefs whose reader's PDF (or with edition="annex", whose annex PDF) was rendered,
+    not taken from the cache, by this build."""
+    return sorted(
+        a.brief
+        for a in result.artifacts
+        if a.format == "pdf" and not a.cached and a.path.parent.name == edition
+    )
 
 
 def test_second_build_does_nothing(minimal: Path) -> None:
     first = pipeline.build(minimal)
     assert rendered(first) == ["issue", "memo", "one"]
-    before = {p.name: p.stat().st_mtime_ns for p in (minimal / "output").iterdir()}
+    before = {
+        n: (minimal / "output" / n).stat().st_mtime_ns for n in output_names(minimal / "output")
+    }
     second = pipeline.build(minimal)
     assert second.up_to_date and not second.written and second.artifacts == []
-    after = {p.name: p.stat().st_mtime_ns for p in (minimal / "output").iterdir()}
+    after = {
+        n: (minimal / "output" / n).stat().st_mtime_ns for n in output_names(minimal / "output")
+    }
     assert after == before
 
 
 def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
     pipeline.build(minimal)
-    # 'critics' is cited by the issue brief and the one-pager, not by the memo; the
-    # one-pager's compact endnotes show no note bodies, so its output cannot change.
+    # A note's body is printed only in the audit annexes: the reader's editions can't
+    # change. 'critics' is cited by the issue brief, the one-pager and an option's point,
+    # which every annex prints whole.
     edit(
         minimal,
         "content/notes/test-notes.yaml",
@@ -42,8 +52,12 @@ def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edi
     )
     result = pipeline.build(minimal)
     assert result.written
-    assert rendered(result) == ["issue"]
-    assert sorted(a.brief for a in result.artifacts if a.cached) == ["memo", "one"]
+    assert rendered(result) == []
+    assert rendered(result, "annex") == ["issue", "memo", "one"]
+    cached = sorted(
+        a.path.relative_to(minimal / "output").as_posix() for a in result.artifacts if a.cached
+    )
+    assert cached == ["issue.pdf", "memo.pdf", "one.pdf"]
 
 
 def test_editing_a_stylesheet_rebuilds_everything(minimal: Path) -> None:
@@ -64,13 +78,13 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
     pipeline.build(minimal)
     output = minimal / "output"
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    names = sorted(p.name for p in output.iterdir() if p.name != "manifest.json")
+    names = [n for n in output_names(output) if n != "manifest.json"]
     assert sorted(manifest["files"]) == names
     for name, entry in manifest["files"].items():
         data = (output / name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["size"] == len(data)
-        assert entry["brief"] == name.rsplit(".", 1)[0]
+        assert entry["brief"] == name.rsplit(".", 1)[0].removeprefix("annex/")
         if name.endswith(".pdf"):
             assert entry["pages"] == len(pypdf.PdfReader(output / name).pages)
         else:
@@ -81,7 +95,7 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
 
 def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
     first = pipeline.build(minimal)
-    before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
+    before = snapshot(minimal / "output")
     # A project layout that makes only the one-pager's PDF fail: content cut off.
     (minimal / "templates").mkdir()
     (minimal / "templates" / "brief.html.j2").write_text(
@@ -98,7 +112,7 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
     failed = pipeline.build(minimal)
     assert not failed.written
     assert [d.code for d in failed.diagnostics.sorted()] == ["render.overflow"]
-    assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
+    assert snapshot(minimal / "output") == before
     # After the fix only the one-pager renders again; the memo's new PDF was cached.
     (minimal / "templates" / "brief.html.j2").unlink()
     fixed = pipeline.build(minimal)
@@ -109,7 +123,7 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
 
 def test_worker_killed_at_its_time_limit_leaves_output_intact(minimal: Path) -> None:
     pipeline.build(minimal, formats=("html",))
-    before = {p.name: p.read_bytes() for p in (minimal / "output").iterdir()}
+    before = snapshot(minimal / "output")
     settings = minimal / "briefgen.toml"
     settings.write_text(
         settings.read_text("utf-8") + "\n[limits]\nrender_seconds = 0.05\n", encoding="utf-8"
@@ -117,7 +131,7 @@ def test_worker_killed_at_its_time_limit_leaves_output_intact(minimal: Path) -> 
     result = pipeline.build(minimal, jobs=2)
     assert not result.written
     assert [d.code for d in result.diagnostics.sorted()] == ["render.timeout"] * 3
-    assert {p.name: p.read_bytes() for p in (minimal / "output").iterdir()} == before
+    assert snapshot(minimal / "output") == before
     assert not list(minimal.glob(".briefgen-stage-*"))
 
 

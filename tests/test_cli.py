@@ -48,6 +48,9 @@ def test_build_html_only_prints_progress_and_summary(minimal: Path) -> None:
         "wrote output/issue.html",
         "wrote output/memo.html",
         "wrote output/one.html",
+        "wrote output/annex/issue.html",
+        "wrote output/annex/memo.html",
+        "wrote output/annex/one.html",
     ]
 
 

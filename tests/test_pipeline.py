@@ -12,6 +12,7 @@ import pytest
 
 from briefgen import pipeline
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
+from tests.processes import output_names, snapshot
 
 
 def pdf_text(path: Path) -> str:
@@ -84,11 +85,13 @@ SEED_BRIEFS = {
 
 
 def test_seed_build_writes_every_brief_in_both_formats(seed_build: pipeline.Result) -> None:
-    written = sorted(a.path.name for a in seed_build.artifacts)
-    expected = sorted(f"{b}.{f}" for b in SEED_BRIEFS for f in ("html", "pdf"))
-    assert written == expected
+    """Each brief in both formats, and its audit annex in both under annex/."""
     output = seed_build.artifacts[0].path.parent
-    assert sorted(p.name for p in output.iterdir()) == sorted([*expected, "manifest.json"])
+    written = sorted(a.path.relative_to(output).as_posix() for a in seed_build.artifacts)
+    names = [n for b in SEED_BRIEFS for n in (b, f"annex/{b}")]
+    expected = sorted(f"{n}.{f}" for n in names for f in ("html", "pdf"))
+    assert written == expected
+    assert output_names(output) == sorted([*expected, "manifest.json"])
 
 
 def test_seed_page_budgets(seed_build: pipeline.Result) -> None:
@@ -223,7 +226,7 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
     root = copy_project(MINIMAL, tmp_path / "p")
     first = pipeline.build(root)
     assert first.written
-    before = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
+    before = snapshot(root / "output")
     shutil.copytree(FIXTURES / "bad" / "one-pager-too-long", root, dirs_exist_ok=True)
     result = pipeline.build(root)
     assert not result.written
@@ -233,7 +236,7 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
     assert messages[0].endswith(
         " pages; its budget is 1 ([types.one-pager] budget) [brief.over-budget]"
     )
-    after = {p.name: p.read_bytes() for p in (root / "output").iterdir()}
+    after = snapshot(root / "output")
     assert after == before
     assert not list(root.glob(".briefgen-stage-*"))
 
@@ -241,15 +244,22 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
 def test_partial_build_keeps_other_briefs(tmp_path: Path) -> None:
     root = copy_project(MINIMAL, tmp_path / "p")
     assert pipeline.build(root, formats=("html",)).written
-    assert sorted(p.name for p in (root / "output").iterdir()) == [
+    assert output_names(root / "output") == [
+        "annex/issue.html",
+        "annex/memo.html",
+        "annex/one.html",
         "issue.html",
         "manifest.json",
         "memo.html",
         "one.html",
     ]
     result = pipeline.build(root, briefs=["one"], formats=("pdf",))
-    assert [a.path.name for a in result.artifacts] == ["one.pdf"]
-    assert sorted(p.name for p in (root / "output").iterdir()) == [
+    assert sorted(a.path.name for a in result.artifacts) == ["one.pdf", "one.pdf"]
+    assert output_names(root / "output") == [
+        "annex/issue.html",
+        "annex/memo.html",
+        "annex/one.html",
+        "annex/one.pdf",
         "issue.html",
         "manifest.json",
         "memo.html",
@@ -267,7 +277,7 @@ def test_unknown_brief_is_an_error(minimal: Path) -> None:
 
 
 def digests(output: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(output.iterdir())}
+    return {n: hashlib.sha256((output / n).read_bytes()).hexdigest() for n in output_names(output)}
 
 
 @pytest.mark.parametrize("source", [MINIMAL, REPO], ids=["minimal", "seed"])

@@ -19,6 +19,7 @@ import jinja2
 import pytest
 
 from briefgen.serve import RELOAD_SCRIPT, Preview, make_server
+from tests.processes import snapshot
 
 HANG_GUARD = 60  # seconds; a generous bound so a regression fails instead of hanging
 
@@ -199,7 +200,7 @@ def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.Mo
     """A bug under the build (a fault injected into Jinja, below our code) is logged with
     its traceback; the server keeps the last good output and recovers on the next save."""
     output = served.preview.root / "output"
-    before = {p.name: p.read_bytes() for p in output.iterdir()}
+    before = snapshot(output)
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("injected")
@@ -217,7 +218,7 @@ def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.Mo
     page = request(served.port, "/one.html").text
     assert "Test one-pager" in page  # the last good preview
     assert "internal error" in page and "ZeroDivisionError" in page
-    assert {p.name: p.read_bytes() for p in output.iterdir()} == before
+    assert snapshot(output) == before
     append(served.preview.root, "content/briefs/one.md", "\n")
     assert served.preview.rebuild_if_changed()
     assert "build-problems" not in request(served.port, "/one.html").text
@@ -228,13 +229,13 @@ def test_serve_survives_an_internal_error(served: Served, monkeypatch: pytest.Mo
 
 def test_serve_failed_pdf_build_leaves_output_half_updated(served: Served) -> None:
     output = served.preview.root / "output"
-    before = {p.name: p.read_bytes() for p in output.iterdir()}
+    before = snapshot(output)
     filler = "".join(
         f"\nFiller paragraph {i} has critics widen the sharing [@critics].\n" for i in range(60)
     )
     append(served.preview.root, "content/briefs/one.md", filler)
     assert served.preview.rebuild_if_changed()
-    assert {p.name: p.read_bytes() for p in output.iterdir()} == before
+    assert snapshot(output) == before
     page = request(served.port, "/one.html").text
     assert "Filler paragraph 59" in page  # the preview shows the edit
     assert "one-pager &#x27;one&#x27; is 3 pages; its budget is 1" in page
