@@ -117,7 +117,7 @@ class CitationSettings(Strict):
             return value
         raise PydanticCustomError(
             "settings_citation_style",
-            "citation style {value!r} is neither a shipped style ({shipped}) nor a path to a "
+            "citation style '{value}' is neither a shipped style ({shipped}) nor a path to a "
             ".csl file inside the project (relative, without '..')",
             {"value": value, "shipped": ", ".join(SHIPPED_CITATION_STYLES)},
         )

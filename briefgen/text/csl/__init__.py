@@ -11,6 +11,7 @@ the embedded JavaScript engine holds a thread and native memory until then.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -79,7 +80,8 @@ class Citations:
         except CitationEngineError as exc:
             if self.style.shipped:
                 raise  # our own style failed: a bug
-            raise CitationStyleError(self.style, str(exc.__cause__ or exc)) from exc
+            first = str(exc.__cause__ or exc).strip().splitlines()[0]
+            raise CitationStyleError(self.style, re.sub(r"^<anonymous>:\d+: ", "", first)) from exc
 
     def notes(self, cites: Sequence[Cite]) -> list[Html]:
         """One note per cite, in order: a source's first note in full, later ones short."""
