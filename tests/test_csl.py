@@ -25,7 +25,14 @@ from briefgen.load.project import load_settings
 from briefgen.load.readers import load_yaml
 from briefgen.load.records import validate_model
 from briefgen.model.records import SourceRecord
-from briefgen.text.csl import Citations, CitationStyleError, Cite, Style, csl_item
+from briefgen.text.csl import (
+    CitationEngineError,
+    Citations,
+    CitationStyleError,
+    Cite,
+    Style,
+    csl_item,
+)
 from briefgen.text.csl_html import rebuild_csl_html
 from tests.conftest import FIXTURES, MINIMAL, REPO
 
@@ -357,8 +364,18 @@ def test_a_process_that_never_closes_the_engine_still_exits() -> None:
         "from briefgen.text.csl import Citations, Cite\n"
         "c = Citations({'a': {'id': 'a', 'type': 'webpage', 'title': 'T'}})\n"
         "print(c.notes([Cite('a', '1')])[0])\n"
+        "import sys; print('py_mini_racer' in sys.modules)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=MINIMAL
     )
-    assert (done.returncode, done.stdout, done.stderr) == (0, "“T,” para. 1.\n", "")
+    # V8 is loaded in the processor's child only, never in the process that forks workers.
+    assert (done.returncode, done.stdout, done.stderr) == (0, "“T,” para. 1.\nFalse\n", "")
+
+
+def test_a_dead_processor_is_an_internal_error() -> None:
+    citations = Citations(items())
+    citations._engine._process.kill()
+    with pytest.raises(CitationEngineError, match=r"^citeproc-js failed: the processor's process"):
+        citations.notes([Cite("article-dated", "9")])
+    citations.close()

@@ -6,7 +6,7 @@ every fragment it returns is rebuilt from an allowlist into ``Html``
 (``markdown.csl_html``), so a hostile title cannot inject markup.
 
 Use one ``Citations`` per build, and close it (``with Citations(...) as citations:``):
-the embedded JavaScript engine holds a thread and native memory until then.
+the processor's child process (~200 MB with the Chicago style) lives until then.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class Citations:
         except CitationEngineError as exc:
             if self.style.shipped:
                 raise  # our own style failed: a bug
-            first = str(exc.__cause__ or exc).strip().splitlines()[0]
+            first = exc.detail.strip().splitlines()[0]
             raise CitationStyleError(self.style, re.sub(r"^<anonymous>:\d+: ", "", first)) from exc
 
     def notes(self, cites: Sequence[Cite]) -> list[Html]:
