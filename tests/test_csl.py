@@ -120,7 +120,7 @@ def test_unsigned_news_article_names_its_newspaper_once(citations: Citations) ->
 
 
 def test_bibliography_is_sorted_as_chicago_sorts(citations: Citations) -> None:
-    """By author's surname, or by title where there is none (CMOS 13.69 / 14.63)."""
+    """By author's surname, or by title where there is none."""
     entries = citations.bibliography(["crs-report", "article-undated", "article-dated"])
     assert [entry[:12] for entry in entries] == ["“Japan and S", "Klingner, Br", "Manyin, Mark"]
 
