@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -371,6 +372,29 @@ def test_a_process_that_never_closes_the_engine_still_exits() -> None:
     )
     # V8 is loaded in the processor's child only, never in the process that forks workers.
     assert (done.returncode, done.stdout, done.stderr) == (0, "“T,” para. 1.\nFalse\n", "")
+
+
+def test_the_processor_dies_with_a_killed_build() -> None:
+    """A build killed with SIGKILL leaves no processor behind (PR_SET_PDEATHSIG)."""
+    code = (
+        "import sys, time\n"
+        "from briefgen.text.csl import Citations\n"
+        "c = Citations({})\n"
+        "print(c._engine._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as build:
+        assert build.stdout is not None
+        child = int(build.stdout.readline())
+        build.kill()
+        build.wait(30)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # killed; only its parent's exit status is left for init to reap
+        time.sleep(0.05)
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().split()[2] == "Z"
 
 
 def test_a_dead_processor_is_an_internal_error() -> None:

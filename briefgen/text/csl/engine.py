@@ -16,12 +16,15 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import os
 import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from multiprocessing.connection import Connection
 from typing import Any
+
+from briefgen.limits import die_with
 
 ASSETS = "assets/csl"
 # Building the engine for the Chicago style takes ~140 MB of V8 heap and ~1 s; these
@@ -109,8 +112,10 @@ class _Processor:
         return json.loads(result)
 
 
-def _serve(connection: Connection, style_xml: str) -> None:
+def _serve(connection: Connection, parent: int, parent_end: Connection, style_xml: str) -> None:
     """The child: build the processor, then answer calls until told to stop."""
+    die_with(parent)
+    parent_end.close()  # otherwise a dead parent's pipe never reads as closed
     try:
         processor = _Processor(style_xml)
     except Exception as exc:
@@ -148,7 +153,9 @@ class Engine:
     def __init__(self, style_xml: str) -> None:
         context = multiprocessing.get_context("fork")  # as the render workers
         self._connection, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, style_xml), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, os.getpid(), self._connection, style_xml), daemon=True
+        )
         self._process.start()
         child.close()
         self._stop = weakref.finalize(self, _stop, self._process, self._connection)
