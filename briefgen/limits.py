@@ -1,12 +1,27 @@
-"""Time limits for work done in the main process (Markdown conversion)."""
+"""Time limits for work done in the main process (Markdown conversion), and child
+processes that die with their parent."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies, even by SIGKILL."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is not None:
+        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
 
 
 class TimeLimitExceeded(Exception):

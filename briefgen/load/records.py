@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.document import Document
-from briefgen.model.records import ID_PATTERN
+from briefgen.model.records import ID_PATTERN, URL_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,6 +39,8 @@ def _describe(error: Any) -> tuple[str, str]:
         message = "expected a mapping of keys to values"
     elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
         message = f"'{error['input']}' is not an id (lowercase letters, digits, single hyphens)"
+    elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == URL_PATTERN:
+        message = "not a web address: it must start with http:// or https:// and have no spaces"
     return "schema.invalid", f"{name}: {message}" if name else message
 
 

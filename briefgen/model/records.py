@@ -37,6 +37,9 @@ ID_MAX_LENGTH = 80  # so that every file named after an id stays far below 255 b
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+# A web address a reader can follow: http or https only, no spaces or markup characters.
+URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
+Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
 
 
 class Strict(BaseModel):
@@ -135,6 +138,12 @@ class SourceRecord(Strict):
     lines: LineMarks | None = None  # the text's non-body lines (model/lines.py)
     # How notes of this source count ¶: "body" paragraphs; unset, every non-empty line.
     numbering: Numbering | None = None
+    # Publication details for citations (briefgen/text/csl; docs/content-format.md).
+    url: Url | None = None
+    accessed: Annotated[str, StringConstraints(pattern=DATE_PATTERN)] | None = None
+    publisher: Text | None = None
+    number: Text | None = None  # a report's number, e.g. "RL30382"
+    short_title: Text | None = None  # Chicago's short form; default: derived from the title
 
 
 # --- notes ---------------------------------------------------------------------

@@ -95,6 +95,34 @@ class SensitivitySettings(Strict):
     score_probability: Annotated[float, Field(ge=0, le=0.5)] = 0.2
 
 
+DEFAULT_CITATION_STYLE = "chicago-notes-bibliography"
+SHIPPED_CITATION_STYLES = (DEFAULT_CITATION_STYLE,)  # in briefgen/assets/csl/
+
+
+class CitationSettings(Strict):
+    """``[citations]``: a shipped CSL style's name, or a ``.csl`` file in the project."""
+
+    style: Text = DEFAULT_CITATION_STYLE
+
+    @field_validator("style")
+    @classmethod
+    def _style_named(cls, value: str) -> str:
+        parts = value.split("/")
+        if value in SHIPPED_CITATION_STYLES or (
+            value.endswith(".csl")
+            and "\\" not in value
+            and not value.startswith("/")
+            and all(part not in ("", ".", "..") for part in parts)
+        ):
+            return value
+        raise PydanticCustomError(
+            "settings_citation_style",
+            "citation style '{value}' is neither a shipped style ({shipped}) nor a path to a "
+            ".csl file inside the project (relative, without '..')",
+            {"value": value, "shipped": ", ".join(SHIPPED_CITATION_STYLES)},
+        )
+
+
 class Dimension(Strict):
     id: Id
     label: Text
@@ -126,6 +154,7 @@ class Settings(Strict):
     grading: GradingSettings = GradingSettings()
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
+    citations: CitationSettings = CitationSettings()
     # Tables that were renamed: a located error names the new key.
     budgets: dict[str, Any] | None = None
     analysis: dict[str, Any] | None = None

@@ -12,8 +12,6 @@ a worker also sees end-of-file once the parent is gone.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -26,6 +24,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from briefgen.diagnostics import RenderError
+from briefgen.limits import die_with
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
@@ -57,25 +56,15 @@ class Reply:
         return None if self.pdf is not None else RenderError(self.code, self.message)
 
 
-PR_SET_PDEATHSIG = 1
 TOO_DEEP = (
     "the PDF renderer ran out of stack on this brief: its content is nested too deeply "
     "(lists, quotes or markup hundreds of levels deep)"
 )
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when ``parent`` dies, even by SIGKILL."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is not None:
-        ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it died before prctl took effect
-        os._exit(1)
-
-
 def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -> None:
     """A worker's loop: import WeasyPrint once, then render until told to stop."""
-    _die_with(parent)
+    die_with(parent)
     for end in parent_ends:  # otherwise a dead parent's pipes never read as closed
         end.close()
     # The parent handles Ctrl-C and SIGTERM and then ends its workers itself.

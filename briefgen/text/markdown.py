@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from briefgen.text.blocks import analysis_chunks
 from briefgen.text.citations import Citation, find_citations
+from briefgen.text.csl_html import rebuild_csl_html
 
 ALLOWED_TAGS = {
     "p",
@@ -97,6 +98,11 @@ def inline_reference(references: Sequence[str]) -> Html:
 def escaped(text: str) -> Html:
     """Plain text as HTML: every special character escaped."""
     return Markup(html.escape(text, quote=True))
+
+
+def csl_html(fragment: str) -> Html:
+    """A CSL processor's HTML output rebuilt from an allowlist (``text/csl_html.py``)."""
+    return Markup(rebuild_csl_html(fragment))
 
 
 def trusted_svg(svg: str) -> Html:

@@ -1,0 +1,117 @@
+"""Citations formatted by a CSL processor: notes and source lists in a citation style.
+
+Source records become CSL-JSON items (``items.py``); citeproc-js formats them in the
+style set by ``[citations] style`` (Chicago notes and bibliography by default), and
+every fragment it returns is rebuilt from an allowlist into ``Html``
+(``markdown.csl_html``), so a hostile title cannot inject markup.
+
+Use one ``Citations`` per build, and close it (``with Citations(...) as citations:``):
+the processor's child process (~200 MB with the Chicago style) lives until then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from briefgen.model.settings import DEFAULT_CITATION_STYLE, SHIPPED_CITATION_STYLES
+from briefgen.text.csl.engine import CitationEngineError, Engine, asset
+from briefgen.text.csl.items import csl_item
+from briefgen.text.markdown import Html, csl_html
+
+__all__ = [
+    "CitationEngineError",
+    "CitationStyleError",
+    "Citations",
+    "Cite",
+    "Style",
+    "csl_item",
+    "shipped_style",
+]
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One citation of a source: each becomes its own note."""
+
+    source_id: str
+    locator: str | None  # a paragraph number or a heading
+    label: Literal["paragraph", "section"] = "paragraph"
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style: a shipped one by name, or a project's ``.csl`` file (read by load)."""
+
+    name: str  # the setting's value: a shipped name or the project-relative path
+    xml: str
+    shipped: bool
+
+
+class CitationStyleError(Exception):
+    """A project's style that the processor cannot use: the user fixes the file."""
+
+    def __init__(self, style: Style, message: str) -> None:
+        super().__init__(f"citation style '{style.name}' cannot be used: {message}")
+        self.style = style
+        self.message = message
+
+
+def shipped_style(name: str = DEFAULT_CITATION_STYLE) -> Style:
+    """A style shipped in ``briefgen/assets/csl``."""
+    if name not in SHIPPED_CITATION_STYLES:
+        raise ValueError(f"no shipped citation style named {name!r}")
+    return Style(name, asset(f"{name}.csl"), shipped=True)
+
+
+class Citations:
+    """Notes and bibliography entries for a set of CSL items, in one style."""
+
+    def __init__(
+        self, items: Mapping[str, dict[str, Any]], style: str | Style = DEFAULT_CITATION_STYLE
+    ) -> None:
+        self.items = dict(items)
+        self.style = shipped_style(style) if isinstance(style, str) else style
+        try:
+            self._engine = Engine(self.style.xml)
+        except CitationEngineError as exc:
+            if self.style.shipped:
+                raise  # our own style failed: a bug
+            first = exc.detail.strip().splitlines()[0]
+            raise CitationStyleError(self.style, re.sub(r"^<anonymous>:\d+: ", "", first)) from exc
+
+    def notes(self, cites: Sequence[Cite]) -> list[Html]:
+        """One note per cite, in order: a source's first note in full, later ones short."""
+        self._known(cite.source_id for cite in cites)
+        raw = self._engine.notes(
+            self.items, [(cite.source_id, cite.locator, cite.label) for cite in cites]
+        )
+        return [csl_html(note) for note in raw]
+
+    def bibliography(self, source_ids: Sequence[str]) -> list[Html]:
+        """One entry per source, sorted as the style sorts."""
+        self._known(source_ids)
+        return [csl_html(entry) for entry in self._engine.bibliography(self.items, source_ids)]
+
+    def _known(self, ids: Any) -> None:
+        missing = sorted(set(ids) - self.items.keys())
+        if missing:
+            raise KeyError(f"no CSL item for {missing}")
+
+    def close(self) -> None:
+        """Release the JavaScript engine (its thread and memory)."""
+        self._engine.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,201 @@
+"""citeproc-js, the CSL processor, run in an embedded V8 (mini-racer) in a child process.
+
+The JavaScript engine has no filesystem, network or process access: it sees only the
+processor's source, one style, one locale and the items we hand it, as JSON strings.
+It runs under a V8 heap limit and a time limit per call, in a child process of its
+own, so that the ~200 MB it takes for the Chicago style is returned when it ends, no
+V8 thread lives in the process that later forks the render workers, and a crash or
+hang costs the child, not the build. A failure is a bug in briefgen or the processor:
+it propagates as ``CitationEngineError``, with the child's message.
+
+Why citeproc-js in V8 and not citeproc-py or QuickJS: docs/toolchain.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import weakref
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from multiprocessing.connection import Connection
+from typing import Any
+
+from briefgen.limits import die_with
+
+ASSETS = "assets/csl"
+# Building the engine for the Chicago style takes ~140 MB of V8 heap and ~1 s; these
+# bounds leave room for that and stop a runaway style or item well before the machine.
+HEAP_LIMIT_BYTES = 512 * 1024 * 1024
+CALL_SECONDS = 60.0
+# What the parent waits for one reply: V8's own limit, plus starting the child.
+WAIT_SECONDS = CALL_SECONDS + 30.0
+
+_SETUP = """
+var CSL = module.exports;
+var BG = {items: {}, locale: %(locale)s};
+BG.sys = {
+  retrieveLocale: function (lang) { return lang === 'en-US' ? BG.locale : false; },
+  retrieveItem: function (id) { return BG.items[id]; }
+};
+BG.engine = new CSL.Engine(BG.sys, %(style)s, 'en-US', true);
+BG.engine.opt.development_extensions.wrap_url_and_doi = true;
+BG.engine.setOutputFormat('html');
+BG.notes = function (cites) {
+  var citations = cites.map(function (cite, index) {
+    var item = {id: cite.id};
+    if (cite.locator !== null) { item.locator = cite.locator; item.label = cite.label; }
+    return {citationID: 'c' + index, citationItems: [item], properties: {noteIndex: index + 1}};
+  });
+  var out = BG.engine.rebuildProcessorState(citations, 'html');
+  return JSON.stringify(out.map(function (row) { return row[2]; }));
+};
+BG.bibliography = function (ids) {
+  BG.engine.updateItems(ids);
+  var made = BG.engine.makeBibliography();
+  return JSON.stringify(made ? made[1] : []);
+};
+'ok';
+"""
+
+
+class CitationEngineError(RuntimeError):
+    """citeproc-js failed: an internal error. ``detail`` is the processor's message."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"citeproc-js failed: {detail}")
+        self.detail = detail
+
+
+@cache
+def asset(name: str) -> str:
+    """A vendored file from ``briefgen/assets/csl`` (see its SOURCES.md)."""
+    return (resources.files("briefgen") / ASSETS / name).read_text(encoding="utf-8")
+
+
+def _js_string(text: str) -> str:
+    """``text`` as a JavaScript string literal (JSON is a subset of JavaScript)."""
+    return json.dumps(text)
+
+
+class _Processor:
+    """citeproc-js in one V8 context: lives in the child process only."""
+
+    def __init__(self, style_xml: str) -> None:
+        from py_mini_racer import MiniRacer  # V8 is loaded in the child only
+
+        self.racer = MiniRacer()
+        self.racer.set_hard_memory_limit(HEAP_LIMIT_BYTES)
+        self.eval("var module = {exports: {}}; var exports = module.exports;")
+        self.eval(asset("citeproc.js"))
+        locale = _js_string(asset("locales-en-US.xml"))
+        self.eval(_SETUP % {"locale": locale, "style": _js_string(style_xml)})
+
+    def eval(self, code: str) -> Any:
+        try:
+            return self.racer.eval(code, timeout_sec=CALL_SECONDS)
+        except Exception as exc:
+            if self.racer.was_hard_memory_limit_reached():
+                raise RuntimeError(f"heap limit of {HEAP_LIMIT_BYTES} bytes reached") from exc
+            raise
+
+    def call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
+        result = self.eval(
+            f"BG.items = JSON.parse({_js_string(json.dumps(items))});"
+            f"BG.{function}(JSON.parse({_js_string(json.dumps(argument))}))"
+        )
+        if not isinstance(result, str):
+            raise TypeError(f"citeproc-js returned {type(result).__name__}, not JSON")
+        return json.loads(result)
+
+
+def _serve(connection: Connection, parent: int, parent_end: Connection, style_xml: str) -> None:
+    """The child: build the processor, then answer calls until told to stop."""
+    die_with(parent)
+    parent_end.close()  # otherwise a dead parent's pipe never reads as closed
+    try:
+        processor = _Processor(style_xml)
+    except Exception as exc:
+        connection.send(("error", str(exc)))
+        return
+    connection.send(("ok", None))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:  # the parent is gone
+            break
+        if request is None:
+            break
+        try:
+            connection.send(("ok", processor.call(*request)))
+        except Exception as exc:
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    processor.racer.close()
+
+
+def _stop(process: Any, connection: Connection) -> None:
+    """End the child: ask, then kill one that does not go."""
+    with contextlib.suppress(OSError):
+        connection.send(None)
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    connection.close()
+
+
+class Engine:
+    """One citeproc-js processor for one style, in a child process; items per call."""
+
+    def __init__(self, style_xml: str) -> None:
+        context = multiprocessing.get_context("fork")  # as the render workers
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(child, os.getpid(), self._connection, style_xml), daemon=True
+        )
+        self._process.start()
+        child.close()
+        self._stop = weakref.finalize(self, _stop, self._process, self._connection)
+        try:
+            self._reply()
+        except CitationEngineError:
+            self.close()
+            raise
+
+    def _reply(self) -> Any:
+        if not self._connection.poll(WAIT_SECONDS):
+            self.close()
+            raise CitationEngineError(f"no answer within {WAIT_SECONDS:.0f} s")
+        try:
+            status, value = self._connection.recv()
+        except (EOFError, OSError):  # it died: a crash, or killed from outside
+            self._process.join(5)
+            raise CitationEngineError(
+                f"the processor's process ended (exit code {self._process.exitcode})"
+            ) from None
+        if status != "ok":
+            raise CitationEngineError(str(value))
+        return value
+
+    def _call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
+        with contextlib.suppress(OSError):  # a dead child: the reply says how it ended
+            self._connection.send((function, dict(items), argument))
+        return self._reply()
+
+    def notes(
+        self, items: Mapping[str, dict[str, Any]], cites: Sequence[tuple[str, str | None, str]]
+    ) -> list[str]:
+        """One HTML note per (item id, locator, label), each its own footnote, in order."""
+        argument = [{"id": i, "locator": loc, "label": label} for i, loc, label in cites]
+        return [str(note) for note in self._call("notes", items, argument)]
+
+    def bibliography(self, items: Mapping[str, dict[str, Any]], ids: Sequence[str]) -> list[str]:
+        """The HTML entries for ``ids``, in the style's order."""
+        return [str(entry) for entry in self._call("bibliography", items, list(ids))]
+
+    def close(self) -> None:
+        """Stop the child process (idempotent)."""
+        self._stop()

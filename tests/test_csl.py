@@ -1,0 +1,405 @@
+"""Citations through CSL (briefgen/text/csl): items, notes, bibliography, styles, safety.
+
+The expected strings were written by hand from the Chicago Manual of Style (17th/18th
+ed.) notes-bibliography rules before the code ran; where citeproc-js and our first
+reading differed, the comment beside the expectation says who was right and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.load.citestyle import load_style
+from briefgen.load.project import load_settings
+from briefgen.load.readers import load_yaml
+from briefgen.load.records import validate_model
+from briefgen.model.records import SourceRecord
+from briefgen.text.csl import (
+    CitationEngineError,
+    Citations,
+    CitationStyleError,
+    Cite,
+    Style,
+    csl_item,
+)
+from briefgen.text.csl_html import rebuild_csl_html
+from tests.conftest import FIXTURES, MINIMAL, REPO
+
+CSL = FIXTURES / "csl"
+ASSETS = REPO / "briefgen" / "assets" / "csl"
+SEED_SOURCES = REPO / "content" / "sources"
+CRS_URL = "https://crsreports.congress.gov/product/pdf/IF/IF10165"
+CRS_LINK = f'<a href="{CRS_URL}">{CRS_URL}</a>'
+
+
+def record(path: Path) -> SourceRecord:
+    return SourceRecord.model_validate(load_yaml(path).data)
+
+
+def items() -> dict[str, dict[str, object]]:
+    paths = [*sorted(CSL.glob("*.yaml")), *sorted(SEED_SOURCES.glob("*.yaml"))]
+    return {p.stem: csl_item(p.stem, record(p)) for p in paths if p.stem != "bad-url"}
+
+
+@pytest.fixture(scope="module")
+def citations() -> Iterator[Citations]:
+    with Citations(items()) as made:
+        yield made
+
+
+# --- the three source kinds, pinned -----------------------------------------------
+
+
+def test_article_with_author_and_date(citations: Citations) -> None:
+    """Given names in full; commas and periods inside the closing quotes; the short
+    form (CMOS: author's surname, a short title of up to four words) after the first."""
+    first, later = citations.notes([Cite("article-dated", "9"), Cite("article-dated", "12")])
+    assert first == (
+        "Bruce Klingner, “US Security Benefits When Japan, South Korea Share Intelligence,” "
+        "<i>Daily Signal</i>, October 20, 2016, para. 9."
+    )
+    assert later == "Klingner, “US Security Benefits,” para. 12."
+    assert citations.bibliography(["article-dated"]) == [
+        "Klingner, Bruce. “US Security Benefits When Japan, South Korea Share Intelligence.” "
+        "<i>Daily Signal</i>, October 20, 2016."
+    ]
+
+
+def test_article_with_no_named_author_and_no_date(citations: Citations) -> None:
+    """Chicago starts an unsigned work with its title. We first wrote "n.d." after the
+    title; citeproc-js prints no date, and it is right: an article with no outlet is web
+    content, and for undated web content CMOS asks for an access date, not "n.d." (the
+    seed records none). Nothing says "unknown"."""
+    first, later = citations.notes([Cite("article-undated", "3"), Cite("article-undated", "5")])
+    assert first == "“Japan and South Korea Near Intelligence Pact,” para. 3."
+    assert later == "“Japan and South Korea,” para. 5."
+    assert citations.bibliography(["article-undated"]) == [
+        "“Japan and South Korea Near Intelligence Pact.”"
+    ]
+
+
+def test_government_report_with_number_and_url(citations: Citations) -> None:
+    """A report's title in italics, its number, (publisher, year), then the URL; the
+    short form keeps the main title before the colon; a heading is cited as a section.
+    We first wrote the full date; the Chicago style gives a report's year only, as CMOS
+    does for books and reports, so the processor is right."""
+    first, later = citations.notes(
+        [Cite("crs-report", None), Cite("crs-report", "Summary", "section")]
+    )
+    assert first == (
+        "Mark E. Manyin, <i>South Korea: Background and U.S. Relations</i>, no. IF10165 "
+        f"(Congressional Research Service, 2019), {CRS_LINK}."
+    )
+    assert later == "Manyin, <i>South Korea</i>, sec. Summary."
+    assert citations.bibliography(["crs-report"]) == [
+        "Manyin, Mark E. <i>South Korea: Background and U.S. Relations</i>. No. IF10165. "
+        f"Congressional Research Service, 2019. {CRS_LINK}."
+    ]
+
+
+def test_unsigned_news_article_names_its_newspaper_once(citations: Citations) -> None:
+    """No byline: the note starts with the title; in the bibliography the newspaper
+    stands in for the author and is not printed again after the title (CMOS 14.89 in
+    the 18th ed.; citeproc-py prints it twice)."""
+    [note] = citations.notes([Cite("unsigned-news", "9")])
+    assert note == "“Seoul Restarts Talks,” <i>Korea Herald</i>, October 20, 2016, para. 9."
+    assert citations.bibliography(["unsigned-news"]) == [
+        "<i>Korea Herald</i>. “Seoul Restarts Talks.” October 20, 2016."
+    ]
+
+
+def test_bibliography_is_sorted_as_chicago_sorts(citations: Citations) -> None:
+    """By author's surname, or by title where there is none."""
+    entries = citations.bibliography(["crs-report", "article-undated", "article-dated"])
+    assert [entry[:12] for entry in entries] == ["“Japan and S", "Klingner, Br", "Manyin, Mark"]
+
+
+def test_each_call_starts_afresh(citations: Citations) -> None:
+    """A source cited in an earlier call is cited in full again: calls share no state."""
+    citations.notes([Cite("article-dated", "1")])
+    again = citations.notes([Cite("article-dated", "2")])
+    assert again[0].startswith("Bruce Klingner, “US Security")
+
+
+# --- the seed and the item mapping --------------------------------------------------
+
+
+def test_d_clutter_outlet_unknown_unknown(citations: Citations) -> None:
+    """Unknown author, title, outlet: left out; an inferred year is used as the date;
+    an untitled work is described in words, unquoted (CMOS: descriptive titles)."""
+    notes = citations.notes([Cite("klingner-gsomia", "9"), Cite("mou-article", "3")])
+    bibliography = citations.bibliography(["klingner-gsomia", "mou-article"])
+    assert notes == [
+        "Bruce Klingner, “US Security Benefits When Japan, South Korea Share Intelligence,” "
+        "2016, para. 9.",
+        "Untitled article, 2015, para. 3.",
+    ]
+    assert bibliography == [
+        "Klingner, Bruce. “US Security Benefits When Japan, South Korea Share Intelligence.” 2016.",
+        "Untitled article. 2015.",
+    ]
+    assert not [text for text in notes + bibliography if "unknown" in text.lower()]
+
+
+def test_csl_item_maps_each_kind() -> None:
+    mou = csl_item("mou-article", record(SEED_SOURCES / "mou-article.yaml"))
+    assert mou == {
+        "id": "mou-article",
+        "type": "webpage",
+        "genre": "Untitled article",
+        "issued": {"date-parts": [[2015]]},
+        "language": "en",
+    }
+    report = csl_item("crs-report", record(CSL / "crs-report.yaml"))
+    assert report["type"] == "report"
+    assert report["author"] == [{"family": "Manyin", "given": "Mark E."}]
+    assert (report["publisher"], report["number"], report["URL"]) == (
+        "Congressional Research Service",
+        "IF10165",
+        CRS_URL,
+    )
+    assert csl_item("article-dated", record(CSL / "article-dated.yaml"))["type"] == (
+        "article-newspaper"
+    )
+
+
+@pytest.mark.parametrize(
+    ("author", "name"),
+    [
+        ("Bruce Klingner", {"family": "Klingner", "given": "Bruce"}),
+        ("Han, Min-koo", {"family": "Han", "given": "Min-koo"}),
+        ("Congressional Research Service", {"literal": "Congressional Research Service"}),
+        ("Office of the Spokesperson", {"literal": "Office of the Spokesperson"}),
+        ("Reuters", {"literal": "Reuters"}),
+    ],
+)
+def test_authors_are_people_or_bodies(author: str, name: dict[str, str]) -> None:
+    from briefgen.text.csl.items import csl_name
+
+    assert csl_name(author) == name
+
+
+def test_source_url_must_be_http() -> None:
+    diagnostics = Diagnostics(CSL)
+    assert validate_model(SourceRecord, load_yaml(CSL / "bad-url.yaml"), diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        "bad-url.yaml:18: error: url: not a web address: it must start with "
+        "http:// or https:// and have no spaces [schema.invalid]"
+    ]
+
+
+# --- safety -------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+
+def tags(fragment: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _Tags()
+    parser.feed(fragment)
+    return parser.tags
+
+
+def test_hostile_title_comes_out_escaped(citations: Citations) -> None:
+    [note] = citations.notes([Cite("hostile-title", "1")])
+    [entry] = citations.bibliography(["hostile-title"])
+    for fragment in (note, entry):
+        assert "&lt;script&gt;" in fragment.lower()
+        # Only the outlet's italics and the <b> citeproc reads as rich text survive,
+        # rebuilt without their attributes.
+        assert {tag for tag, _ in tags(fragment)} <= {"i", "b"}
+        assert all(attrs == [] for _, attrs in tags(fragment))
+
+
+@pytest.mark.parametrize(
+    ("raw", "rebuilt"),
+    [
+        ('<a href="javascript:alert(1)">x</a>', "x"),
+        ('<a href="https://e.org/a" onclick="x()">y</a>', '<a href="https://e.org/a">y</a>'),
+        (
+            '<span style="font-variant:small-caps;">A</span>',
+            '<span style="font-variant:small-caps">A</span>',
+        ),
+        ('<span style="color:red">A</span><img src=x onerror=y>', "A"),
+        ("<script>alert(1)</script>", "alert(1)"),
+        (
+            '<i>a</b>b</i><div class="csl-entry">c &amp; &#60;d&#62;</div>',
+            "<i>a</i>bc &amp; &lt;d&gt;",
+        ),
+    ],
+)
+def test_processor_html_is_rebuilt_from_an_allowlist(raw: str, rebuilt: str) -> None:
+    assert rebuild_csl_html(raw) == rebuilt
+
+
+# --- styles ---------------------------------------------------------------------------
+
+
+def settings_with(root: Path, style: str) -> Path:
+    text = (root / "briefgen.toml").read_text(encoding="utf-8")
+    (root / "briefgen.toml").write_text(text + f'\n[citations]\nstyle = "{style}"\n', "utf-8")
+    return root
+
+
+def style_line(root: Path) -> int:
+    lines = (root / "briefgen.toml").read_text(encoding="utf-8").splitlines()
+    return lines.index(next(line for line in lines if line.startswith("style = "))) + 1
+
+
+@pytest.mark.parametrize("style", ["../outside.csl", "/etc/outside.csl", "apa", "styles/../x.csl"])
+def test_style_outside_the_project_is_refused(minimal: Path, style: str) -> None:
+    root = settings_with(minimal, style)
+    diagnostics = Diagnostics(root)
+    assert load_settings(root, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style '{style}' is "
+        "neither a shipped style (chicago-notes-bibliography) nor a path to a .csl file inside "
+        "the project (relative, without '..') [settings.citation-style]"
+    ]
+
+
+def test_style_through_a_symlink_is_refused(minimal: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.csl"
+    outside.write_bytes((ASSETS / "chicago-notes-bibliography.csl").read_bytes())
+    root = settings_with(minimal, "styles/house.csl")
+    (root / "styles").mkdir()
+    (root / "styles" / "house.csl").symlink_to(outside)
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    assert load_style(root, settings, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style 'styles/house.csl': this is "
+        "a symbolic link; content is never read through a link [citations.style-symlink]"
+    ]
+
+
+def test_missing_and_invalid_project_styles(minimal: Path) -> None:
+    root = settings_with(minimal, "styles/house.csl")
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    assert load_style(root, settings, diagnostics) is None
+    (root / "styles").mkdir()
+    (root / "styles" / "house.csl").write_text("<style>not CSL</style>\n", encoding="utf-8")
+    assert load_style(root, settings, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style 'styles/house.csl' does not "
+        "exist in the project [citations.style-missing]",
+        "styles/house.csl:1: error: citation style: not a CSL style (its root element is not "
+        "<style> in the CSL namespace) [citations.style-invalid]",
+    ]
+
+
+def test_project_style_is_used(minimal: Path) -> None:
+    """A .csl file in the project formats the notes (here: Chicago, short notes only)."""
+    chicago = (ASSETS / "chicago-notes-bibliography.csl").read_text(encoding="utf-8")
+    root = settings_with(minimal, "styles/house.csl")
+    (root / "styles").mkdir()
+    (root / "styles" / "house.csl").write_text(chicago, encoding="utf-8")
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    style = load_style(root, settings, diagnostics)
+    assert style == Style("styles/house.csl", chicago, shipped=False)
+    with Citations(items(), style) as house:
+        assert house.notes([Cite("article-dated", "9")])[0].startswith("Bruce Klingner, “US")
+
+
+def test_style_the_processor_rejects_is_a_style_error() -> None:
+    broken = Style("styles/broken.csl", '<style xmlns="http://purl.org/net/xbiblio/csl"/>', False)
+    with pytest.raises(CitationStyleError) as raised:
+        Citations(items(), broken)
+    assert raised.value.style is broken
+    assert str(raised.value) == (
+        "citation style 'styles/broken.csl' cannot be used: "
+        "TypeError: Cannot read properties of undefined (reading 'slice')"
+    )
+
+
+# --- the vendored files and the engine's process ------------------------------------
+
+
+def test_vendored_files_match_their_recorded_hashes() -> None:
+    table = (ASSETS / "SOURCES.md").read_text(encoding="utf-8")
+    recorded = dict(re.findall(r"^\| ([\w.-]+) \|.*\| ([0-9a-f]{64}) \|$", table, re.MULTILINE))
+    on_disk = {p.name for p in ASSETS.iterdir() if p.name != "SOURCES.md"}
+    assert set(recorded) == on_disk
+    for name, digest in recorded.items():
+        assert hashlib.sha256((ASSETS / name).read_bytes()).hexdigest() == digest, name
+
+
+def _child_exits() -> None:
+    os._exit(0 if sum(range(1000)) == 499500 else 1)
+
+
+def test_forking_while_the_engine_is_open(citations: Citations) -> None:
+    """Render workers are forked from the process that formats citations."""
+    citations.notes([Cite("article-dated", "9")])
+    child = multiprocessing.get_context("fork").Process(target=_child_exits)
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+
+
+def test_a_process_that_never_closes_the_engine_still_exits() -> None:
+    code = (
+        "from briefgen.text.csl import Citations, Cite\n"
+        "c = Citations({'a': {'id': 'a', 'type': 'webpage', 'title': 'T'}})\n"
+        "print(c.notes([Cite('a', '1')])[0])\n"
+        "import sys; print('py_mini_racer' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=MINIMAL
+    )
+    # V8 is loaded in the processor's child only, never in the process that forks workers.
+    assert (done.returncode, done.stdout, done.stderr) == (0, "“T,” para. 1.\nFalse\n", "")
+
+
+def test_the_processor_dies_with_a_killed_build() -> None:
+    """A build killed with SIGKILL leaves no processor behind (PR_SET_PDEATHSIG)."""
+    code = (
+        "import sys, time\n"
+        "from briefgen.text.csl import Citations\n"
+        "c = Citations({})\n"
+        "print(c._engine._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as build:
+        assert build.stdout is not None
+        child = int(build.stdout.readline())
+        build.kill()
+        build.wait(30)
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        if Path(f"/proc/{child}/stat").read_text().split()[2] == "Z":
+            break  # killed; only its parent's exit status is left for init to reap
+        time.sleep(0.05)
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().split()[2] == "Z"
+
+
+def test_a_dead_processor_is_an_internal_error() -> None:
+    citations = Citations(items())
+    citations._engine._process.kill()
+    with pytest.raises(CitationEngineError, match=r"^citeproc-js failed: the processor's process"):
+        citations.notes([Cite("article-dated", "9")])
+    citations.close()
