@@ -186,8 +186,9 @@ class Endnotes:
             self.cited.append(note_id)
             opinion = self.items[number - 1].note.record.opinion
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
-        shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
-        return cite_html(marks, shown)
+        quoted = self.items[self.numbers[ids[0]] - 1]
+        shown = quoted.quote or "" if quote else None
+        return cite_html(marks, shown, quoted.note.record.sic)
 
 
 def format_date(value: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 import markdown
@@ -20,6 +19,8 @@ from markupsafe import Markup
 
 from briefgen.text.blocks import analysis_chunks
 from briefgen.text.citations import Citation, find_citations
+from briefgen.text.citemarks import CiteMark, MarkGroup, mark_groups
+from briefgen.text.nesting import shown_quote
 
 ALLOWED_TAGS = {
     "p",
@@ -60,31 +61,43 @@ Html = Markup
 CiteRenderer = Callable[[tuple[str, ...], bool], Html]
 
 
-@dataclass(frozen=True)
-class CiteMark:
-    """One endnote number in a citation mark."""
-
-    number: int
-    first: bool  # its first citation: the endnote links back here
-    grade: str  # Admiralty grade, e.g. 'B2'
-    opinion: bool = False  # cites someone's view, not reported fact: shown distinctly
+# U+2060 WORD JOINER: no line break between the cited word (or quote) and its mark.
+WORD_JOINER = "&#8288;"
 
 
-def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
-    """A citation mark (superscript endnote numbers), after the quotation if any."""
-    links = []
-    for mark in marks:
-        ref = f' id="ref-{mark.number}"' if mark.first else ""
-        grade = html.escape(mark.grade)
-        kind, what, sign = ("noteref", "", "")
-        if mark.opinion:
-            kind, what, sign = ("noteref opinion", ", opinion", "°")
-        links.append(
-            f'<a class="{kind}" href="#note-{mark.number}"{ref} title="graded {grade}{what}" '
-            f'aria-label="Endnote {mark.number}, graded {grade}{what}">{mark.number}{sign}</a>'
-        )
+def cite_html(marks: Sequence[CiteMark], quote: str | None = None, sic: Sequence[str] = ()) -> Html:
+    """A citation mark (superscript endnote numbers), after the quotation if any.
+
+    Numbers are sorted and runs compressed ("2–4, 7"); a word joiner glues the mark
+    to what it follows, so the number never starts a line.
+    """
+    links = [_group_html(group) for group in mark_groups(marks)]
     sup = '<sup class="cite">' + ", ".join(links) + "</sup>"
-    return Markup((quote_html(quote) if quote is not None else "") + sup)
+    return Markup((quote_html(quote, sic) if quote is not None else "") + WORD_JOINER + sup)
+
+
+def _group_html(group: MarkGroup) -> str:
+    """One number or range as a link to its (first) endnote."""
+    first, last = group.first, group.last
+    grades = [html.escape(mark.grade) for mark in group.marks]
+    graded = grades[0] if len(grades) == 1 else ", ".join(grades[:-1]) + " and " + grades[-1]
+    kind, what, sign = ("noteref", "", "")
+    if group.opinion:
+        kind, what, sign = ("noteref opinion", ", opinion", "°")
+    if group.is_range:
+        text = f"{first.number}{sign}–{last.number}{sign}"
+        label = f"Endnotes {first.number} to {last.number}"
+    else:
+        text, label = f"{first.number}{sign}", f"Endnote {first.number}"
+    ref = f' id="ref-{first.number}"' if first.first else ""
+    # Later numbers of a range that are cited here first: the endnote's back-link target.
+    anchors = "".join(
+        f'<span id="ref-{mark.number}"></span>' for mark in group.marks[1:] if mark.first
+    )
+    return (
+        f'{anchors}<a class="{kind}" href="#note-{first.number}"{ref} '
+        f'title="graded {graded}{what}" aria-label="{label}, graded {graded}{what}">{text}</a>'
+    )
 
 
 def escaped(text: str) -> Html:
@@ -135,7 +148,9 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     pieces: list[str] = []
     position = 0
     for citation in find_citations(text):
-        pieces.append(text[position : citation.start])
+        before = text[position : citation.start]
+        # "scope [@x]." prints "scope¹.": the mark joins its word (a quote keeps its space).
+        pieces.append(before if citation.quote else before.rstrip(" \t"))
         pieces.append(_TOKEN.format(len(citations)))
         citations.append(citation)
         position = citation.end
@@ -180,6 +195,7 @@ def _literal(text: str, citations: list[Citation], token: re.Match[str]) -> str:
     return html.escape(text[citation.start : citation.end], quote=True)
 
 
-def quote_html(source_text: str) -> str:
-    """A quotation printed with the source's own characters."""
-    return f'<span class="quote">“{html.escape(source_text, quote=False)}”</span>'
+def quote_html(source_text: str, sic: Sequence[str] = ()) -> str:
+    """A quotation in double quotes: the source's characters, its own quotes alternated."""
+    shown = shown_quote(source_text, sic)
+    return f'<span class="quote">“{html.escape(shown, quote=False)}”</span>'

@@ -21,6 +21,7 @@ from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
+from briefgen.validate.sic import check_sic
 from briefgen.validate.tradecraft import check_framing, check_holders
 
 
@@ -120,6 +121,7 @@ def _check_notes(
             )
         else:
             found = _check_locator(note, source.paragraphs, diagnostics)
+            check_sic(note, diagnostics)
             if found is not None:
                 project.quotes[note.id] = found
         for other in record.conflicts_with:
