@@ -94,6 +94,11 @@ def test_citation_numbers_wrap_onto_their_own_line(
 def test_the_mark_joins_its_word_in_the_html() -> None:
     html = str(render("scope [@x].", lambda ids, quote: "<sup>1</sup>"))
     assert html == "<p>scope<sup>1</sup>.</p>"
+    # A soft line break before the mark is a space too; a heading keeps its line.
+    html = str(render("article urged\n[@x], and", lambda ids, quote: "<sup>1</sup>"))
+    assert html == "<p>article urged<sup>1</sup>, and</p>"
+    html = str(render("### Head\n[@x] text", lambda ids, quote: "<sup>1</sup>"))
+    assert html == "<h3>Head</h3>\n<p><sup>1</sup> text</p>"
     mark = str(cite_html([CiteMark(7, True, "B2")]))
     assert mark.startswith("&#8288;<sup")  # U+2060 WORD JOINER: no break before the mark
 

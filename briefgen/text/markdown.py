@@ -149,8 +149,7 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     position = 0
     for citation in find_citations(text):
         before = text[position : citation.start]
-        # "scope [@x]." prints "scope¹.": the mark joins its word (a quote keeps its space).
-        pieces.append(before if citation.quote else before.rstrip(" \t"))
+        pieces.append(before if citation.quote else _join_mark(before))
         pieces.append(_TOKEN.format(len(citations)))
         citations.append(citation)
         position = citation.end
@@ -166,6 +165,23 @@ def render(text: str, cite: CiteRenderer) -> Markup:
             )
         out.append(body)
     return Markup(_cite_in_text("\n".join(out), text, citations, cite))
+
+
+# The space, or soft line break, between a word and its citation mark.
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\S)[ \t]*(?:\n[ \t]*)?\Z")
+_BLOCK_LINE = re.compile(r"^\s*(?:#|\|)")  # a heading or table row keeps its own line
+
+
+def _join_mark(before: str) -> str:
+    """``before`` without the space or soft line break that would let the mark wrap away
+    from its word: "scope [@x]." prints "scope¹.". Not across a heading or table row."""
+    match = _SPACE_BEFORE_MARK.search(before)
+    if match is None:
+        return before
+    line = before[: match.start()].rsplit("\n", 1)[-1]
+    if "\n" in match[0] and _BLOCK_LINE.match(line):
+        return before
+    return before[: match.start()]
 
 
 def _cite_in_text(sanitized: str, text: str, citations: list[Citation], cite: CiteRenderer) -> str:
