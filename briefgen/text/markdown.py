@@ -8,6 +8,7 @@ grep of this file audits every promotion of a string to trusted HTML.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -149,9 +150,11 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     position = 0
     for citation in find_citations(text):
         before = text[position : citation.start]
-        pieces.append(before if citation.quote else _join_mark(before))
+        kept = before if citation.quote else _join_mark(before)
+        pieces.append(kept)
         pieces.append(_TOKEN.format(len(citations)))
-        citations.append(citation)
+        # Shown as written (in code, say), a citation brings back the space it took.
+        citations.append(dataclasses.replace(citation, start=position + len(kept)))
         position = citation.end
     pieces.append(text[position:])
     out: list[str] = []
