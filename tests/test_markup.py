@@ -62,6 +62,5 @@ def test_only_live_citations_are_numbered() -> None:
     html = str(render("    code [@a]\n\ntext [@b] `[@c]` [@d]", numbering))
     assert seen == [("b",), ("d",)]
     assert html == (
-        "<pre><code>code [@a]\n</code></pre>\n"
-        "<p>text<sup>1</sup> <code>[@c]</code><sup>2</sup></p>"
+        "<pre><code>code [@a]\n</code></pre>\n<p>text<sup>1</sup> <code>[@c]</code><sup>2</sup></p>"
     )

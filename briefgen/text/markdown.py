@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from briefgen.text.blocks import analysis_chunks
 from briefgen.text.citations import Citation, find_citations
-from briefgen.text.citemarks import CiteMark, MarkGroup, mark_groups
+from briefgen.text.citemarks import CiteMark as CiteMark  # re-exported: views build marks
+from briefgen.text.citemarks import MarkGroup, mark_groups
 from briefgen.text.nesting import shown_quote
 
 ALLOWED_TAGS = {
