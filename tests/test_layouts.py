@@ -93,7 +93,7 @@ def test_a_project_type_builds_with_no_python_change(tmp_path: Path) -> None:
     card = pdf_text(root / "output" / "card.pdf")
     # No `sources` part: only the evidence-base line under the title names the source.
     assert "Fact card layout" in card and card.count("Sources") == 1
-    assert "Sources: A Test Title (Jane Roe, c. 2015)." in card
+    assert "Sources: A Test Title (Jane Roe, c. 2015)." in " ".join(card.split())
     assert "Fact card layout" not in sheet
 
 
@@ -115,6 +115,7 @@ def test_endnotes_are_numbered_in_reading_order(seed_build: pipeline.Result) -> 
 def test_the_seed_sets_only_budgets_of_the_packaged_types() -> None:
     settings = tomllib.loads((REPO / "briefgen.toml").read_text(encoding="utf-8"))
     assert {k: sorted(v) for k, v in settings["types"].items()} == {
+        "decision-memo": ["budget"],
         "issue-brief": ["budget"],
         "options-paper": ["budget"],
     }

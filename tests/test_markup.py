@@ -7,7 +7,7 @@ def cite(ids: tuple[str, ...], quote: bool) -> str:
 
 def test_citations_become_trusted_markup() -> None:
     html = str(render("Fact [@a; @b].", cite))
-    assert html == '<p>Fact <sup class="cite">a,b</sup>.</p>'
+    assert html == '<p>Fact<sup class="cite">a,b</sup>.</p>'
 
 
 def test_raw_html_and_script_are_removed() -> None:
@@ -24,16 +24,16 @@ def test_javascript_links_and_event_handlers_are_removed() -> None:
 def test_analysis_blocks_are_wrapped_and_labelled() -> None:
     html = str(render("Sourced [@a].\n\n::: analysis\nOur view.\n:::\n\nMore [@b].", cite))
     assert html == (
-        '<p>Sourced <sup class="cite">a</sup>.</p>\n'
+        '<p>Sourced<sup class="cite">a</sup>.</p>\n'
         '<div class="analysis" role="note" aria-label="Analysis">'
         '<p class="analysis-label">Analysis</p><p>Our view.</p></div>\n'
-        '<p>More <sup class="cite">b</sup>.</p>'
+        '<p>More<sup class="cite">b</sup>.</p>'
     )
 
 
 def test_inline_render_drops_the_paragraph() -> None:
     assert (
-        str(render_inline("Low *cost* [@a]", cite)) == 'Low <em>cost</em> <sup class="cite">a</sup>'
+        str(render_inline("Low *cost* [@a]", cite)) == 'Low <em>cost</em><sup class="cite">a</sup>'
     )
 
 
@@ -42,12 +42,12 @@ def test_citation_token_inside_link_corrupts_output() -> None:
     html = str(render('[link](https://x/ "[>@first-step]") [@a]', cite))
     assert html == (
         '<p><a href="https://x/" title="[&gt;@first-step]" rel="noopener noreferrer">'
-        'link</a> <sup class="cite">a</sup></p>'
+        'link</a><sup class="cite">a</sup></p>'
     )
     html = str(render("[x](https://x/[@critics])", cite))
     assert html == '<p><a href="https://x/[@critics]" rel="noopener noreferrer">x</a></p>'
     assert str(render("`[@critics]` and [@a]", cite)) == (
-        '<p><code>[@critics]</code> and <sup class="cite">a</sup></p>'
+        '<p><code>[@critics]</code> and<sup class="cite">a</sup></p>'
     )
 
 
@@ -62,6 +62,5 @@ def test_only_live_citations_are_numbered() -> None:
     html = str(render("    code [@a]\n\ntext [@b] `[@c]` [@d]", numbering))
     assert seen == [("b",), ("d",)]
     assert html == (
-        "<pre><code>code [@a]\n</code></pre>\n"
-        "<p>text <sup>1</sup> <code>[@c]</code> <sup>2</sup></p>"
+        "<pre><code>code [@a]\n</code></pre>\n<p>text<sup>1</sup> <code>[@c]</code><sup>2</sup></p>"
     )

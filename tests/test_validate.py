@@ -29,6 +29,10 @@ CASES: dict[str, list[str]] = {
         "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
         "source 'test-source'; closest passage is in ¶4: a “good first step” [quote.mismatch]",
     ],
+    "sic-not-in-quote": [
+        "content/notes/test-notes.yaml:19: error: sic word 'frist' is not a word of the quote "
+        "of note 'first-step' [note.sic-not-in-quote]",
+    ],
     "wrong-paragraph": [
         "content/notes/test-notes.yaml:26: error: quote of note 'critics' is in ¶4 of source "
         "'test-source', not ¶5 [quote.wrong-paragraph]",

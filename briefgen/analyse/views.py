@@ -215,10 +215,11 @@ class Endnotes:
             self.cited.append(note_id)
             opinion = self.items[number - 1].note.record.opinion
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
+        quoted = self.items[self.numbers[ids[0]] - 1]
         if self.inline:
             return inline_reference([self.items[m.number - 1].reference for m in marks])
-        shown = self.items[self.numbers[ids[0]] - 1].quote or "" if quote else None
-        return cite_html(marks, shown)
+        shown = quoted.quote or "" if quote else None
+        return cite_html(marks, shown, quoted.note.record.sic)
 
 
 def cite_sources(items: list[Endnote], project: Project) -> list[Endnote]:

@@ -181,6 +181,7 @@ class NoteRecord(Strict):
     kind: NoteKind
     topics: list[Id] = []
     quote: Text | None = None
+    sic: list[Text] = []  # words of the quote printed with "[sic]" after them
     body: Text
     event: Event | None = None
     conflicts_with: list[Id] = []

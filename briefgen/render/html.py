@@ -23,8 +23,8 @@ from briefgen.limits import TimeLimitExceeded
 from briefgen.render import pdfua
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
-from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
 from briefgen.render.pdfspec import BODY_END, SUMMARY_END
+from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
 from briefgen.render.pdfspec import Pdf as Pdf
 from briefgen.render.pdfspec import pdf_css as pdf_css
 from briefgen.render.running import running_heads

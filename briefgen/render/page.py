@@ -21,6 +21,7 @@ from briefgen.analyse.views import Account, BriefView, Endnote
 from briefgen.render.robustness import robustness_context
 from briefgen.text.context import sentence_around
 from briefgen.text.markdown import Html
+from briefgen.text.nesting import mark_sic, shown_quote
 
 PLAIN_TYPES: tuple[type, ...] = (str, Html, int, float, bool, type(None))
 
@@ -89,7 +90,9 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "opinion": note.opinion,
         "holder": note.holder,
         "body": note.body,
-        "quote": endnote.quote,
+        # Printed inside “…”: its own quotation marks alternate, [sic] markers added.
+        "quote": shown_quote(endnote.quote, note.sic) if endnote.quote else None,
+        "quote_marked": mark_sic(endnote.quote, note.sic) if endnote.quote else None,
         "context_before": before,
         "context_after": after,
     }

@@ -8,10 +8,10 @@ grep of this file audits every promotion of a string to trusted HTML.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 
 import markdown
@@ -20,7 +20,10 @@ from markupsafe import Markup
 
 from briefgen.text.blocks import analysis_chunks
 from briefgen.text.citations import Citation, find_citations
+from briefgen.text.citemarks import CiteMark as CiteMark  # re-exported: views build marks
+from briefgen.text.citemarks import MarkGroup, mark_groups
 from briefgen.text.csl_html import rebuild_csl_html
+from briefgen.text.nesting import shown_quote
 
 ALLOWED_TAGS = {
     "p",
@@ -61,31 +64,43 @@ Html = Markup
 CiteRenderer = Callable[[tuple[str, ...], bool], Html]
 
 
-@dataclass(frozen=True)
-class CiteMark:
-    """One endnote number in a citation mark."""
-
-    number: int
-    first: bool  # its first citation: the endnote links back here
-    grade: str  # Admiralty grade, e.g. 'B2'
-    opinion: bool = False  # cites someone's view, not reported fact: shown distinctly
+# U+2060 WORD JOINER: no line break between the cited word (or quote) and its mark.
+WORD_JOINER = "&#8288;"
 
 
-def cite_html(marks: Sequence[CiteMark], quote: str | None = None) -> Html:
-    """A citation mark (superscript endnote numbers), after the quotation if any."""
-    links = []
-    for mark in marks:
-        ref = f' id="ref-{mark.number}"' if mark.first else ""
-        grade = html.escape(mark.grade)
-        kind, what, sign = ("noteref", "", "")
-        if mark.opinion:
-            kind, what, sign = ("noteref opinion", ", opinion", "°")
-        links.append(
-            f'<a class="{kind}" href="#note-{mark.number}"{ref} title="graded {grade}{what}" '
-            f'aria-label="Endnote {mark.number}, graded {grade}{what}">{mark.number}{sign}</a>'
-        )
+def cite_html(marks: Sequence[CiteMark], quote: str | None = None, sic: Sequence[str] = ()) -> Html:
+    """A citation mark (superscript endnote numbers), after the quotation if any.
+
+    Numbers are sorted and runs compressed ("2–4, 7"); a word joiner glues the mark
+    to what it follows, so the number never starts a line.
+    """
+    links = [_group_html(group) for group in mark_groups(marks)]
     sup = '<sup class="cite">' + ", ".join(links) + "</sup>"
-    return Markup((quote_html(quote) if quote is not None else "") + sup)
+    return Markup((quote_html(quote, sic) if quote is not None else "") + WORD_JOINER + sup)
+
+
+def _group_html(group: MarkGroup) -> str:
+    """One number or range as a link to its (first) endnote."""
+    first, last = group.first, group.last
+    grades = [html.escape(mark.grade) for mark in group.marks]
+    graded = grades[0] if len(grades) == 1 else ", ".join(grades[:-1]) + " and " + grades[-1]
+    kind, what, sign = ("noteref", "", "")
+    if group.opinion:
+        kind, what, sign = ("noteref opinion", ", opinion", "°")
+    if group.is_range:
+        text = f"{first.number}{sign}–{last.number}{sign}"
+        label = f"Endnotes {first.number} to {last.number}"
+    else:
+        text, label = f"{first.number}{sign}", f"Endnote {first.number}"
+    ref = f' id="ref-{first.number}"' if first.first else ""
+    # Later numbers of a range that are cited here first: the endnote's back-link target.
+    anchors = "".join(
+        f'<span id="ref-{mark.number}"></span>' for mark in group.marks[1:] if mark.first
+    )
+    return (
+        f'{anchors}<a class="{kind}" href="#note-{first.number}"{ref} '
+        f'title="graded {graded}{what}" aria-label="{label}, graded {graded}{what}">{text}</a>'
+    )
 
 
 def inline_reference(references: Sequence[str]) -> Html:
@@ -148,9 +163,12 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     pieces: list[str] = []
     position = 0
     for citation in find_citations(text):
-        pieces.append(text[position : citation.start])
+        before = text[position : citation.start]
+        kept = before if citation.quote else _join_mark(before)
+        pieces.append(kept)
         pieces.append(_TOKEN.format(len(citations)))
-        citations.append(citation)
+        # Shown as written (in code, say), a citation brings back the space it took.
+        citations.append(dataclasses.replace(citation, start=position + len(kept)))
         position = citation.end
     pieces.append(text[position:])
     out: list[str] = []
@@ -164,6 +182,23 @@ def render(text: str, cite: CiteRenderer) -> Markup:
             )
         out.append(body)
     return Markup(_cite_in_text("\n".join(out), text, citations, cite))
+
+
+# The space, or soft line break, between a word and its citation mark.
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\S)[ \t]*(?:\n[ \t]*)?\Z")
+_BLOCK_LINE = re.compile(r"^\s*(?:#|\|)")  # a heading or table row keeps its own line
+
+
+def _join_mark(before: str) -> str:
+    """``before`` without the space or soft line break that would let the mark wrap away
+    from its word: "scope [@x]." prints "scope¹.". Not across a heading or table row."""
+    match = _SPACE_BEFORE_MARK.search(before)
+    if match is None:
+        return before
+    line = before[: match.start()].rsplit("\n", 1)[-1]
+    if "\n" in match[0] and _BLOCK_LINE.match(line):
+        return before
+    return before[: match.start()]
 
 
 def _cite_in_text(sanitized: str, text: str, citations: list[Citation], cite: CiteRenderer) -> str:
@@ -193,6 +228,7 @@ def _literal(text: str, citations: list[Citation], token: re.Match[str]) -> str:
     return html.escape(text[citation.start : citation.end], quote=True)
 
 
-def quote_html(source_text: str) -> str:
-    """A quotation printed with the source's own characters."""
-    return f'<span class="quote">“{html.escape(source_text, quote=False)}”</span>'
+def quote_html(source_text: str, sic: Sequence[str] = ()) -> str:
+    """A quotation in double quotes: the source's characters, its own quotes alternated."""
+    shown = shown_quote(source_text, sic)
+    return f'<span class="quote">“{html.escape(shown, quote=False)}”</span>'

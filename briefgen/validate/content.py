@@ -14,15 +14,16 @@ from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.attribution import check_attribution
-from briefgen.validate.formats import check_format
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
+from briefgen.validate.formats import check_format
 from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.lines import check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
+from briefgen.validate.sic import check_sic
 from briefgen.validate.tradecraft import check_framing, check_holders
 
 
@@ -102,6 +103,7 @@ def _check_notes(
             )
         elif check_note_line(note, source, diagnostics):
             found = _check_locator(note, source.paragraphs, diagnostics)
+            check_sic(note, diagnostics)
             if found is not None:
                 project.quotes[note.id] = found
         for other in record.conflicts_with:
