@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads non
     from briefgen.render.pdfspec import Pdf
     from briefgen.render.sandbox import Sandbox
     from briefgen.render.workers import Reply, WorkerPool
+    from briefgen.text.csl import Citations
+    from briefgen.validate.resolve import Resolved
 
 OUTPUT_DIR = "output"
 FORMATS: tuple[Format, ...] = ("pdf", "html")
@@ -75,8 +77,9 @@ class Result:
 def check(root: Path) -> Result:
     """Load, validate, analyse and audit the project; nothing is rendered."""
     from briefgen.analyse.audit import audit
-    from briefgen.analyse.views import analyse
+    from briefgen.load.citestyle import load_style
     from briefgen.load.project import load_project
+    from briefgen.text.csl import Citations, CitationStyleError, csl_item
     from briefgen.validate.content import validate
 
     diagnostics = Diagnostics(root)
@@ -87,11 +90,31 @@ def check(root: Path) -> Result:
     resolved = validate(project, report, diagnostics)
     if resolved is None:
         return result  # analysis needs every reference resolved
+    style = load_style(root, project.settings, diagnostics)
+    if style is None:
+        return result
+    items = {sid: csl_item(sid, source.record) for sid, source in project.sources.items()}
+    try:
+        with Citations(items, style) as citations:
+            _analyse_briefs(resolved, citations, result)
+    except CitationStyleError as exc:
+        diagnostics.error(root / style.name, 1, "citations.style-invalid", exc.message)
+    if diagnostics.errors:
+        return result
+    audit(project, result.views.values(), diagnostics)
+    return result
+
+
+def _analyse_briefs(resolved: Resolved, citations: Citations, result: Result) -> None:
+    """Each brief's view, its Markdown converted within the time limit."""
+    from briefgen.analyse.views import analyse
+
+    project, diagnostics = resolved.project, result.diagnostics
     seconds = project.settings.limits.markdown_seconds
     for brief_id in sorted(project.briefs):
         try:
             with time_limit(seconds):
-                result.views[brief_id] = analyse(resolved, brief_id)
+                result.views[brief_id] = analyse(resolved, brief_id, citations)
         except TimeLimitExceeded:
             diagnostics.error(
                 project.briefs[brief_id].origin.path,
@@ -100,10 +123,6 @@ def check(root: Path) -> Result:
                 f"converting this brief's Markdown took longer than {seconds:g} s "
                 "(pathological input such as thousands of unclosed '['?)",
             )
-    if diagnostics.errors:
-        return result
-    audit(project, result.views.values(), diagnostics)
-    return result
 
 
 @dataclass
@@ -385,12 +404,12 @@ def _post_render_checks(
         elif pdf.pdf is not None and pdf.name == pdf.brief:  # budgets count the reader's
             _check_budget(project, pdf.brief, pdf.pdf, diagnostics)
     staged = (
-        {p.name for p in rendered.pages if p.entry is not None}
-        if "html" in plan.formats
-        else set()
+        {p.name for p in rendered.pages if p.entry is not None} if "html" in plan.formats else set()
     )
     staged_pdfs = {p.name for p in rendered.pdfs if p.entry is not None}
-    wanted = [f"{prefix}{b}" for b in plan.selected or sorted(project.briefs) for prefix, _ in EDITIONS]
+    wanted = [
+        f"{prefix}{b}" for b in plan.selected or sorted(project.briefs) for prefix, _ in EDITIONS
+    ]
     missing = [
         f"{name}.{f}"
         for name in wanted
@@ -455,8 +474,8 @@ def _check_budget(project: Project, brief_id: str, pdf: Pdf, diagnostics: Diagno
             brief.origin.path,
             1,
             "brief.summary-too-long",
-            f"the executive summary of '{brief_id}' runs to {pdf.summary_pages} pages; "
-            f"{kind} allows {limit} ([types.{kind}] summary_pages)",
+            f"the executive summary of '{brief_id}' runs to {pdf.summary_pages:g} pages of "
+            f"text; {kind} allows {limit} ([types.{kind}] summary_pages)",
         )
 
 

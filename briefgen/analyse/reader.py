@@ -1,8 +1,8 @@
 """What the reader's edition says in words where the annex uses codes.
 
-The reader's edition prints no note ids, checksums, grade codes or "unknown": a grade
-becomes words (Admiralty codes read as school marks: "F" looks like *fail* but means
-"cannot be judged"), and a source is named by what is known of it.
+The reader's edition prints no note ids, checksums or grade codes: a grade becomes
+words (Admiralty codes read as school marks: "F" looks like *fail* but means "cannot be
+judged"). Citations and source lists are formatted by the citation style (text/csl).
 """
 
 from __future__ import annotations
@@ -39,33 +39,3 @@ def grade_words(note: Note, source: Source) -> str:
     if record.credibility == 6:
         claim = "truth cannot be judged"
     return f"{claim[0].upper()}{claim[1:]}; from {reliability}."
-
-
-def short_source(source: Source) -> str:
-    """A source's name as a reader can look it up: author, else title, else its kind."""
-    record = source.record
-    if record.author.value:
-        return record.author.value.split()[-1] if " " in record.author.value else record.author.value
-    if record.title.value:
-        return f"“{_shorten(record.title.value)}”"
-    return f"unsigned {record.kind.value}"
-
-
-def _shorten(title: str, words: int = 4) -> str:
-    parts = title.split()
-    return title if len(parts) <= words else " ".join(parts[:words]) + "…"
-
-
-def locator(note: Note) -> str:
-    return f"para. {note.record.paragraph}"
-
-
-def bibliography_entry(source: Source) -> str:
-    """What is known of a source, in reading order; unknown fields are left out."""
-    record = source.record
-    parts = [v for v in (record.author.value, record.title.value, record.outlet.value) if v]
-    if record.date.value:
-        parts.append(record.date.value if record.date.status.value == "stated" else f"c. {record.date.value}")
-    if not record.title.value:
-        parts.insert(1 if record.author.value else 0, f"Untitled {record.kind.value}")
-    return ". ".join(parts) + "."

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from briefgen import __version__
 from briefgen.analyse.framing import Framing, event_order, framing
-from briefgen.analyse.reader import bibliography_entry, grade_words, locator, short_source
+from briefgen.analyse.reader import grade_words
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -22,7 +22,8 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Project, Source
+from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Source
+from briefgen.text.csl import Citations, Cite
 from briefgen.text.markdown import (
     CiteMark,
     Html,
@@ -62,9 +63,9 @@ class Endnote:
         return grade_words(self.note, self.source)
 
     @property
-    def reference(self) -> str:
-        """A compact reference a reader can look up: 'Klingner, para. 9'."""
-        return f"{short_source(self.source)}, {locator(self.note)}"
+    def cite(self) -> Cite:
+        """This note as a citation of its source at its paragraph."""
+        return Cite(self.source.id, str(self.note.record.paragraph))
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,9 @@ class OptionSummary:
 class Endnotes:
     """Numbers notes in order of first citation and renders citation marks."""
 
-    def __init__(self, resolved: Resolved, inline: bool = False) -> None:
+    def __init__(self, resolved: Resolved, citations: Citations, inline: bool = False) -> None:
         self.resolved = resolved
+        self.citations = citations
         self.inline = inline  # compact references in the text instead of numbers
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
@@ -217,24 +219,22 @@ class Endnotes:
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
         quoted = self.items[self.numbers[ids[0]] - 1]
         if self.inline:
-            return inline_reference([self.items[m.number - 1].reference for m in marks])
+            return inline_reference([self._short(self.items[m.number - 1]) for m in marks])
         shown = quoted.quote or "" if quote else None
         return cite_html(marks, shown, quoted.note.record.sic)
 
+    def _short(self, item: Endnote) -> Html:
+        """The note's short form (as after a first citation): a compact reference."""
+        return self.citations.notes([item.cite, item.cite])[1]
 
-def cite_sources(items: list[Endnote], project: Project) -> list[Endnote]:
-    """Each endnote with its citation formatted for the reader (first full, then short)."""
-    seen: set[str] = set()
-    cited = []
-    for item in items:
-        source = item.source
-        if source.id in seen:
-            text = f"{item.reference}."
-        else:
-            text = f"{source.label}, {locator(item.note)}."
-        seen.add(source.id)
-        cited.append(replace(item, citation=escaped(text)))
-    return cited
+    def formatted(self, count: int) -> list[Endnote]:
+        """Every endnote, the first ``count`` (the reader's) with their citations
+        formatted as notes in the citation style: a source's first in full, then short."""
+        reader = self.items[:count]
+        texts = self.citations.notes([item.cite for item in reader]) if reader else []
+        return [replace(i, citation=t) for i, t in zip(reader, texts, strict=True)] + self.items[
+            count:
+        ]
 
 
 def format_date(value: str) -> str:
@@ -257,7 +257,7 @@ def _field(source: Source, name: str, value: Attested) -> FieldView:
     return FieldView(name, shown, value.status.value, reason)
 
 
-def _source_view(source: Source) -> SourceView:
+def _source_view(source: Source, citations: Citations) -> SourceView:
     record = source.record
     names = ("title", "author", "outlet", "date")
     fields = [_field(source, name, getattr(record, name)) for name in names]
@@ -270,7 +270,7 @@ def _source_view(source: Source) -> SourceView:
         record.sha256,
         record.reliability.grade.value,
         record.reliability.reason,
-        escaped(bibliography_entry(source)),
+        citations.bibliography([source.id])[0],
     )
 
 
@@ -329,7 +329,7 @@ TOC_LABELS = {
 }
 
 
-def analyse(resolved: Resolved, brief_id: str) -> BriefView:
+def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefView:
     """Build the view of one valid brief, walking its type's parts in reading order.
 
     Each part renders its own citations as it is reached, so endnotes are numbered
@@ -349,7 +349,7 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
     )
-    notes = Endnotes(resolved, inline=layout.citations == "inline")
+    notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
     for part in layout.parts:
         if part in layout.sections:
             _section(view, brief, part, notes)
@@ -357,11 +357,11 @@ def analyse(resolved: Resolved, brief_id: str) -> BriefView:
             PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
     view.reader_notes, reader_cited = len(notes.items), list(notes.cited)
     _annex(view, resolved, linked, notes)
-    view.endnotes = cite_sources(notes.items, resolved.project)
+    view.endnotes = notes.formatted(view.reader_notes)
     cited = {e.source.id: e.source for e in notes.items[: view.reader_notes]}
-    view.sources = [_source_view(cited[s]) for s in sorted(cited)]
+    view.sources = [_source_view(cited[s], citations) for s in sorted(cited)]
     every = {e.source.id: e.source for e in notes.items}
-    view.annex_sources = [_source_view(every[s]) for s in sorted(every)]
+    view.annex_sources = [_source_view(every[s], citations) for s in sorted(every)]
     view.parts = _parts(view, layout)
     view.likelihood_legend = [
         (term, band.label) for term, band in terms_used(resolved.project, brief)

@@ -154,9 +154,13 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         if s not in sections
     ]
     summary = tuple(keys.get("summary", ()))
-    problems += [f"`summary` names '{p}', which is not in `parts`" for p in summary if p not in parts]
+    problems += [
+        f"`summary` names '{p}', which is not in `parts`" for p in summary if p not in parts
+    ]
     if keys.get("citations") == "inline" and {"endnotes", "evidence"} & set(parts):
-        problems.append("`citations = \"inline\"` prints no note list: drop 'endnotes' from `parts`")
+        problems.append(
+            "`citations = \"inline\"` prints no note list: drop 'endnotes' from `parts`"
+        )
     duplicates = sorted({p for p in parts if parts.count(p) > 1})
     problems += [f"part '{p}' is listed twice" for p in duplicates]
     if "budget" not in keys:

@@ -23,7 +23,7 @@ from briefgen.limits import TimeLimitExceeded
 from briefgen.render import pdfua
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
-from briefgen.render.pdfspec import BODY_END, SUMMARY_END
+from briefgen.render.pdfspec import BODY_END, SUMMARY_END, SUMMARY_START
 from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
 from briefgen.render.pdfspec import Pdf as Pdf
 from briefgen.render.pdfspec import pdf_css as pdf_css
@@ -212,8 +212,8 @@ def render_pdf(html_text: str) -> Pdf:
         raise RenderError("render.warning", "; ".join(collector.messages))
     check_overflow(document.pages)
     repaired = pdfua.repair(bytes(data), html_text, ua_in_xmp=standard != "ua-1")
-    marks = _mark_pages(document.pages)
-    return Pdf(repaired, len(document.pages), marks.get(BODY_END, 0), marks.get(SUMMARY_END))
+    body = _mark_pages(document.pages).get(BODY_END, 0)
+    return Pdf(repaired, len(document.pages), body, _summary_length(document.pages))
 
 
 # An element with this attribute (e.g. a table of contents) is printed only when the
@@ -229,10 +229,33 @@ def _min_pages(root: Any) -> int:
 
 
 def _mark_pages(pages: Any) -> dict[str, int]:
-    """The 1-based page on which each of the part-end marks lies."""
+    """The 1-based page on which each of the part marks lies."""
     found: dict[str, int] = {}
     for number, laid_out in enumerate(pages, start=1):
-        for mark in (BODY_END, SUMMARY_END):
+        for mark in (BODY_END, SUMMARY_START, SUMMARY_END):
             if mark in laid_out.anchors and mark not in found:
                 found[mark] = number
     return found
+
+
+def _summary_length(pages: Any) -> float | None:
+    """How much text area the summary fills, in pages (0.8 = four fifths of a page's
+    text area), from its start mark to its end mark; None without both marks."""
+    found = _mark_pages(pages)
+    if SUMMARY_START not in found or SUMMARY_END not in found:
+        return None
+    first, last = found[SUMMARY_START] - 1, found[SUMMARY_END] - 1
+
+    def area(index: int) -> tuple[float, float]:  # the text area's top and height
+        box = pages[index]._page_box  # WeasyPrint's laid-out page: its content box
+        return float(box.content_box_y()), float(box.height)
+
+    start_y = float(pages[first].anchors[SUMMARY_START][1])
+    end_y = float(pages[last].anchors[SUMMARY_END][1])
+    top, height = area(first)
+    if first == last:
+        return round((end_y - start_y) / height, 2)
+    used = top + height - start_y
+    used += sum(area(index)[1] for index in range(first + 1, last))
+    used += end_y - area(last)[0]
+    return round(used / height, 2)

@@ -151,7 +151,9 @@ def _matrix(matrix: MatrixView, order: list[str]) -> dict[str, object]:
             "rank_text": f"={r.rank}" if tied.count(r.rank) > 1 else str(r.rank),
             "number": order.index(r.option) + 1 if r.option in order else 0,
         }
-        for r in sorted(matrix.rows, key=lambda r: order.index(r.option) if r.option in order else 0)
+        for r in sorted(
+            matrix.rows, key=lambda r: order.index(r.option) if r.option in order else 0
+        )
     ]
     shown["weight_total_text"] = f"{sum(c.weight for c in matrix.criteria):g}"
     shown["tied_top"] = len(matrix.leaders) > 1

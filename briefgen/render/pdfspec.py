@@ -22,8 +22,9 @@ class Pdf:
     # Pages up to the end of the main text (the page holding the "body-end" mark), which
     # is what a page budget counts; all pages when the document has no such mark.
     body_pages: int = 0
-    # Pages up to the end of the executive summary ("summary-end"), if it has one.
-    summary_pages: int | None = None
+    # The length of the executive summary ("summary-start" to "summary-end"), in pages of
+    # text area (0.8: four fifths of a page), if it has one.
+    summary_pages: float | None = None
 
     def __post_init__(self) -> None:
         if not self.body_pages:
@@ -32,6 +33,7 @@ class Pdf:
 
 # Marks a template places so the renderer can tell where parts of a brief end.
 BODY_END = "body-end"
+SUMMARY_START = "summary-start"
 SUMMARY_END = "summary-end"
 
 

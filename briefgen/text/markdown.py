@@ -103,11 +103,11 @@ def _group_html(group: MarkGroup) -> str:
     )
 
 
-def inline_reference(references: Sequence[str]) -> Html:
-    """Compact references in the text, e.g. ``(Klingner, para. 9; Pollmann, para. 3)``:
-    one unbreakable unit, so no line starts with a lone parenthesis."""
-    inner = html.escape("; ".join(dict.fromkeys(references)), quote=True)
-    return Markup(f'<span class="inline-ref">({inner})</span>')
+def inline_reference(references: Sequence[Html]) -> Html:
+    """Compact references in the text, e.g. ``(Klingner, “US Security Benefits,” para.
+    9; …)``, each a short note without its closing period, after a space."""
+    parts = [str(ref).strip().removesuffix(".") for ref in dict.fromkeys(references)]
+    return Markup(' <span class="inline-ref">(' + "; ".join(parts) + ")</span>")
 
 
 def escaped(text: str) -> Html:

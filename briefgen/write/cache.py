@@ -92,7 +92,7 @@ class PdfCache:
             return None  # a damaged entry is re-rendered, never trusted
         if type(body) is not int or not 1 <= body <= pages:
             return None
-        if summary is not None and (type(summary) is not int or not 1 <= summary <= pages):
+        if summary is not None and (type(summary) not in (int, float) or not 0 <= summary <= pages):
             return None
         return Pdf(data, pages, body, summary)
 
