@@ -84,7 +84,7 @@ def pdf_text(path: Path) -> Iterator[bytes]:
 
 def outputs(root: Path) -> Iterator[tuple[Path, bytes]]:
     for folder in (root / "output", root / ".briefgen-cache"):
-        for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
             if path.suffix == ".pdf":
                 yield from ((path, payload) for payload in pdf_payloads(path))
                 yield from ((path, text) for text in pdf_text(path))

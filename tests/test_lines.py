@@ -160,9 +160,9 @@ def test_reader_text_prints_body_numbers(marked: Path) -> None:
     result = pipeline.build(marked, formats=("html",))
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     one = (marked / "output/one.html").read_text(encoding="utf-8")
-    cited = re.findall(r"<cite>A Test Title</cite>, (¶\d+)", one)
-    assert cited == ["¶1", "¶2", "¶3"]  # was ¶3, ¶5, ¶6: lines 4, 6 and 8
-    issue = (marked / "output/issue.html").read_text(encoding="utf-8")
-    assert "(test-source, article, 3 paragraphs)" in issue
+    cited = re.findall(r"para\. (\d+)", one)  # the one-pager's references in the text
+    assert cited == ["1", "2", "3"]  # was ¶3, ¶5, ¶6: lines 4, 6 and 8
+    issue = (marked / "output/annex/issue.html").read_text(encoding="utf-8")
+    assert "(id test-source; article; 3 body paragraphs)" in issue
     stated = re.findall(r"stated in [^<]*", issue)
     assert stated == ["stated in the title (line 1)", "stated in the byline (line 2)"]

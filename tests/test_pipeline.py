@@ -95,15 +95,15 @@ def test_seed_build_writes_every_brief_in_both_formats(seed_build: pipeline.Resu
 
 
 def test_seed_page_budgets(seed_build: pipeline.Result) -> None:
-    pages = {a.brief: a.pages for a in seed_build.artifacts if a.format == "pdf"}
+    """The seed fits its types' budgets (the build checks the body; the notes follow)."""
+    reader = [a for a in seed_build.artifacts if a.format == "pdf" and "annex" not in a.path.parts]
+    pages = {a.brief: a.pages for a in reader}
     assert pages["trilateral-one-pager"] == 1
-    # briefgen.toml budgets: 80-character lines made the memo 3 pages, the issue brief 22
-    # and the paper 11 until their notes and appendix move to the annex (issue 15).
     assert pages["gsomia-decision-memo"] is not None and pages["gsomia-decision-memo"] <= 3
     issue_pages = pages["trilateral-options-issue-brief"]
-    assert issue_pages is not None and 3 <= issue_pages <= 22
+    assert issue_pages is not None and 3 <= issue_pages <= 10
     paper_pages = pages["trilateral-options-paper"]
-    assert paper_pages is not None and paper_pages <= 11
+    assert paper_pages is not None and paper_pages <= 10
     for artifact in seed_build.artifacts:
         if artifact.format == "pdf":
             assert len(pypdf.PdfReader(artifact.path).pages) == artifact.pages
@@ -119,7 +119,7 @@ def test_seed_pdfs_carry_metadata_fonts_and_bookmarks(seed_build: pipeline.Resul
         reader = pypdf.PdfReader(artifact.path)
         info = reader.metadata
         assert info is not None
-        assert info.title == meta.title
+        assert info.title in (meta.title, f"Audit annex: {meta.title}")
         assert info.author == meta.author
         assert info.subject == " ".join(meta.summary.split())
         assert info["/Keywords"] == ", ".join(meta.keywords)
@@ -130,10 +130,13 @@ def test_seed_pdfs_carry_metadata_fonts_and_bookmarks(seed_build: pipeline.Resul
         assert fonts and all(fonts.values()), fonts
         assert all("Caladea" in name for name in fonts), fonts
         titles = outline_titles(reader.outline)
+        if artifact.path.parent.name == "annex":  # the audit annex: every note, the records
+            assert info.title == titles[0] == f"Audit annex: {meta.title}"
+            assert "Notes" in titles and "Source records" in titles
+            continue
         assert titles[0] == meta.title
-        assert "Notes" in titles
-        # The one-pager's sources are named on its evidence-base line, not in a part.
-        assert ("Sources" in titles) == (meta.type != "one-pager")
+        # The one-pager cites in the text and names its sources on its evidence-base line.
+        assert ("Notes" in titles) == ("Sources" in titles) == (meta.type != "one-pager")
 
 
 def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None:
@@ -141,8 +144,8 @@ def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None
         a.path for a in seed_build.artifacts if a.name_is("trilateral-options-issue-brief.pdf")
     )
     text = pdf_text(pdf)
+    assert "Contents" not in text  # under 10 pages: no table of contents in print
     for part in (
-        "Contents",
         "Bottom line up front",
         "Key points",
         "Timeline",
@@ -158,16 +161,17 @@ def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None
     reader = pypdf.PdfReader(pdf)
     titles = outline_titles(reader.outline)
     assert "Timeline" in titles and "Options compared" in titles
-    # Both accounts of the 2012 collapse, in the sources' own words.
-    assert "prevented it from being ratified in the South Korean National Assembly" in text
-    assert "In June 2012, South Korea and Japan were within an hour of signing" in text
+    # Both accounts of the 2012 collapse, in the sources' own words, in its audit annex.
+    annex = pdf_text(pdf.parent / "annex" / pdf.name)
+    assert "prevented it from being ratified in the South Korean National Assembly" in annex
+    assert "In June 2012, South Korea and Japan were within an hour of signing" in annex
 
 
 def test_quotes_print_the_sources_own_characters(seed_build: pipeline.Result) -> None:
     html = next(
         a.path for a in seed_build.artifacts if a.name_is("trilateral-options-issue-brief.html")
     )
-    text = html.read_text(encoding="utf-8")
+    text = (html.parent / "annex" / html.name).read_text(encoding="utf-8")  # the quotes
     assert "“good first step”" in text
     assert "vial component" in text  # the source's typo, kept
 
@@ -176,7 +180,7 @@ def test_straight_quotes_in_notes_print_as_the_source_has_them(
     minimal_build: pipeline.Result,
 ) -> None:
     html = next(a.path for a in minimal_build.artifacts if a.name_is("issue.html"))
-    text = html.read_text(encoding="utf-8")
+    text = (html.parent / "annex" / html.name).read_text(encoding="utf-8")  # the quotes
     # Notes wrote "alliance" and Critics' with straight quotes; the source has “ ” and ’.
     # Inside the printed “…” the source's own “alliance” alternates to ‘alliance’ (issue 15).
     assert "“The ‘alliance’ agreed to share data in 2014.”" in text
@@ -221,8 +225,9 @@ def test_endnotes_number_in_reading_order(minimal_build: pipeline.Result) -> Non
     text = html.read_text(encoding="utf-8")
     first = text.index('href="#note-1"')
     assert first < text.index('href="#note-2"') < text.index('href="#note-3"')
-    # Each endnote names its source and paragraph.
-    assert "A Test Title</cite>, ¶3 [fact]" in text
+    # Each endnote of the annex names its source, paragraph and kind.
+    annex = (html.parent / "annex" / html.name).read_text(encoding="utf-8")
+    assert "A Test Title</cite>, para. 3 [fact]" in annex
 
 
 def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -> None:
@@ -235,9 +240,9 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
     assert not result.written
     messages = [d.format() for d in result.diagnostics.sorted()]
     assert len(messages) == 1
-    assert messages[0].startswith("content/briefs/one.md:1: error: one-pager 'one' is ")
+    assert messages[0].startswith("content/briefs/one.md:1: error: one-pager 'one' has ")
     assert messages[0].endswith(
-        " pages; its budget is 1 ([types.one-pager] budget) [brief.over-budget]"
+        " pages of body; its budget is 1 ([types.one-pager] budget) [brief.over-budget]"
     )
     after = snapshot(root / "output")
     assert after == before

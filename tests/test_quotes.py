@@ -193,7 +193,10 @@ def test_quote_lookup_misreported_as_markdown_timeout(minimal: Path) -> None:
         expected[f"q-{n}"] = quote
     add_prose(minimal, "They said " + ", ".join(cites) + ".")
     with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings:
-        settings.write("\n[limits]\nmarkdown_seconds = 2\n")
+        # a one-pager prints at most 5 references by default: this one may print them all
+        settings.write(
+            "\n[limits]\nmarkdown_seconds = 2\n\n[types.one-pager]\nmax_citations = 40\n"
+        )
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == []
     printed = {e.note.id: e.quote for e in result.views["one"].endnotes}

@@ -238,7 +238,7 @@ def test_serve_failed_pdf_build_leaves_output_half_updated(served: Served) -> No
     assert snapshot(output) == before
     page = request(served.port, "/one.html").text
     assert "Filler paragraph 59" in page  # the preview shows the edit
-    assert "one-pager &#x27;one&#x27; is 2 pages; its budget is 1" in page
+    assert "one-pager &#x27;one&#x27; has 2 pages of body; its budget is 1" in page
     assert "[brief.over-budget]" in page
 
 

@@ -118,7 +118,7 @@ def test_citation_numbers_are_unsorted() -> None:
     marks = [CiteMark(n, n == 7, "B2") for n in (7, 4, 3, 2)]
     html = str(cite_html(marks))
     assert numbers(html) == "2–4, 7"
-    assert 'aria-label="Endnotes 2 to 4, graded B2, B2 and B2"' in html
+    assert 'aria-label="Endnotes 2–4, graded B2, B2 and B2"' in html
     assert 'aria-label="Endnote 7, graded B2"' in html
     assert '<a class="noteref" href="#note-2"' in html  # the range links to its first note
     assert 'id="ref-7"' in html
@@ -130,7 +130,7 @@ def test_an_opinion_note_is_not_lost_in_a_range() -> None:
     opinions = [CiteMark(n, False, "C6", True) for n in (5, 6, 7)]
     html = str(cite_html([*opinions, CiteMark(8, False, "B2")]))
     assert numbers(html) == "5°–7°, 8"
-    assert 'aria-label="Endnotes 5 to 7, graded C6, C6 and C6, opinion"' in html
+    assert 'aria-label="Endnotes 5–7, graded C6, C6 and C6, opinion"' in html
 
 
 def test_a_range_keeps_the_back_link_targets_of_its_notes() -> None:

@@ -89,7 +89,7 @@ def _group_html(group: MarkGroup) -> str:
         kind, what, sign = ("noteref opinion", ", opinion", "°")
     if group.is_range:
         text = f"{first.number}{sign}–{last.number}{sign}"
-        label = f"Endnotes {first.number} to {last.number}"
+        label = f"Endnotes {first.number}–{last.number}"  # contains the visible text (axe)
     else:
         text, label = f"{first.number}{sign}", f"Endnote {first.number}"
     ref = f' id="ref-{first.number}"' if first.first else ""
@@ -97,9 +97,10 @@ def _group_html(group: MarkGroup) -> str:
     anchors = "".join(
         f'<span id="ref-{mark.number}"></span>' for mark in group.marks[1:] if mark.first
     )
-    return (
-        f'{anchors}<a class="{kind}" href="#note-{first.number}"{ref} '
+    return (  # the anchors after the link, so the targets stay in reading order
+        f'<a class="{kind}" href="#note-{first.number}"{ref} '
         f'title="graded {graded}{what}" aria-label="{label}, graded {graded}{what}">{text}</a>'
+        f"{anchors}"
     )
 
 

@@ -1,0 +1,241 @@
+"""Issue 15: briefs in the formats staffers use, a reader's edition and an audit annex.
+
+Read as a decision-maker reads them: the printed text of real PDFs (pdftotext) and
+the real HTML. Review: editorial.md (d) "Reader-facing clutter" and (e) rank 5 and 6.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from briefgen import pipeline
+from tests.conftest import REPO
+
+GRADE_CODE = re.compile(r"\b[A-F][1-6]\b")
+
+
+def printed(pdf: Path) -> str:
+    """The text a reader sees on the pages, in reading order."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def seed_note_ids() -> list[str]:
+    ids = []
+    for path in sorted((REPO / "content" / "notes").glob("*.yaml")):
+        notes = YAML(typ="safe").load(path.read_text(encoding="utf-8"))["notes"]
+        ids += [note["id"] for note in notes]
+    return ids
+
+
+def reader_pdfs(result: pipeline.Result) -> list[Path]:
+    return [a.path for a in result.artifacts if a.format == "pdf" and a.path.parent.name != "annex"]
+
+
+def annex_of(pdf: Path) -> Path:
+    return pdf.parent / "annex" / pdf.name
+
+
+def messages(result: pipeline.Result) -> list[str]:
+    return [d.format() for d in result.diagnostics.sorted()]
+
+
+def test_d_reader_clutter_is_in_the_annex_not_the_brief(seed_build: pipeline.Result) -> None:
+    """No note ids, checksums, "unknown (unknown)", back-arrows or bare grade codes in
+    what the reader is given; all of it, with the quotes, in the annex beside it."""
+    notes = seed_note_ids()
+    pdfs = reader_pdfs(seed_build)
+    assert len(pdfs) == 4
+    for pdf in pdfs:
+        text = printed(pdf)
+        assert [n for n in notes if n in text] == [], pdf.name
+        assert "sha256" not in text and "checksum" not in text.lower(), pdf.name
+        assert "unknown (unknown)" not in text and "outlet: unknown" not in text, pdf.name
+        assert "↑" not in text, pdf.name
+        assert GRADE_CODE.findall(text) == [], pdf.name
+        annex = printed(annex_of(pdf))
+        cited = [n for n in notes if n in annex]
+        assert cited, f"the annex of {pdf.name} names no note"
+        assert "sha256" in annex and GRADE_CODE.search(annex), pdf.name
+
+
+def test_c9_grades_read_as_words_where_the_notes_are(seed_build: pipeline.Result) -> None:
+    """F2 read as "fail": the reader's notes say the grade in words instead."""
+    memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
+    notes = " ".join(memo[memo.index("Notes") :].split())
+    assert "from a fairly reliable source" in notes
+    assert "from a source whose reliability cannot be judged" in notes
+    assert "Klingner's view, not a reported fact" in notes
+
+
+def test_one_pager_has_compact_references_and_no_note_list(seed_build: pipeline.Result) -> None:
+    pdf = next(p for p in reader_pdfs(seed_build) if p.stem == "trilateral-one-pager")
+    text = printed(pdf)
+    assert "Notes" not in text.split()
+    folded = " ".join(text.split())
+    assert "(Klingner, “US Security Benefits,” para. 1)" in folded
+    assert len(re.findall(r"\(([^()]*para\. \d+)\)", folded)) <= 5
+
+
+def test_one_pager_over_max_citations_is_a_located_error(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n[types.one-pager]\nmax_citations = 2\n")
+    result = pipeline.check(minimal)
+    assert messages(result) == [
+        "content/briefs/one.md:11: error: this one-pager cites 3 notes; it prints at most 2 "
+        "references ([types.one-pager] max_citations): cite fewer, or choose a longer type "
+        "[brief.too-many-citations]"
+    ]
+
+
+def test_action_memo_needs_a_principal(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    edit(minimal, "content/briefs/memo.md", "principal: Head of the example office\n", "")
+    assert messages(pipeline.check(minimal)) == [
+        "content/briefs/memo.md:2: error: a decision-memo goes to a principal: add `principal:` "
+        "naming the role that decides (e.g. 'Assistant Secretary of State for East Asian and "
+        "Pacific Affairs') [memo.principal]"
+    ]
+
+
+def test_action_memo_recommendation_says_that_you(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    edit(minimal, "content/briefs/memo.md", "That you do more.", "Do more.")
+    assert messages(pipeline.check(minimal)) == [
+        "content/briefs/memo.md:18: error: a decision-memo's recommendation asks the principal "
+        "for a decision they can take: begin a paragraph with 'That you …' [memo.that-you]"
+    ]
+
+
+def test_action_memo_prints_for_from_and_decision_lines(minimal_build: pipeline.Result) -> None:
+    memo = printed(next(p for p in reader_pdfs(minimal_build) if p.stem == "memo"))
+    assert "Head of the example office" in memo
+    assert "Approve" in memo and "Disapprove" in memo and "Date ____" in memo
+    assert "Other views" in memo
+
+
+def test_retrospective_memo_has_no_decision_lines(seed_build: pipeline.Result) -> None:
+    memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
+    assert "That you encourage" in memo and "Other views" in memo
+    assert "Approve" not in memo and "Disapprove" not in memo
+
+
+def test_budget_counts_the_body_not_its_notes() -> None:
+    """A real WeasyPrint render: the pages after the body-end mark (the notes) are not
+    the body's; a budget counts the body (pipeline._check_budget)."""
+    from briefgen.render.html import render_pdf
+
+    body = "".join(f"<p>Body paragraph {n}.</p>" for n in range(5))
+    notes = "".join(f"<p>Note {n}.</p>" for n in range(200))
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head>'
+        f'<body><main>{body}<div id="body-end"></div>{notes}</main></body></html>'
+    )
+    pdf = render_pdf(html)
+    assert pdf.body_pages == 1 and pdf.pages > 1
+
+
+def test_the_annex_is_not_counted(seed_build: pipeline.Result) -> None:
+    assert seed_build.project is not None
+    layouts = seed_build.project.settings.layouts
+    annex = next(
+        a
+        for a in seed_build.artifacts
+        if a.path.as_posix().endswith("annex/trilateral-options-issue-brief.pdf")
+    )
+    assert annex.pages is not None and annex.pages > layouts["issue-brief"].budget
+
+
+def test_issue_brief_summary_over_a_page_is_an_error(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    long = "\n\n".join(["Sharing should widen, step by step, in public."] * 70)
+    edit(minimal, "content/briefs/issue.md", "Sharing should widen.", long)
+    result = pipeline.build(minimal)
+    assert not result.written
+    (problem,) = messages(result)
+    assert problem.startswith("content/briefs/issue.md:1: error: the executive summary of 'issue' ")
+    assert problem.endswith(
+        "pages of text; issue-brief allows 1 ([types.issue-brief] summary_pages) "
+        "[brief.summary-too-long]"
+    )
+
+
+def test_table_of_contents_only_in_long_briefs(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    """A full-page contents list on a short brief pushed its bottom line down (review (d))."""
+    assert pipeline.build(minimal).written
+    short = printed(minimal / "output" / "issue.pdf")
+    assert "Contents" not in short
+    assert 'class="toc"' in (minimal / "output" / "issue.html").read_text(encoding="utf-8")
+    edit(minimal, "briefgen.toml", "budget = 6\n", "budget = 6\ntoc_min_pages = 1\n")
+    assert pipeline.build(minimal).written
+    assert "Contents" in printed(minimal / "output" / "issue.pdf")
+
+
+class _Headings(HTMLParser):
+    """The text of every <h3> under #options and every column head of the scores table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: list[str] = []
+        self.options: list[str] = []
+        self.columns: list[str] = []
+        self.capture: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id") == "options":
+            self.where.append("options")
+        if tag == "table" and "scores" in (found.get("class") or ""):
+            self.where.append("scores")
+        if tag == "h3" and self.where[-1:] == ["options"]:
+            self.capture = self.options
+            self.options.append("")
+        if tag == "th" and self.where[-1:] == ["scores"] and found.get("scope") == "col":
+            self.capture = self.columns
+            self.columns.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h3", "th"):
+            self.capture = None
+        if tag == "table" and self.where[-1:] == ["scores"]:
+            self.where.pop()
+        if tag == "section" and self.where[-1:] == ["options"]:
+            self.where.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.capture is not None:
+            self.capture[-1] += data
+
+
+def test_c12_one_number_per_option_throughout(seed_build: pipeline.Result) -> None:
+    """The options paper numbered options by rank in the matrix and by order in the list."""
+    page = next(
+        a.path for a in seed_build.artifacts if a.path.name == "trilateral-options-paper.html"
+    )
+    parser = _Headings()
+    parser.feed(page.read_text(encoding="utf-8"))
+    numbered = [
+        re.match(r"(\d+)\. (.*?)(?: Recommended)?$", " ".join(h.split())) for h in parser.options
+    ]
+    options = {int(m.group(1)): m.group(2) for m in numbered if m}
+    columns = [re.match(r"(\d+)\. (.*)$", " ".join(c.split())) for c in parser.columns]
+    scored = {int(m.group(1)): m.group(2) for m in columns if m}
+    assert len(options) == 5
+    assert scored == options
+
+
+@pytest.mark.parametrize("name", ["trilateral-options-paper", "trilateral-options-issue-brief"])
+def test_options_paper_shows_each_options_pros_cons_and_risks(
+    seed_build: pipeline.Result, name: str
+) -> None:
+    """The options paper weighs each option; the annex has every option whole."""
+    pdf = next(p for p in reader_pdfs(seed_build) if p.stem == name)
+    annex = printed(annex_of(pdf))
+    assert annex.count("Pros") >= 5 and annex.count("Risks") >= 5
+    if name == "trilateral-options-paper":
+        text = printed(pdf)
+        assert text.count("Pros") == 5 and text.count("Cons") == 5 and text.count("Risks") == 5
