@@ -90,7 +90,13 @@ def scoring_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
 
 
 def text_of(result: pipeline.Result, name: str) -> str:
-    path = next(a.path for a in result.artifacts if a.name_is(name))
+    """The text of an output file: ``paper.pdf``, or ``annex/paper.pdf`` for its annex."""
+    folder, _, base = name.rpartition("/")
+    path = next(
+        a.path
+        for a in result.artifacts
+        if a.name_is(base) and a.path.parent.name == (folder or "output")
+    )
     if name.endswith(".pdf"):
         pages = pypdf.PdfReader(path).pages
         return " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
@@ -123,29 +129,35 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
         "Rank stability: Do more stays on top in",
         "Value 75% 50% 100%",
         "Risk 25% 0% 50%",
-        "Methods",
-        "Score rationales",
-        "Key judgments",
-        "MODERATE CONFIDENCE.",
     ):
         assert expected in text, expected
+    annex = text_of(scoring_build, "annex/paper.pdf")
+    for expected in ("Methods", "Score rationales", "Evidence appendix", "MODERATE CONFIDENCE."):
+        assert expected in annex, expected
     html = text_of(scoring_build, "paper.html")
     assert html.count("<svg") == 2  # totals and weight-range charts, inline vector graphics
 
 
 def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result) -> None:
-    text = text_of(scoring_build, "issue.pdf")
+    text = text_of(scoring_build, "annex/issue.pdf")
     appendix = text[text.index("Evidence appendix") :]
     assert "Doing more was worth the risk. MODERATE CONFIDENCE." in appendix
-    assert "B2 A Test Title, ¶4: Officials said it was a “good first step” toward more." in appendix
+    assert (
+        "B2 A Test Title, para. 4: Officials said it was a “good first step” toward more."
+        in appendix
+    )
     assert "Widen the sharing now. LOW CONFIDENCE." in appendix
-    assert "B2 A Test Title, ¶5: Critics’ view: it was too little, too late." in appendix
+    assert "B2 A Test Title, para. 5: Critics’ view: it was too little, too late." in appendix
 
 
 def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result) -> None:
-    text = text_of(scoring_build, "issue.pdf")
-    assert "B2 A Test Title, ¶3 [fact]" in text
+    """Grade codes with their key in the annex; the reader's notes say them in words."""
+    text = text_of(scoring_build, "annex/issue.pdf")
+    assert "B2 A Test Title, para. 3 [fact]" in text
     assert "Reliability: B — A test source with a named author." in text
+    assert "note credibility 1–6" in text  # the key, on the annex's first page
+    reader = text_of(scoring_build, "issue.pdf")
+    assert "Probably true; from a usually reliable source." in reader
 
 
 def test_marking_is_in_banners_and_metadata(scoring_build: pipeline.Result) -> None:
@@ -189,7 +201,12 @@ def test_c7_ties_print_as_ties_in_whole_points(
     html = (root / "output" / "paper.html").read_text("utf-8")
     assert "Top-ranked" not in html
     assert "Tied for first: Do more and Do nothing." in html
-    assert ">=1. Do more</th>" in html and ">=1. Do nothing</th>" in html
+    # each option keeps its one number; the tie is in the rank row
+    assert ">1. Do more</th>" in html and ">2. Do nothing</th>" in html
+    assert (
+        html.count('<td class="num">=1</td>') + html.count('<td class="num recommended">=1</td>')
+        == 2
+    )
     assert 'Weighted total (points of 100)</th><td class="num">4</td>' in html
     assert html.count('<td class="num recommended">81</td>') == 1
     assert "100 pts</text>" in html and "100%</text>" in html  # totals in points, weights in %

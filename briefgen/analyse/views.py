@@ -218,9 +218,10 @@ class Endnotes:
             opinion = self.items[number - 1].note.record.opinion
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
         quoted = self.items[self.numbers[ids[0]] - 1]
-        if self.inline:
-            return inline_reference([self._short(self.items[m.number - 1]) for m in marks])
         shown = quoted.quote or "" if quote else None
+        if self.inline:
+            references = [self._short(self.items[m.number - 1]) for m in marks]
+            return inline_reference(references, shown, quoted.note.record.sic)
         return cite_html(marks, shown, quoted.note.record.sic)
 
     def _short(self, item: Endnote) -> Html:
@@ -302,6 +303,8 @@ def _annex(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: End
     """What only the annex shows: the scoring detail and every option whole. Rendered
     after the reader's parts, so the notes only they cite number after the reader's."""
     notes.inline = False  # the annex numbers its notes, whatever the reader's edition does
+    if not view.judgments:  # a type that prints none still shows their evidence here
+        _judgments(view, resolved, brief, notes)
     _matrix(view, resolved, brief, notes)
     if view.matrix is not None:
         view.rationales = rationale_views(resolved.project, brief, notes.cite)

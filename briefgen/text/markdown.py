@@ -104,11 +104,15 @@ def _group_html(group: MarkGroup) -> str:
     )
 
 
-def inline_reference(references: Sequence[Html]) -> Html:
+def inline_reference(
+    references: Sequence[Html], quote: str | None = None, sic: Sequence[str] = ()
+) -> Html:
     """Compact references in the text, e.g. ``(Klingner, “US Security Benefits,” para.
-    9; …)``, each a short note without its closing period, after a space."""
+    9; …)``, each a short note without its closing period, after a space; after the
+    quotation, if any."""
     parts = [str(ref).strip().removesuffix(".") for ref in dict.fromkeys(references)]
-    return Markup(' <span class="inline-ref">(' + "; ".join(parts) + ")</span>")
+    quoted = quote_html(quote, sic) if quote is not None else ""
+    return Markup(quoted + ' <span class="inline-ref">(' + "; ".join(parts) + ")</span>")
 
 
 def escaped(text: str) -> Html:

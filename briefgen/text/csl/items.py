@@ -159,8 +159,6 @@ def csl_item(source_id: str, record: SourceRecord) -> dict[str, Any]:
         item["container-title"] = outlet
     if date:
         item["issued"] = csl_date(date)
-        if record.date.status is Status.INFERRED:  # the style prints it "ca. 2016"
-            item["issued"]["circa"] = True
     if record.accessed:
         item["accessed"] = csl_date(record.accessed)
     if record.publisher:
