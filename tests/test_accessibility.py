@@ -82,7 +82,7 @@ def test_every_page_passes_axe_at_desktop_and_phone_width(
             passes[label(page), width] = result["passes"]
     assert {k: v for k, v in violations.items() if v} == {}
     # A page that failed to load would have no violations either: axe must have run.
-    assert min(passes.values()) >= 30, passes
+    assert min(passes.values()) >= 25, passes
 
 
 def test_every_pdf_passes_pdfua(outputs: dict[str, list[Path]]) -> None:
@@ -174,7 +174,7 @@ def test_browser_printing_shows_title_and_marking_on_every_page(
 ) -> None:
     page = next(a.path for a in seed_build.artifacts if a.path.name.endswith("issue-brief.html"))
     printed = printed_pages(print_pdf(browser, page), tmp_path)
-    assert len(printed) >= 10
+    assert len(printed) >= 5
     for number, text in enumerate(printed, 1):
         assert "Trilateral" in text.splitlines()[0], number
         assert text.count("DRAFT — NOT FOR DISTRIBUTION") >= 2, number  # the seed's marking

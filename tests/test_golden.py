@@ -28,10 +28,12 @@ def pdf_pages_text(path: Path) -> str:
 def rendered(result: pipeline.Result) -> dict[str, str]:
     outputs = {}
     for artifact in result.artifacts:
+        # the reader's edition as <id>, its audit annex as annex-<id>
+        name = ("annex-" if artifact.path.parent.name == "annex" else "") + artifact.brief
         if artifact.format == "html":
-            outputs[f"{artifact.brief}.html"] = html_without_style(artifact.path)
+            outputs[f"{name}.html"] = html_without_style(artifact.path)
         else:
-            outputs[f"{artifact.brief}.pdf.txt"] = pdf_pages_text(artifact.path)
+            outputs[f"{name}.pdf.txt"] = pdf_pages_text(artifact.path)
     return outputs
 
 

@@ -37,7 +37,8 @@ def test_concurrent_builds_with_an_edit_lose_pdfs(minimal: Path, tmp_path: Path)
     briefs = ["issue", "memo", "one", "zz-heavy"]
     log = tmp_path / "b.log"
     first = start_build(minimal, "-j", "1", log=log)
-    wait_until(lambda: "[3/4]" in log.read_text(), "build B to render zz-heavy")
+    # -j 1 renders in order, each brief then its annex: after 6 of 8, it is on zz-heavy
+    wait_until(lambda: "[6/8]" in log.read_text(), "build B to render zz-heavy")
     settings = minimal / "briefgen.toml"
     original = settings.read_text("utf-8")
     settings.write_text(original.replace('"Test project"', '"Test project v2"'), "utf-8")

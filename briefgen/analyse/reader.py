@@ -33,9 +33,14 @@ def grade_words(note: Note, source: Source) -> str:
     record = note.record
     reliability = RELIABILITY_WORDS[source.record.reliability.grade.value]
     if record.opinion:
-        whose = f"{record.holder}'s view" if record.holder else "An opinion"
+        whose = f"{_possessive(record.holder)} view" if record.holder else "An opinion"
         return f"{whose}, not a reported fact; from {reliability}."
     claim = CREDIBILITY_WORDS[record.credibility]
     if record.credibility == 6:
         claim = "truth cannot be judged"
     return f"{claim[0].upper()}{claim[1:]}; from {reliability}."
+
+
+def _possessive(name: str) -> str:
+    """'Klingner' → "Klingner's"; 'Critics' → "Critics'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
