@@ -183,7 +183,8 @@ def measure(count: int, report: list[str]) -> float:
         if count <= 100:
             full_j1, _ = run(["build", "-j", "1", "--force"], root)
             html_files = sorted((root / "output").glob("*.html"))
-            raw = raw_weasyprint(html_files)
+            # the same pages briefgen lays out: each brief and its audit annex
+            raw = raw_weasyprint(html_files + sorted((root / "output" / "annex").glob("*.html")))
             report.append(
                 f"  full -j1 {full_j1:.1f} s vs raw WeasyPrint (warm, same HTML) {raw:.1f} s:"
                 f" ratio {full_j1 / raw:.3f}"
