@@ -8,11 +8,11 @@ document order, so templates hold layout only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from briefgen import __version__
+from briefgen.analyse.endnotes import Endnote, Endnotes
 from briefgen.analyse.framing import Framing, event_order, framing
-from briefgen.analyse.reader import grade_words
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -22,14 +22,11 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Note, Option, Source
-from briefgen.text.csl import Citations, Cite
+from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source
+from briefgen.text.csl import Citations
 from briefgen.text.markdown import (
-    CiteMark,
     Html,
-    cite_html,
     escaped,
-    inline_reference,
     render,
     render_inline,
 )
@@ -38,34 +35,6 @@ from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
-
-
-@dataclass(frozen=True)
-class Endnote:
-    number: int
-    note: Note
-    source: Source
-    quote: str | None  # the source's own characters
-    citation: Html = field(default_factory=lambda: escaped(""))  # the note as a reader reads it
-
-    @property
-    def anchor(self) -> str:
-        return f"note-{self.number}"
-
-    @property
-    def grade(self) -> str:
-        """Admiralty grade: source reliability and note credibility, e.g. 'B2'."""
-        return f"{self.source.record.reliability.grade.value}{self.note.record.credibility}"
-
-    @property
-    def grade_words(self) -> str:
-        """The grade as the reader's edition says it."""
-        return grade_words(self.note, self.source)
-
-    @property
-    def cite(self) -> Cite:
-        """This note as a citation of its source at its paragraph."""
-        return Cite(self.source.id, str(self.note.record.paragraph))
 
 
 @dataclass(frozen=True)
@@ -186,56 +155,6 @@ class BriefView:
 class OptionSummary:
     id: str
     title: str
-
-
-class Endnotes:
-    """Numbers notes in order of first citation and renders citation marks."""
-
-    def __init__(self, resolved: Resolved, citations: Citations, inline: bool = False) -> None:
-        self.resolved = resolved
-        self.citations = citations
-        self.inline = inline  # compact references in the text instead of numbers
-        self.numbers: dict[str, int] = {}
-        self.items: list[Endnote] = []
-        self.cited: list[str] = []  # the note of every citation mark, repeats counted
-
-    def number(self, note_id: str) -> tuple[int, bool]:
-        if note_id in self.numbers:
-            return self.numbers[note_id], False
-        linked = self.resolved.notes[note_id]
-        note, source = linked.note, linked.source
-        quote = self.resolved.project.quotes.get(note_id)  # found by validation
-        entry = Endnote(len(self.items) + 1, note, source, quote)
-        self.items.append(entry)
-        self.numbers[note_id] = entry.number
-        return entry.number, True
-
-    def cite(self, ids: tuple[str, ...], quote: bool) -> Html:
-        marks = []
-        for note_id in ids:
-            number, first = self.number(note_id)
-            self.cited.append(note_id)
-            opinion = self.items[number - 1].note.record.opinion
-            marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
-        quoted = self.items[self.numbers[ids[0]] - 1]
-        shown = quoted.quote or "" if quote else None
-        if self.inline:
-            references = [self._short(self.items[m.number - 1]) for m in marks]
-            return inline_reference(references, shown, quoted.note.record.sic)
-        return cite_html(marks, shown, quoted.note.record.sic)
-
-    def _short(self, item: Endnote) -> Html:
-        """The note's short form (as after a first citation): a compact reference."""
-        return self.citations.notes([item.cite, item.cite])[1]
-
-    def formatted(self, count: int) -> list[Endnote]:
-        """Every endnote, the first ``count`` (the reader's) with their citations
-        formatted as notes in the citation style: a source's first in full, then short."""
-        reader = self.items[:count]
-        texts = self.citations.notes([item.cite for item in reader]) if reader else []
-        return [replace(i, citation=t) for i, t in zip(reader, texts, strict=True)] + self.items[
-            count:
-        ]
 
 
 def format_date(value: str) -> str:

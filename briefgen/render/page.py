@@ -15,9 +15,10 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
+from briefgen.analyse.endnotes import Endnote
 from briefgen.analyse.robustness import whole_points
 from briefgen.analyse.scoring import JudgmentView, MatrixView
-from briefgen.analyse.views import Account, BriefView, Endnote
+from briefgen.analyse.views import Account, BriefView
 from briefgen.render.robustness import robustness_context
 from briefgen.text.context import sentence_around
 from briefgen.text.markdown import Html

@@ -1,0 +1,131 @@
+"""Endnotes: numbered in the order a reader meets them, formatted for the reader.
+
+``Endnotes`` numbers each note at its first citation and renders the citation marks (or,
+for a type with ``citations = "inline"``, compact references). The reader's edition
+prints no note ids, checksums or grade codes: each note is a citation in the citation
+style (text/csl) with its grade in words, because Admiralty codes read as school marks
+("F" looks like *fail* but means "cannot be judged"). The annex prints the codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from briefgen.model.records import Note, Source
+from briefgen.text.csl import Citations, Cite
+from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, inline_reference
+from briefgen.validate.resolve import Resolved
+
+RELIABILITY_WORDS = {
+    "A": "a completely reliable source",
+    "B": "a usually reliable source",
+    "C": "a fairly reliable source",
+    "D": "a not usually reliable source",
+    "E": "an unreliable source",
+    "F": "a source whose reliability cannot be judged",
+}
+CREDIBILITY_WORDS = {
+    1: "confirmed by another source",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+
+
+def grade_words(note: Note, source: Source) -> str:
+    """A note's Admiralty grade in words, e.g. 'Possibly true; from a fairly reliable
+    source.' or, for someone's view, "Klingner's view; from a fairly reliable source."."""
+    record = note.record
+    reliability = RELIABILITY_WORDS[source.record.reliability.grade.value]
+    if record.opinion:
+        whose = f"{_possessive(record.holder)} view" if record.holder else "An opinion"
+        return f"{whose}, not a reported fact; from {reliability}."
+    claim = CREDIBILITY_WORDS[record.credibility]
+    if record.credibility == 6:
+        claim = "truth cannot be judged"
+    return f"{claim[0].upper()}{claim[1:]}; from {reliability}."
+
+
+def _possessive(name: str) -> str:
+    """'Klingner' → "Klingner's"; 'Critics' → "Critics'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+@dataclass(frozen=True)
+class Endnote:
+    number: int
+    note: Note
+    source: Source
+    quote: str | None  # the source's own characters
+    citation: Html = field(default_factory=lambda: escaped(""))  # the note as a reader reads it
+
+    @property
+    def anchor(self) -> str:
+        return f"note-{self.number}"
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade: source reliability and note credibility, e.g. 'B2'."""
+        return f"{self.source.record.reliability.grade.value}{self.note.record.credibility}"
+
+    @property
+    def grade_words(self) -> str:
+        """The grade as the reader's edition says it."""
+        return grade_words(self.note, self.source)
+
+    @property
+    def cite(self) -> Cite:
+        """This note as a citation of its source at its paragraph."""
+        return Cite(self.source.id, str(self.note.record.paragraph))
+
+
+class Endnotes:
+    """Numbers notes in order of first citation and renders citation marks."""
+
+    def __init__(self, resolved: Resolved, citations: Citations, inline: bool = False) -> None:
+        self.resolved = resolved
+        self.citations = citations
+        self.inline = inline  # compact references in the text instead of numbers
+        self.numbers: dict[str, int] = {}
+        self.items: list[Endnote] = []
+        self.cited: list[str] = []  # the note of every citation mark, repeats counted
+
+    def number(self, note_id: str) -> tuple[int, bool]:
+        if note_id in self.numbers:
+            return self.numbers[note_id], False
+        linked = self.resolved.notes[note_id]
+        note, source = linked.note, linked.source
+        quote = self.resolved.project.quotes.get(note_id)  # found by validation
+        entry = Endnote(len(self.items) + 1, note, source, quote)
+        self.items.append(entry)
+        self.numbers[note_id] = entry.number
+        return entry.number, True
+
+    def cite(self, ids: tuple[str, ...], quote: bool) -> Html:
+        marks = []
+        for note_id in ids:
+            number, first = self.number(note_id)
+            self.cited.append(note_id)
+            opinion = self.items[number - 1].note.record.opinion
+            marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
+        quoted = self.items[self.numbers[ids[0]] - 1]
+        shown = quoted.quote or "" if quote else None
+        if self.inline:
+            references = [self._short(self.items[m.number - 1]) for m in marks]
+            return inline_reference(references, shown, quoted.note.record.sic)
+        return cite_html(marks, shown, quoted.note.record.sic)
+
+    def _short(self, item: Endnote) -> Html:
+        """The note's short form (as after a first citation): a compact reference."""
+        return self.citations.notes([item.cite, item.cite])[1]
+
+    def formatted(self, count: int) -> list[Endnote]:
+        """Every endnote, the first ``count`` (the reader's) with their citations
+        formatted as notes in the citation style: a source's first in full, then short."""
+        reader = self.items[:count]
+        texts = self.citations.notes([item.cite for item in reader]) if reader else []
+        return [replace(i, citation=t) for i, t in zip(reader, texts, strict=True)] + self.items[
+            count:
+        ]
