@@ -84,7 +84,7 @@ def test_one_pager_has_compact_references_and_no_note_list(seed_build: pipeline.
     assert len(re.findall(r"\(([^()]*para\. \d+)\)", folded)) <= 5
 
 
-def test_one_pager_over_max_citations_is_a_located_error(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_one_pager_over_max_citations_is_a_located_error(minimal: Path) -> None:
     with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings:
         settings.write("\n[types.one-pager]\nmax_citations = 2\n")
     result = pipeline.check(minimal)

@@ -91,6 +91,7 @@ class Endnotes:
         self.numbers: dict[str, int] = {}
         self.items: list[Endnote] = []
         self.cited: list[str] = []  # the note of every citation mark, repeats counted
+        self.short: dict[str, Html] = {}  # each note's compact reference, formatted once
 
     def number(self, note_id: str) -> tuple[int, bool]:
         if note_id in self.numbers:
@@ -119,7 +120,9 @@ class Endnotes:
 
     def _short(self, item: Endnote) -> Html:
         """The note's short form (as after a first citation): a compact reference."""
-        return self.citations.notes([item.cite, item.cite])[1]
+        if item.note.id not in self.short:  # one call to the processor per note, not per mark
+            self.short[item.note.id] = self.citations.notes([item.cite, item.cite])[1]
+        return self.short[item.note.id]
 
     def formatted(self, count: int) -> list[Endnote]:
         """Every endnote, the first ``count`` (the reader's) with their citations

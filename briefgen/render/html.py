@@ -212,8 +212,9 @@ def render_pdf(html_text: str) -> Pdf:
         raise RenderError("render.warning", "; ".join(collector.messages))
     check_overflow(document.pages)
     repaired = pdfua.repair(bytes(data), html_text, ua_in_xmp=standard != "ua-1")
-    body = _mark_pages(document.pages).get(BODY_END, 0)
-    return Pdf(repaired, len(document.pages), body, _summary_length(document.pages))
+    marks = _mark_pages(document.pages)  # read once: the body's end and the summary's
+    summary = _summary_length(document.pages, marks)
+    return Pdf(repaired, len(document.pages), marks.get(BODY_END, 0), summary)
 
 
 # An element with this attribute (e.g. a table of contents) is printed only when the
@@ -238,10 +239,9 @@ def _mark_pages(pages: Any) -> dict[str, int]:
     return found
 
 
-def _summary_length(pages: Any) -> float | None:
+def _summary_length(pages: Any, found: dict[str, int]) -> float | None:
     """How much text area the summary fills, in pages (0.8 = four fifths of a page's
     text area), from its start mark to its end mark; None without both marks."""
-    found = _mark_pages(pages)
     if SUMMARY_START not in found or SUMMARY_END not in found:
         return None
     first, last = found[SUMMARY_START] - 1, found[SUMMARY_END] - 1
