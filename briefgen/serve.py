@@ -101,10 +101,15 @@ class PreviewServer(ThreadingHTTPServer):
             raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # socketserver's own version, with the slot given back before the hang-up: a
+        # client that sees its connection closed always finds the slot free again.
         try:
-            super().process_request_thread(request, client_address)
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
         finally:
             self.slots.release()
+            self.shutdown_request(request)
 
     def _turn_away(self, request: socket.socket) -> None:
         """Every slot is taken: answer 503 without blocking the accept loop."""
