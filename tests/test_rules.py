@@ -242,6 +242,12 @@ def test_a_protected_rule_lowered_with_a_reason_is_printed_on_the_readers_last_p
         check=True,
     ).stdout
     text = " ".join(last.split())
+    # The unverified quote prints as the note writes it, never as an empty one.
+    assert "Officials said it was a “good last step”" in " ".join(
+        subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True
+        ).stdout.split()
+    )
     assert "Checks lowered for this brief" in text
     assert rule("quote.mismatch").meaning in text
     assert f"Reason given: {REASON}" in text
