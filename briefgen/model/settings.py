@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from briefgen.model import requires
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
@@ -22,6 +23,18 @@ MAX_MARKDOWN_DEPTH = 40
 class ProjectSettings(Strict):
     title: Text
     language: str = "en"
+    # The briefgen versions the project builds with, a PEP 440 specifier such as ">=0.2".
+    requires: str | None = None
+
+    @field_validator("requires")
+    @classmethod
+    def _requires_this_briefgen(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        problem = requires.unmet(requires.parse(value), value)  # parse: ValueError → invalid
+        if problem:
+            raise PydanticCustomError("settings_requires", "{problem}", {"problem": problem})
+        return value
 
 
 class PdfSettings(Strict):
