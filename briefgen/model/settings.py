@@ -11,6 +11,7 @@ from briefgen.model import requires
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
+from briefgen.rules import RANK, Configured, Level, RuleClass, registry
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
 # (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
@@ -136,6 +137,16 @@ class CitationSettings(Strict):
         )
 
 
+RuleLevel = Literal["error", "warning", "off"]
+
+
+class RuleEntry(Strict):
+    """``[rules] "code" = {level = "warning", reason = "…"}``: a level with its reason."""
+
+    level: RuleLevel
+    reason: Text | None = None
+
+
 class Dimension(Strict):
     id: Id
     label: Text
@@ -168,6 +179,9 @@ class Settings(Strict):
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
     citations: CitationSettings = CitationSettings()
+    # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
+    # class does not allow (briefgen/rules.toml's header).
+    rules: dict[str, RuleLevel | RuleEntry] = {}
     # Tables that were renamed: a located error names the new key.
     budgets: dict[str, Any] | None = None
     analysis: dict[str, Any] | None = None
@@ -188,6 +202,30 @@ class Settings(Strict):
         raise PydanticCustomError(
             "settings_renamed", "[analysis] is now [sensitivity] (same keys: samples, spread, seed)"
         )
+
+    @property
+    def rule_levels(self) -> dict[str, Configured]:
+        """``[rules]`` as levels with their reasons (validated by loading)."""
+        return {
+            code: Configured(Level(value), None)
+            if isinstance(value, str)
+            else Configured(Level(value.level), value.reason)
+            for code, value in self.rules.items()
+        }
+
+    @property
+    def lowered_protected(self) -> list[tuple[str, str, str]]:
+        """(code, meaning, reason) of each protected rule the project lowered, for the reader."""
+        lowered = []
+        for code, configured in self.rule_levels.items():
+            found = registry().get(code)
+            if (
+                found is not None
+                and found.rule_class is RuleClass.PROTECTED
+                and RANK[configured.level] < RANK[found.default_level()]
+            ):
+                lowered.append((code, found.meaning, configured.reason or ""))
+        return lowered
 
     def confidence_rule(self, level: str) -> ConfidenceRule | None:
         """The evidence rule for a confidence level: the project's, else the packaged one."""
