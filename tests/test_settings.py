@@ -68,3 +68,14 @@ def test_an_unmet_or_invalid_requires_is_located_at_its_key(
     assert (code, out) == (1, "")
     # Line 4 of each fixture is `requires = …`.
     assert err.splitlines() == [f"briefgen.toml:4: {message}", "1 error(s), 0 warning(s)"]
+
+
+def test_a_project_for_a_later_briefgen_gets_that_one_error(minimal: Path) -> None:
+    # Its keys this briefgen does not know would each be schema.unknown-key: noise.
+    code, out, err = check(minimal, "newer-with-new-keys")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "briefgen.toml:5: error: this project requires briefgen >=0.3; this is briefgen "
+        "0.2.0: upgrade briefgen (pipx upgrade briefgen) [settings.requires]",
+        "1 error(s), 0 warning(s)",
+    ]

@@ -11,6 +11,13 @@ RUNNING = Version(__version__)
 EXAMPLE = f">={RUNNING.major}.{RUNNING.minor}"  # what a project written for this one says
 
 
+def declared(data: object) -> str | None:
+    """``[project] requires`` as written in briefgen.toml's data, if it is a string."""
+    project = data.get("project") if isinstance(data, dict) else None
+    value = project.get("requires") if isinstance(project, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def parse(value: str) -> SpecifierSet:
     """The specifier set, or ValueError saying what is wrong with it."""
     if not value.strip():
