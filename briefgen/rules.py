@@ -106,14 +106,12 @@ def rule(code: str) -> Rule:
         raise KeyError(message) from None
 
 
-def check_setting(code: str, level: str, reason: str | None) -> str | None:
+def check_setting(code: str, level: Level, reason: str | None) -> str | None:
     """Why a ``[rules]`` entry is refused, in the user's terms; None when it is allowed."""
     found = registry().get(code)
     if found is None:
         return f"'{code}' is not a briefgen rule (`briefgen rules` lists them all)"
-    if level not in Level.__members__.values():
-        return f"'{code}': level '{level}' is not one of error, warning, off"
-    wanted, default = Level(level), found.level
+    wanted, default = level, found.level
     if found.rule_class is RuleClass.STRUCTURAL and wanted is not default:
         return (
             f"'{code}' keeps the project readable and cannot be set (it is always "

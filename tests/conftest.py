@@ -135,7 +135,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         not options.keyword
         and not options.markexpr
         and not getattr(options, "lf", False)
-        and not options.maxfail  # -x is --maxfail=1 (pytest has no "exitfirst" option)
+        and not options.maxfail
         and [Path(a).resolve() for a in session.config.args] == [Path(__file__).parent]
     )
     if not whole or exitstatus != 0:

@@ -215,7 +215,7 @@ def _check_rules(settings: Settings, document: Document, diagnostics: Diagnostic
     """Refuse the ``[rules]`` entries a rule's class does not allow; apply the rest."""
     allowed = {}
     for code, configured in settings.rule_levels.items():
-        problem = check_setting(code, configured.level.value, configured.reason)
+        problem = check_setting(code, configured.level, configured.reason)
         if problem is None:
             allowed[code] = configured
         else:

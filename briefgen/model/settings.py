@@ -144,6 +144,12 @@ class RuleEntry(Strict):
     level: RuleLevel
     reason: Text | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _level_alone(cls, value: object) -> object:
+        """``"code" = "off"`` is short for ``"code" = {level = "off"}``."""
+        return {"level": value} if isinstance(value, str) else value
+
 
 class Dimension(Strict):
     id: Id
@@ -179,7 +185,7 @@ class Settings(Strict):
     citations: CitationSettings = CitationSettings()
     # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
     # class does not allow (briefgen/rules.toml's header).
-    rules: dict[str, RuleLevel | RuleEntry] = {}
+    rules: dict[str, RuleEntry] = {}
     # Tables that were renamed: a located error names the new key.
     budgets: dict[str, Any] | None = None
     analysis: dict[str, Any] | None = None
@@ -204,12 +210,7 @@ class Settings(Strict):
     @property
     def rule_levels(self) -> dict[str, Configured]:
         """``[rules]`` as levels with their reasons (validated by loading)."""
-        return {
-            code: Configured(Level(value), None)
-            if isinstance(value, str)
-            else Configured(Level(value.level), value.reason)
-            for code, value in self.rules.items()
-        }
+        return {code: Configured(Level(e.level), e.reason) for code, e in self.rules.items()}
 
     @property
     def lowered_protected(self) -> list[tuple[str, str, str]]:
