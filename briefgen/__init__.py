@@ -1,3 +1,4 @@
 """briefgen: turn structured research notes into trusted policy briefs."""
 
-__version__ = "0.1.0"
+# Semantic versions (CHANGELOG.md); pyproject.toml reads this one value.
+__version__ = "0.2.0"

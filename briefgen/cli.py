@@ -60,8 +60,32 @@ def _sigterm_aborts() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _show_version(context: click.Context, _param: click.Parameter, value: bool) -> None:
+    """briefgen's version, then the renderer's: a bug report needs all four."""
+    if not value or context.resilient_parsing:
+        return
+    # Read as the PDF cache key reads them (the libraries WeasyPrint loads), without
+    # importing WeasyPrint.
+    from briefgen.render.toolchain import library_versions, package_version
+
+    libraries = dict(library_versions())
+    click.echo(f"briefgen {__version__}")
+    click.echo(
+        f"WeasyPrint {package_version('weasyprint')}, Pango {libraries['pango']}, "
+        f"HarfBuzz {libraries['harfbuzz']}"
+    )
+    context.exit()
+
+
 @click.group()
-@click.version_option(__version__, prog_name="briefgen")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show briefgen's version and the WeasyPrint, Pango and HarfBuzz it renders with.",
+)
 def main() -> None:
     """Build trusted policy briefs (PDF and HTML) from structured research notes."""
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
+from importlib import metadata
 from pathlib import Path
 
 from click.testing import CliRunner
 
+import briefgen
 from briefgen.cli import main
 from tests.conftest import FIXTURES, MINIMAL, copy_project
 
@@ -98,3 +103,31 @@ def test_schema_command_knows_the_project_types(tmp_path: Path) -> None:
         "one-pager",
         "options-paper",
     ]
+
+
+def test_version_names_briefgen_and_the_renderer_it_loads() -> None:
+    # The installed console script, as a user runs it: its metadata and the package agree.
+    script = Path(sys.executable).parent / "briefgen"
+    done = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    first, second = done.stdout.splitlines()
+    assert first == "briefgen 0.2.0"
+    assert metadata.version("briefgen") == briefgen.__version__ == "0.2.0"
+    # Checked against the libraries WeasyPrint's own cffi bindings load (the CLI asks them
+    # through ctypes). WeasyPrint declares no *_version_string, but it does declare
+    # pango_version() (an encoded int) and hb_version_atleast().
+    from weasyprint import __version__ as weasyprint_version
+    from weasyprint.text.ffi import harfbuzz, pango
+
+    match = re.fullmatch(
+        r"WeasyPrint (\S+), Pango (\d+)\.(\d+)\.(\d+), HarfBuzz (\d+)\.(\d+)\.(\d+)", second
+    )
+    assert match, second
+    assert match[1] == weasyprint_version
+    p_major, p_minor, p_micro = (int(part) for part in match.groups()[1:4])
+    assert pango.pango_version() == p_major * 10000 + p_minor * 100 + p_micro
+    h_major, h_minor, h_micro = (int(part) for part in match.groups()[4:7])
+    assert harfbuzz.hb_version_atleast(h_major, h_minor, h_micro)
+    assert not harfbuzz.hb_version_atleast(h_major, h_minor, h_micro + 1)
+    assert done.stderr == ""

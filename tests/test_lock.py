@@ -39,7 +39,8 @@ def locked_for_this_platform(lock: dict[str, Any]) -> dict[str, str]:
     packages: dict[tuple[str, str], dict[str, Any]] = {}
     by_name: dict[str, list[dict[str, Any]]] = {}
     for package in lock["package"]:
-        packages[package["name"], package["version"]] = package
+        # The project's own entry has no version: it is dynamic (briefgen.__version__).
+        packages[package["name"], package.get("version", "")] = package
         by_name.setdefault(package["name"], []).append(package)
 
     def resolve(edge: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +132,8 @@ def test_every_locked_file_has_a_hash() -> None:
     for package in read_lock(REPO / "uv.lock")["package"]:
         if package["name"] == PROJECT:
             assert package["source"] == {"editable": "."}
+            # Dynamic (briefgen.__version__): a release bumps one line, not the lock.
+            assert "version" not in package
             continue
         assert "registry" in package["source"], package["name"]
         files = package.get("wheels", []) + ([package["sdist"]] if "sdist" in package else [])

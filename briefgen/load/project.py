@@ -23,6 +23,7 @@ from briefgen.load.readers import (
 from briefgen.load.readers import read_text as read_content_text
 from briefgen.load.records import M, validate_model
 from briefgen.load.sections import split_sections
+from briefgen.model import requires
 from briefgen.model.document import Document, DocumentError
 from briefgen.model.layouts import merge
 from briefgen.model.records import (
@@ -172,14 +173,34 @@ def _check_id(path: Path, diagnostics: Diagnostics) -> bool:
     return False
 
 
+def _for_another_briefgen(document: Document, diagnostics: Diagnostics) -> bool:
+    """A project whose ``requires`` this briefgen is outside: that one error, alone.
+
+    Checked before the model, so a project written for a later briefgen is not also
+    reported key by key for settings this one does not know.
+    """
+    value = requires.declared(document.data)
+    try:
+        problem = requires.unmet(requires.parse(value), value) if value is not None else None
+    except ValueError:
+        return False  # the model reports it as schema.invalid, with the reason
+    if problem is None:
+        return False
+    line = document.line_of(("project", "requires"))
+    diagnostics.error(document.path, line, "settings.requires", problem)
+    return True
+
+
 def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
     path = root / SETTINGS_FILE
     if not _present(path):
         diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
         return None
     document = _read(load_toml, path, diagnostics)
-    settings = validate_model(Settings, document, diagnostics) if document else None
-    if settings is None or document is None:
+    if document is None or _for_another_briefgen(document, diagnostics):
+        return None
+    settings = validate_model(Settings, document, diagnostics)
+    if settings is None:
         return None
     layouts, problems = merge(settings.types)
     for type_id, problem in sorted(problems.items()):

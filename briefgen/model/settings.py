@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from briefgen.model import requires
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
@@ -23,6 +24,16 @@ MAX_MARKDOWN_DEPTH = 40
 class ProjectSettings(Strict):
     title: Text
     language: str = "en"
+    # The briefgen versions the project builds with, a PEP 440 specifier such as ">=0.2".
+    requires: str | None = None
+
+    @field_validator("requires")
+    @classmethod
+    def _requires_parses(cls, value: str | None) -> str | None:
+        # Whether this briefgen satisfies it is checked before the model (load_settings).
+        if value is not None:
+            requires.parse(value)  # ValueError → a located schema.invalid with the reason
+        return value
 
 
 class PdfSettings(Strict):

@@ -77,8 +77,13 @@ def library_versions() -> tuple[tuple[str, str], ...]:
     )
 
 
+def package_version(name: str) -> str:
+    """An installed package's version, from its metadata (nothing is imported)."""
+    return metadata.version(name)
+
+
 @cache
 def toolchain_versions() -> tuple[tuple[str, str], ...]:
     """(name, version) of every package and library that shapes a PDF's bytes."""
-    packages = tuple((name, metadata.version(name)) for name in PDF_PACKAGES)
+    packages = tuple((name, package_version(name)) for name in PDF_PACKAGES)
     return packages + library_versions()
