@@ -206,7 +206,11 @@ def load_front_matter(path: Path, root: Path | None = None) -> Document:
 
 def load_toml(path: Path, root: Path | None = None) -> Document:
     """Read a TOML file; lines of keys are found by a scan of the text."""
-    text = read_text(path, root)
+    return parse_toml(read_text(path, root), path)
+
+
+def parse_toml(text: str, path: Path) -> Document:
+    """TOML text (read from ``path``, or about to be written there) as a located document."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
