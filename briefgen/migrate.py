@@ -81,6 +81,8 @@ class Migration:
     diagnostics: Diagnostics
     sources: list[str] = field(default_factory=list)  # ids migrated (or to migrate)
     changes: list[Change] = field(default_factory=list)
+    texts: dict[Path, str] = field(default_factory=dict)  # each edited file's new text
+    originals: dict[Path, str] = field(default_factory=dict)  # and the text it replaces
     written: list[Path] = field(default_factory=list)
 
 
@@ -89,28 +91,40 @@ def migrate_locators(root: Path, *, dry_run: bool, waiting: Callable[[], None]) 
     diagnostics = Diagnostics(root)
     with project_lock(root, wait=True, waiting=waiting):
         project, _ = load_project(root, diagnostics)
-        migration = Migration(diagnostics)
         if project is None or diagnostics.errors:
-            return migration
-        pending = {
-            source_id: source
-            for source_id, source in sorted(project.sources.items())
-            if source.record.lines is not None and not source.migrated
-        }
-        migration.sources = list(pending)
-        if not pending:
-            return migration
-        files = _plan(project, pending, migration)
-        if diagnostics.errors:
-            migration.changes.clear()
-            return migration
-        migration.changes = sorted(_as_written(migration.changes, files), key=_order)
-        texts = {path: planned.text() for path, planned in files.items()}
-        for path, text in texts.items():
-            if parse_yaml(text, path).data != files[path].expected:
-                raise AssertionError(f"migrating {path} would change more than its ¶ numbers")
-        if not dry_run:
-            migration.written = _write_all(texts)
+            return Migration(diagnostics)
+        migration = plan_locators(project, diagnostics)
+        if not dry_run and not diagnostics.errors:
+            migration.written = write_files(migration.texts)
+    return migration
+
+
+def plan_locators(project: Project, diagnostics: Diagnostics) -> Migration:
+    """The migration of every source that needs it, as new file texts (nothing written).
+
+    Each edited file is parsed back and must give exactly the data the plan meant; with
+    any error, the migration holds no changes and no texts.
+    """
+    migration = Migration(diagnostics)
+    pending = {
+        source_id: source
+        for source_id, source in sorted(project.sources.items())
+        if source.record.lines is not None and not source.migrated
+    }
+    migration.sources = list(pending)
+    if not pending:
+        return migration
+    files = _plan(project, pending, migration)
+    if diagnostics.errors:
+        migration.changes.clear()
+        return migration
+    migration.changes = sorted(_as_written(migration.changes, files), key=_order)
+    texts = {path: planned.text() for path, planned in files.items()}
+    for path, text in texts.items():
+        if parse_yaml(text, path).data != files[path].expected:
+            raise AssertionError(f"migrating {path} would change more than its ¶ numbers")
+    migration.texts = texts
+    migration.originals = {path: "\n".join(planned.lines) for path, planned in files.items()}
     return migration
 
 
@@ -357,8 +371,11 @@ def _set(data: Any, loc: Loc, value: Any) -> None:
     _get(data, loc[:-1])[loc[-1]] = value
 
 
-def _write_all(texts: dict[Path, str]) -> list[Path]:
-    """Write every file to a temporary sibling first, then rename each into place."""
+def write_files(texts: dict[Path, str]) -> list[Path]:
+    """Write every file to a temporary sibling first, then rename each into place.
+
+    A file that can't be staged leaves every file as it was.
+    """
     staged: list[tuple[Path, Path]] = []
     try:
         for path, text in sorted(texts.items()):
