@@ -21,7 +21,8 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-
 # --ignore-scripts: vnu-jar's install script would download a JDK from outside.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test lint typecheck unit check clean system-deps upgrade-lock upgrade-uv
+.PHONY: build test lint typecheck unit wheel wheel-check check clean system-deps upgrade-lock \
+  upgrade-uv
 
 build: $(STAMP)
 	$(BIN)/briefgen build
@@ -29,7 +30,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/briefgen check
 
-test: lint typecheck unit
+test: lint typecheck unit wheel-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefgen tests bench
@@ -41,6 +42,21 @@ typecheck: $(STAMP)
 
 unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -q
+
+# The wheel users install (dist/), built like uv sync builds briefgen: without network or
+# isolation, by the locked setuptools. build/ goes first: setuptools keeps it between
+# runs, and a module deleted from briefgen/ would otherwise stay in the next wheel.
+wheel: $(STAMP)
+	rm -rf build dist
+	$(UV) build --quiet --wheel --no-build-isolation --offline --python $(BIN)/python -o dist .
+	rm -rf build
+	@ls -l dist/*.whl
+
+# That wheel as users install it: built from the tracked files, installed with the locked
+# dependencies in a fresh venv outside the repository, then used there to build a small
+# project; fails on any missing file, licence or font (tests/wheel_check.py).
+wheel-check: $(STAMP)
+	$(BIN)/python -I tests/wheel_check.py --python $(PYTHON)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -92,4 +108,4 @@ upgrade-uv: $(UV)
 	@$(MAKE) --no-print-directory $(UV)
 
 clean:
-	rm -rf $(VENV) $(UV_VENV) node_modules output .briefgen-cache .briefgen-lock schemas .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) node_modules build dist output .briefgen-cache .briefgen-lock schemas .pytest_cache .mypy_cache .ruff_cache

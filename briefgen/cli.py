@@ -32,6 +32,13 @@ def _report(diagnostics: Diagnostics, strict: bool) -> int:
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     if errors or warnings:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    lowered = sorted({d.code for d in diagnostics.lowered})
+    if strict and lowered:
+        click.echo(
+            f"--strict: {', '.join(lowered)} lowered to warning(s) by [rules] in "
+            "briefgen.toml, so they do not fail the run",
+            err=True,
+        )
     return 1 if diagnostics.failed(strict=strict) else 0
 
 
@@ -155,6 +162,23 @@ def impact(root: Path, source_id: str) -> None:
             click.echo(f"{where}:{d.line}: {d.kind} {d.id}: {d.text}")
         click.echo(f"{len(result.dependents)} item(s) depend on source '{source_id}'")
     sys.exit(status)
+
+
+@main.command("rules")
+@click.option("--markdown", is_flag=True, help="Print the reference page (docs/rules.md).")
+def rules_command(markdown: bool) -> None:
+    """List every diagnostic code with its default level, class and meaning."""
+    from briefgen.rules import reference, registry
+
+    if markdown:
+        click.echo(reference(), nl=False)
+        return
+    for found in registry().values():
+        phase = f", error from {found.error_from}" if found.error_from else ""
+        click.echo(
+            f"{found.code}  {found.level.value} ({found.rule_class.value}, since "
+            f"{found.since}{phase}): {found.meaning}"
+        )
 
 
 @main.command("list")

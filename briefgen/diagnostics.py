@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+
+from briefgen import __version__
+from briefgen.rules import RANK, Configured, Level, RuleClass, rule
 
 
 class Severity(StrEnum):
@@ -21,6 +25,8 @@ class Diagnostic:
     severity: Severity
     message: str
     code: str
+    # Set to this level by the project's [rules] below its default: --strict lets it pass.
+    lowered: bool = field(default=False, compare=False)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -29,10 +35,20 @@ class Diagnostic:
 
 @dataclass
 class Diagnostics:
-    """Collects every diagnostic of a run so all are reported at once."""
+    """Collects every diagnostic of a run so all are reported at once.
+
+    Every code is looked up in the registry (``rules.toml``): an unregistered code, or
+    one raised at another level than its row declares, is a bug in briefgen. ``items``
+    holds each diagnostic at the level it takes in this run: the registry's default in
+    this version (a new rule's warning-first phase), or the project's ``[rules]`` once
+    ``configure`` has them; a rule set to "off" is left out.
+    """
 
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
+    version: str = __version__
+    levels: Mapping[str, Configured] = field(default_factory=dict)
+    _raised: list[Diagnostic] = field(default_factory=list, repr=False)
 
     def relative(self, path: Path | str) -> str:
         """The path from the project root, control characters escaped (one line each)."""
@@ -46,10 +62,48 @@ class Diagnostics:
         return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
     def error(self, path: Path | str, line: int, code: str, message: str) -> None:
-        self.items.append(Diagnostic(self.relative(path), line, Severity.ERROR, message, code))
+        self._add(Diagnostic(self.relative(path), line, Severity.ERROR, message, code))
 
     def warning(self, path: Path | str, line: int, code: str, message: str) -> None:
-        self.items.append(Diagnostic(self.relative(path), line, Severity.WARNING, message, code))
+        self._add(Diagnostic(self.relative(path), line, Severity.WARNING, message, code))
+
+    def configure(self, levels: Mapping[str, Configured]) -> None:
+        """Apply a project's ``[rules]`` to what was raised so far and from now on."""
+        self.levels = levels
+        self.items = [d for d in map(self._effective, self._raised) if d is not None]
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        declared = rule(diagnostic.code).level
+        if declared.value != diagnostic.severity.value:
+            raise AssertionError(
+                f"{diagnostic.code} is raised as {diagnostic.severity.value} but rules.toml "
+                f"declares it {declared.value}"
+            )
+        self._raised.append(diagnostic)
+        effective = self._effective(diagnostic)
+        if effective is not None:
+            self.items.append(effective)
+
+    def _effective(self, diagnostic: Diagnostic) -> Diagnostic | None:
+        """The diagnostic at the level it takes in this run, or None when it is off."""
+        found = rule(diagnostic.code)
+        configured = self.levels.get(diagnostic.code)
+        note: str | None
+        if configured is not None and found.rule_class is not RuleClass.STRUCTURAL:
+            level, default = configured.level, found.default_level(self.version)
+            note = None
+            if RANK[level] < RANK[default]:
+                note = f"lowered to a {level.value} in briefgen.toml [rules]"
+                note += f": {configured.reason}" if configured.reason else ""
+            elif RANK[level] > RANK[default]:
+                note = f"raised to an {level.value} in briefgen.toml [rules]"
+        else:
+            level, note = found.default_level(self.version), found.phase_note(self.version)
+        if level is Level.OFF:
+            return None
+        lowered = configured is not None and RANK[level] < RANK[found.default_level(self.version)]
+        message = f"{diagnostic.message} ({note})" if note else diagnostic.message
+        return replace(diagnostic, severity=Severity(level.value), message=message, lowered=lowered)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,7 +114,13 @@ class Diagnostics:
         return [d for d in self.items if d.severity is Severity.WARNING]
 
     def failed(self, *, strict: bool = False) -> bool:
-        return bool(self.errors) or (strict and bool(self.warnings))
+        """Errors fail a run; with ``strict``, so do warnings the project did not lower."""
+        return bool(self.errors) or (strict and any(not d.lowered for d in self.warnings))
+
+    @property
+    def lowered(self) -> list[Diagnostic]:
+        """Warnings the project's [rules] lowered from errors: --strict lists, not fails, them."""
+        return [d for d in self.warnings if d.lowered]
 
     def sorted(self) -> list[Diagnostic]:
         """Every diagnostic, deduplicated, in file and line order."""

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.rules import registry
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "link", "form", "input", "img", "image"}
 
@@ -107,6 +109,44 @@ def scoring_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
 def types_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
     """The types fixture laid over the minimal project (as the CLI tests use it)."""
     return overlay_build(FIXTURES / "types", tmp_path_factory)
+
+
+# Every code a test raises, in this process (the registry test below needs each raised once).
+RAISED: set[str] = set()
+_add = Diagnostics._add
+
+
+def _recording_add(self: Diagnostics, diagnostic: Diagnostic) -> None:
+    RAISED.add(diagnostic.code)
+    _add(self, diagnostic)
+
+
+Diagnostics._add = _recording_add  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A registered code no test raises is a rule nobody checked: fail the whole run.
+
+    Only a run of the whole suite can tell, so selections (-k, -m, paths, --lf, -x)
+    skip this; `make test` runs the whole suite.
+    """
+    options = session.config.option
+    whole = (
+        not options.keyword
+        and not options.markexpr
+        and not getattr(options, "lf", False)
+        and not options.maxfail
+        and [Path(a).resolve() for a in session.config.args] == [Path(__file__).parent]
+    )
+    if not whole or exitstatus != 0:
+        return
+    unraised = sorted(set(registry()) - RAISED)
+    if unraised:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "registered codes no test raised (add a test, or remove the row): "
+        if reporter is not None:
+            reporter.write_line(message + ", ".join(unraised), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

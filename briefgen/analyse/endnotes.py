@@ -98,7 +98,9 @@ class Endnotes:
             return self.numbers[note_id], False
         linked = self.resolved.notes[note_id]
         note, source = linked.note, linked.source
-        quote = self.resolved.project.quotes.get(note_id)  # found by validation
+        # As validation found it in the source; as the note writes it only when a project
+        # lowered quote.mismatch (the reader's last page says so).
+        quote = self.resolved.project.quotes.get(note_id, note.record.quote)
         entry = Endnote(len(self.items) + 1, note, source, quote)
         self.items.append(entry)
         self.numbers[note_id] = entry.number

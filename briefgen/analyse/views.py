@@ -145,6 +145,9 @@ class BriefView:
     reader_notes: int = 0
     annex_options: list[OptionView] = field(default_factory=list)
     annex_sources: list[SourceView] = field(default_factory=list)
+    # (code, meaning, reason) of each protected check the project lowered ([rules]): the
+    # reader's edition says so on its last page.
+    lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def meta(self) -> BriefMeta:
@@ -270,6 +273,7 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         generator=f"briefgen {__version__}",
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
+        lowered_rules=settings.lowered_protected,
     )
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
     for part in layout.parts:

@@ -48,6 +48,7 @@ from briefgen.model.records import (
 )
 from briefgen.model.report import ContentKind, Duplicate, LoadReport, UnreadableFile
 from briefgen.model.settings import Settings
+from briefgen.rules import check_setting
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"
@@ -199,7 +200,21 @@ def load_settings(
         where = document.line_of(("types", type_id)) if type_id in settings.types else 0
         diagnostics.error(path, where, "type.invalid", f"brief type '{type_id}': {problem}")
     settings._layouts = layouts
+    _check_rules(settings, document, diagnostics)
     return settings
+
+
+def _check_rules(settings: Settings, document: Document, diagnostics: Diagnostics) -> None:
+    """Refuse the ``[rules]`` entries a rule's class does not allow; apply the rest."""
+    allowed = {}
+    for code, configured in settings.rule_levels.items():
+        problem = check_setting(code, configured.level, configured.reason)
+        if problem is None:
+            allowed[code] = configured
+        else:
+            line = document.line_of(("rules", code))
+            diagnostics.error(document.path, line, "settings.rules", problem)
+    diagnostics.configure(allowed)
 
 
 def _empty(path: Path, document: Document | None, kind: ContentKind, loading: _Loading) -> bool:

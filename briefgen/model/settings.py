@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
+from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
 # (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
@@ -20,14 +21,6 @@ MAX_MARKDOWN_DEPTH = 40
 
 
 # --- renamed settings ----------------------------------------------------------
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """'0.2.0' → (0, 2, 0); a suffix after the numbers ('0.3.0.dev1') is ignored."""
-    found = re.match(r"\d+(?:\.\d+)*", version)
-    if found is None:
-        raise ValueError(f"not a version: {version!r}")
-    return tuple(int(part) for part in found[0].split("."))
 
 
 BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -66,7 +59,7 @@ class Rename:
         return tuple(part.replace("{key}", key) for part in self.new)
 
     def removed(self, version: str) -> bool:
-        return version_key(version) >= version_key(self.removed_in)
+        return version_tuple(version) >= version_tuple(self.removed_in)
 
     def old_form(self, key: str, value: object) -> str:
         return f"[{self.old}] {toml_key(key)} = {toml_value(value)}"
@@ -198,6 +191,22 @@ class CitationSettings(Strict):
         )
 
 
+RuleLevel = Literal["error", "warning", "off"]
+
+
+class RuleEntry(Strict):
+    """``[rules] "code" = {level = "warning", reason = "…"}``: a level with its reason."""
+
+    level: RuleLevel
+    reason: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _level_alone(cls, value: object) -> object:
+        """``"code" = "off"`` is short for ``"code" = {level = "off"}``."""
+        return {"level": value} if isinstance(value, str) else value
+
+
 class Dimension(Strict):
     id: Id
     label: Text
@@ -230,7 +239,29 @@ class Settings(Strict):
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
     citations: CitationSettings = CitationSettings()
+    # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
+    # class does not allow (briefgen/rules.toml's header).
+    rules: dict[str, RuleEntry] = {}
     _layouts: dict[str, BriefLayout] = PrivateAttr(default_factory=dict)
+
+    @property
+    def rule_levels(self) -> dict[str, Configured]:
+        """``[rules]`` as levels with their reasons (validated by loading)."""
+        return {code: Configured(Level(e.level), e.reason) for code, e in self.rules.items()}
+
+    @property
+    def lowered_protected(self) -> list[tuple[str, str, str]]:
+        """(code, meaning, reason) of each protected rule the project lowered, for the reader."""
+        lowered = []
+        for code, configured in self.rule_levels.items():
+            found = registry().get(code)
+            if (
+                found is not None
+                and found.rule_class is RuleClass.PROTECTED
+                and RANK[configured.level] < RANK[found.default_level()]
+            ):
+                lowered.append((code, found.meaning, configured.reason or ""))
+        return lowered
 
     def confidence_rule(self, level: str) -> ConfidenceRule | None:
         """The evidence rule for a confidence level: the project's, else the packaged one."""

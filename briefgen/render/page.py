@@ -238,6 +238,10 @@ def _view(view: BriefView) -> dict[str, object]:
         ],
         "matrix": _matrix(view.matrix, view.meta.options) if view.matrix is not None else None,
         "rationales": view.rationales,
+        "lowered_rules": [
+            {"code": code, "meaning": meaning, "reason": reason}
+            for code, meaning, reason in view.lowered_rules
+        ],
     }
 
 

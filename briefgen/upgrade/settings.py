@@ -90,7 +90,7 @@ def plan_settings(text: str, path: Path, diagnostics: Diagnostics) -> str | None
     scratch = Diagnostics(diagnostics.root)
     renamed = apply_renames(document, "0.0.0", scratch)  # the data every rename means
     for problem in scratch.errors:  # both forms of a value: which one is meant is unknown
-        diagnostics.items.append(problem)
+        diagnostics.error(path, problem.line, problem.code, problem.message)
     if renamed is None:
         return None
     expected: dict[str, Any] = copy.deepcopy(renamed.data)
