@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,47 @@ def test_a_level_without_a_statement_is_not_declared_to_claim_nothing_by_its_nam
         '"RELEASABLE" = true  # its statement has approval or release wording',
         '"TEAM" = false',
     ]
+
+
+def test_old_and_new_form_together_stop_the_upgrade_naming_both_lines(tmp_path: Path) -> None:
+    root = copy_project(FIXTURES / "minimal", tmp_path / "project")
+    shutil.copy(FIXTURES / "renamed-settings/both-forms/briefgen.toml", root / "briefgen.toml")
+    before = snapshot(root)
+    status, out, err = run("upgrade", "--root", str(root))
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        "briefgen.toml:12: error: [budgets] issue-brief = 8 (line 12) and its new form "
+        "[types.issue-brief] budget (line 9) are both set: keep one value, in the new form "
+        "[settings.both-forms]",
+        "briefgen.toml:16: error: [analysis] samples = 100 (line 16) and its new form "
+        "[sensitivity] samples (line 19) are both set: keep one value, in the new form "
+        "[settings.both-forms]",
+        "2 error(s), 0 warning(s)",
+        "nothing written: fix the errors above, then run the command again",
+    ]
+    assert snapshot(root) == before
+
+
+def test_an_inline_old_table_cannot_be_edited_in_place(tmp_path: Path) -> None:
+    text = 'budgets = { issue-brief = 6 }\n\n[project]\ntitle = "T"\n'
+    diagnostics = Diagnostics(tmp_path)
+    assert plan_settings(text, tmp_path / "briefgen.toml", diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        "briefgen.toml:1: error: cannot rewrite [budgets] in place (an inline table, a dotted "
+        "key or a value over several lines): write it as a [table] with one key per line, "
+        "then run the command again [upgrade.cannot-edit]"
+    ]
+
+
+def test_a_moved_key_joins_its_table_when_the_table_exists(tmp_path: Path) -> None:
+    text = (
+        "[types.one-pager]\nmax_citations = 8\n\n"
+        "[budgets]  # pages\none-pager = 2  # tight\nissue-brief = 20\n\n"
+        "[analysis]\nseed = 7\n"
+    )
+    new = plan_settings(text, tmp_path / "briefgen.toml", Diagnostics(tmp_path))
+    assert new == (
+        "[types.one-pager]\nmax_citations = 8\nbudget = 2  # tight\n\n"
+        "[types.issue-brief]\nbudget = 20\n\n"
+        "[sensitivity]\nseed = 7\n"
+    )
