@@ -229,6 +229,12 @@ def schema(root: Path, directory: Path) -> None:
         click.echo(f"wrote {path}")
 
 
+def _finished(paths: list[Path], diagnostics: Diagnostics) -> None:
+    for path in paths:
+        where = diagnostics.relative(path)
+        click.echo(f"{where}: finished writing it (an earlier run was interrupted)", err=True)
+
+
 @main.command()
 @root_option
 @click.option(
@@ -245,6 +251,7 @@ def upgrade(root: Path, dry_run: bool) -> None:
     result = run_upgrade(
         root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True)
     )
+    _finished(result.finished, result.diagnostics)
     status = _report(result.diagnostics, False)
     if status:
         click.echo("nothing written: fix the errors above, then run the command again", err=True)
@@ -279,6 +286,7 @@ def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
     root = path if path is not None else root
     result = migrate(root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True))
     diagnostics = result.diagnostics
+    _finished(result.finished, diagnostics)
     status = _report(diagnostics, False)
     if status:
         click.echo("nothing written: fix the errors above, then run the command again", err=True)

@@ -393,3 +393,27 @@ def test_a_moved_key_joins_its_table_when_the_table_exists(tmp_path: Path) -> No
         "[types.issue-brief]\nbudget = 20\n\n"
         "[sensitivity]\nseed = 7\n"
     )
+
+
+def test_a_write_interrupted_between_renames_is_finished_by_the_next_run(
+    upgraded: tuple[Path, int, str, str], tmp_path: Path
+) -> None:
+    """As a crash leaves it: the new briefgen.toml staged and journaled, not yet renamed."""
+    root = copy_project(OLD, tmp_path / "project")
+    new = (upgraded[0] / "briefgen.toml").read_bytes()
+    (root / ".briefgen.toml.staged").write_bytes(new)
+    (root / ".briefgen-journal.json").write_text('[[".briefgen.toml.staged", "briefgen.toml"]]')
+    status, out, err = run("upgrade", "--check", "--root", str(root))
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0] == (
+        ".briefgen-journal.json: error: an earlier run was interrupted while writing project "
+        "files: run the command without --check to finish it [write.interrupted]"
+    )
+    status, out, err = run("upgrade", "--root", str(root))
+    assert status == 0
+    assert err == "briefgen.toml: finished writing it (an earlier run was interrupted)\n"
+    assert out.splitlines()[-1] == (
+        "nothing to upgrade: the project is in the current format; 60 to-do(s)"
+    )
+    assert (root / "briefgen.toml").read_bytes() == new
+    assert sorted(p.name for p in root.iterdir()) == [".briefgen-lock", "briefgen.toml", "content"]

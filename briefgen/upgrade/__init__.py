@@ -14,8 +14,9 @@ project, looking past the validation errors that leave analysis possible so that
 hides another, and its unattributed sentences.
 
 All or nothing, under the project lock: every edit is planned, each edited file is
-parsed back and compared with what was meant, and only then are the files staged and
-renamed into place. A second run changes nothing.
+parsed back and compared with what was meant, and only then are the files written
+(write/project_files.py: staged, journaled, renamed; a crash between two renames is
+finished by the next run). A second run changes nothing.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ from briefgen import pipeline
 from briefgen.diagnostics import Diagnostics, Severity
 from briefgen.load.project import SETTINGS_FILE, load_project
 from briefgen.load.readers import read_text
-from briefgen.migrate import plan_locators, write_files
+from briefgen.migrate import plan_locators
 from briefgen.model.document import DocumentError
 from briefgen.upgrade.settings import plan_settings
 from briefgen.write.lock import project_lock
+from briefgen.write.project_files import finish_interrupted, interrupted, write_project_files
 
 # Warnings a person must act on for an old project to read as written (every error is).
 TODO_WARNINGS = frozenset({"brief.unattributed-opinion"})
@@ -61,6 +63,7 @@ class Upgrade:
     diff: str = ""
     changed: list[Path] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    finished: list[Path] = field(default_factory=list)  # an interrupted write, completed
     todos: list[Todo] = field(default_factory=list)
 
 
@@ -69,17 +72,35 @@ def upgrade(root: Path, *, dry_run: bool, waiting: Callable[[], None]) -> Upgrad
     diagnostics = Diagnostics(root)
     result = Upgrade(diagnostics)
     with project_lock(root, wait=True, waiting=waiting):
+        if not _finish(root, dry_run, diagnostics, result.finished):
+            return result
         texts, originals = _plan(root, diagnostics)
         if diagnostics.errors:
             return result
         result.changed = sorted(texts)
         result.diff = _diff(diagnostics, originals, texts)
         if texts and not dry_run:
-            result.written = write_files(texts)
+            result.written = write_project_files(root, texts)
         # After writing, the check reads the files; otherwise the settings as planned.
         pending = None if result.written else texts.get(root / SETTINGS_FILE)
         result.todos = _todos(root, pending)
     return result
+
+
+def _finish(root: Path, dry_run: bool, diagnostics: Diagnostics, finished: list[Path]) -> bool:
+    """Finish a write a crash interrupted (never with ``dry_run``: then it is an error)."""
+    journal = interrupted(root)
+    if journal is not None and dry_run:
+        diagnostics.error(
+            journal,
+            0,
+            "write.interrupted",
+            "an earlier run was interrupted while writing project files: run the command "
+            "without --check to finish it",
+        )
+        return False
+    finished.extend(finish_interrupted(root))
+    return True
 
 
 def _plan(root: Path, diagnostics: Diagnostics) -> tuple[dict[Path, str], dict[Path, str]]:
