@@ -142,6 +142,17 @@ def test_upgrade_lists_every_decision_left_as_a_located_todo(
         "add `holder:`, the person or outlet the source names as whose words it quotes "
         "[note.missing-holder]"
     ) in lines
+    # A holder to add lists the sentences that will have to name it (no hidden round).
+    assert (
+        "content/notes/klingner-gsomia.yaml:229: todo: note 'mou-2014-not-real-time' is an "
+        "assessment: add `holder:`, the person or outlet the source names as holding this "
+        "view; then check that the 4 sentence(s) citing it name that holder "
+        "(content/briefs/trilateral-one-pager.md:20, "
+        "content/briefs/trilateral-options-issue-brief.md:23, "
+        "content/briefs/trilateral-options-issue-brief.md:95, "
+        "content/briefs/trilateral-options-paper.md:33), or mark them '::: analysis' "
+        "[note.missing-holder]"
+    ) in lines
     assert (
         "content/briefs/trilateral-one-pager.md:7: todo: marking 'PUBLIC' claims an approval "
         "([markings.claims_approval] in briefgen.toml); add approved_by and approved_on, or "

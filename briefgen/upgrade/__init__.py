@@ -32,7 +32,9 @@ from briefgen.load.project import SETTINGS_FILE, load_project
 from briefgen.load.readers import read_text
 from briefgen.migrate import plan_locators
 from briefgen.model.document import DocumentError
+from briefgen.model.records import Project
 from briefgen.upgrade.settings import plan_settings
+from briefgen.validate.attribution import citing_sentences
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import finish_interrupted, interrupted, write_project_files
 
@@ -150,8 +152,36 @@ def _diff(diagnostics: Diagnostics, originals: dict[Path, str], texts: dict[Path
 def _todos(root: Path, settings_text: str | None) -> list[Todo]:
     """What the check reports that a person must decide, in file and line order."""
     checked = pipeline.check(root, settings_text=settings_text, look_past_resolvable=True)
-    return [
-        Todo(d.path, d.line, d.message, d.code)
-        for d in checked.diagnostics.sorted()
-        if (d.severity is Severity.ERROR or d.code in TODO_WARNINGS) and d.code not in REWRITTEN
-    ]
+    diagnostics = checked.diagnostics
+    citing = _citing_unheld(checked.project, diagnostics) if checked.project else {}
+    todos = []
+    for d in diagnostics.sorted():
+        wanted = d.severity is Severity.ERROR or d.code in TODO_WARNINGS
+        if not wanted or d.code in REWRITTEN:
+            continue
+        message = d.message
+        lines = citing.get((d.path, d.line)) if d.code == "note.missing-holder" else None
+        if lines:
+            message += (
+                f"; then check that the {len(lines)} sentence(s) citing it name that holder ("
+                + ", ".join(lines)
+                + "), or mark them '::: analysis'"
+            )
+        todos.append(Todo(d.path, d.line, message, d.code))
+    return todos
+
+
+def _citing_unheld(project: Project, diagnostics: Diagnostics) -> dict[tuple[str, int], list[str]]:
+    """Where each holderless opinion or quote note is (its `kind:` line, as the missing
+    holder is reported) → the sentences that will have to name its holder, as path:line."""
+    found: dict[tuple[str, int], list[str]] = {}
+    for brief_id in sorted(project.briefs):
+        brief = project.briefs[brief_id]
+        for line, note, _ in citing_sentences(project, brief):
+            if note.record.holder:
+                continue
+            where = (diagnostics.relative(note.origin.path), note.origin.line("kind"))
+            place = f"{diagnostics.relative(brief.origin.path)}:{line}"
+            if place not in found.setdefault(where, []):
+                found[where].append(place)
+    return found
