@@ -304,6 +304,16 @@ def test_upgrade_runs_the_locator_migration_as_a_step(tmp_path: Path) -> None:
     )
 
 
+def test_upgrade_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(FIXTURES / "unmigrated", tmp_path / "project")
+    monkeypatch.chdir(root)
+    status, out, err = run("upgrade")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1] == "upgraded 2 file(s); 0 to-do(s)"
+    assert sorted(p.name for p in root.iterdir()) == [".briefgen-lock", "briefgen.toml", "content"]
+    assert sorted(p.name for p in (root / "content/notes").iterdir()) == ["test-notes.yaml"]
+
+
 def test_migrate_locators_takes_root_like_every_command(tmp_path: Path) -> None:
     root = copy_project(FIXTURES / "unmigrated", tmp_path / "project")
     by_option = run("migrate-locators", "--check", "--root", str(root))

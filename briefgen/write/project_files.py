@@ -16,6 +16,8 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from briefgen.load.readers import linked_part
+
 JOURNAL = ".briefgen-journal.json"
 
 
@@ -23,11 +25,15 @@ def write_project_files(root: Path, texts: dict[Path, str]) -> list[Path]:
     """Write every file of ``texts`` (paths inside ``root``); the paths written."""
     staged: list[tuple[Path, Path]] = []
     journal = root / JOURNAL
+    for path in texts:
+        _relative(root, path)  # inside the project, or a bug
+        link = linked_part(path, root)
+        if link is not None:  # made a link since it was read: never write through one
+            raise PermissionError(f"{link} is a symbolic link; nothing was written")
     try:
         for path, text in sorted(texts.items()):
-            _relative(root, path)  # inside the project, or a bug
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            staged.append((Path(name), path))
+            staged.append((path.parent / Path(name).name, path))  # relative, as ``path`` is
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
                 file.write(text)
                 file.flush()
