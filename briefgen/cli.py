@@ -253,20 +253,64 @@ def schema(root: Path, directory: Path) -> None:
         click.echo(f"wrote {path}")
 
 
-@main.command("migrate-locators")
-@click.argument(
-    "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+def _finished(paths: list[Path], diagnostics: Diagnostics) -> None:
+    for path in paths:
+        where = diagnostics.relative(path)
+        click.echo(f"{where}: finished writing it (an earlier run was interrupted)", err=True)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--check", "dry_run", is_flag=True, help="Change nothing; exit 1 if anything would change."
 )
+def upgrade(root: Path, dry_run: bool) -> None:
+    """Rewrite a project made for an earlier briefgen; list what only you can decide.
+
+    Prints a unified diff of every change (with --check, of every change it would make),
+    then one located to-do per decision left to you.
+    """
+    from briefgen.upgrade import upgrade as run_upgrade
+
+    result = run_upgrade(
+        root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True)
+    )
+    _finished(result.finished, result.diagnostics)
+    status = _report(result.diagnostics, False)
+    if status:
+        click.echo("nothing written: fix the errors above, then run the command again", err=True)
+        sys.exit(status)
+    click.echo(result.diff, nl=False)
+    for todo in result.todos:
+        click.echo(todo.format())
+    todos = f"{len(result.todos)} to-do(s)"
+    if not result.changed:
+        click.echo(f"nothing to upgrade: the project is in the current format; {todos}")
+        sys.exit(0)
+    files = f"{len(result.changed)} file(s)"
+    if dry_run:
+        click.echo(f"would upgrade {files}; nothing written; {todos}")
+        sys.exit(1)
+    click.echo(f"upgraded {files}; {todos}")
+    sys.exit(0)
+
+
+@main.command("migrate-locators")
+@root_option
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--check", "dry_run", is_flag=True, help="Change nothing; exit 1 if anything would.")
-def migrate_locators(root: Path, dry_run: bool) -> None:
+def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
     """Renumber notes' ¶ to count body paragraphs only, for sources that mark their lines.
 
-    ROOT is the project directory (default: the current one).
+    One step of 'briefgen upgrade', on its own. PATH, if given, is the project directory
+    (as --root).
     """
     from briefgen.migrate import migrate_locators as migrate
 
+    root = path if path is not None else root
     result = migrate(root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True))
     diagnostics = result.diagnostics
+    _finished(result.finished, diagnostics)
     status = _report(diagnostics, False)
     if status:
         click.echo("nothing written: fix the errors above, then run the command again", err=True)

@@ -13,16 +13,14 @@ found the key on, and the edited file is parsed back and compared with what was 
 * and adds ``numbering: body`` to the record, which makes a second run a no-op.
 
 All or nothing: if anything can't be migrated (a note or a reference on a heading, the
-title or the byline; a ¶ out of range), it is reported and no file is written.
+title or the byline; a ¶ out of range), it is reported and no file is written; files are
+written by write/project_files.py (staged, journaled, renamed).
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from briefgen.model.document import Document, Loc
 from briefgen.model.records import Project, Source
 from briefgen.validate.lines import ATTESTED, check_marks, check_note_line, describe_line
 from briefgen.write.lock import project_lock
+from briefgen.write.project_files import finish_interrupted, interrupted, write_project_files
 
 REFERENCE = re.compile(r"¶(\d+)(?:([–-])(\d+))?")
 OWNER = re.compile(r"(?<![\w-])([a-z0-9]+(?:-[a-z0-9]+)*)[\s(]*$")  # "source-id (" before ¶
@@ -81,36 +80,63 @@ class Migration:
     diagnostics: Diagnostics
     sources: list[str] = field(default_factory=list)  # ids migrated (or to migrate)
     changes: list[Change] = field(default_factory=list)
+    texts: dict[Path, str] = field(default_factory=dict)  # each edited file's new text
+    originals: dict[Path, str] = field(default_factory=dict)  # and the text it replaces
     written: list[Path] = field(default_factory=list)
+    finished: list[Path] = field(default_factory=list)  # an interrupted write, completed
 
 
 def migrate_locators(root: Path, *, dry_run: bool, waiting: Callable[[], None]) -> Migration:
     """Plan the migration of every source that needs it; write it unless ``dry_run``."""
     diagnostics = Diagnostics(root)
     with project_lock(root, wait=True, waiting=waiting):
+        journal = interrupted(root)
+        if journal is not None and dry_run:
+            diagnostics.error(
+                journal,
+                0,
+                "write.interrupted",
+                "an earlier run was interrupted while writing project files: run the "
+                "command without --check to finish it",
+            )
+            return Migration(diagnostics)
+        finished = finish_interrupted(root)
         project, _ = load_project(root, diagnostics)
-        migration = Migration(diagnostics)
         if project is None or diagnostics.errors:
-            return migration
-        pending = {
-            source_id: source
-            for source_id, source in sorted(project.sources.items())
-            if source.record.lines is not None and not source.migrated
-        }
-        migration.sources = list(pending)
-        if not pending:
-            return migration
-        files = _plan(project, pending, migration)
-        if diagnostics.errors:
-            migration.changes.clear()
-            return migration
-        migration.changes = sorted(_as_written(migration.changes, files), key=_order)
-        texts = {path: planned.text() for path, planned in files.items()}
-        for path, text in texts.items():
-            if parse_yaml(text, path).data != files[path].expected:
-                raise AssertionError(f"migrating {path} would change more than its ¶ numbers")
-        if not dry_run:
-            migration.written = _write_all(texts)
+            return Migration(diagnostics, finished=finished)
+        migration = plan_locators(project, diagnostics)
+        migration.finished = finished
+        if not dry_run and not diagnostics.errors:
+            migration.written = write_project_files(root, migration.texts)
+    return migration
+
+
+def plan_locators(project: Project, diagnostics: Diagnostics) -> Migration:
+    """The migration of every source that needs it, as new file texts (nothing written).
+
+    Each edited file is parsed back and must give exactly the data the plan meant; with
+    any error, the migration holds no changes and no texts.
+    """
+    migration = Migration(diagnostics)
+    pending = {
+        source_id: source
+        for source_id, source in sorted(project.sources.items())
+        if source.record.lines is not None and not source.migrated
+    }
+    migration.sources = list(pending)
+    if not pending:
+        return migration
+    files = _plan(project, pending, migration)
+    if diagnostics.errors:
+        migration.changes.clear()
+        return migration
+    migration.changes = sorted(_as_written(migration.changes, files), key=_order)
+    texts = {path: planned.text() for path, planned in files.items()}
+    for path, text in texts.items():
+        if parse_yaml(text, path).data != files[path].expected:
+            raise AssertionError(f"migrating {path} would change more than its ¶ numbers")
+    migration.texts = texts
+    migration.originals = {path: "\n".join(planned.lines) for path, planned in files.items()}
     return migration
 
 
@@ -355,23 +381,3 @@ def _get(data: Any, loc: Loc) -> Any:
 
 def _set(data: Any, loc: Loc, value: Any) -> None:
     _get(data, loc[:-1])[loc[-1]] = value
-
-
-def _write_all(texts: dict[Path, str]) -> list[Path]:
-    """Write every file to a temporary sibling first, then rename each into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, text in sorted(texts.items()):
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            staged.append((Path(name), path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            shutil.copymode(path, name)
-        for temporary, path in staged:
-            os.replace(temporary, path)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-    return [path for _, path in staged]

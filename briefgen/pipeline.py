@@ -74,20 +74,48 @@ class Result:
     up_to_date: bool = False
 
 
-def check(root: Path) -> Result:
-    """Load, validate, analyse and audit the project; nothing is rendered."""
+# Validation errors that leave every reference resolvable, so analysis can still run:
+# what an old project lacks (a holder, a principal, a section). `upgrade` looks past them
+# to list the analysis's errors in the same run, not in a later round.
+RESOLVABLE = frozenset(
+    {
+        "brief.author",
+        "brief.missing-section",
+        "brief.stale",
+        "brief.unapproved",
+        "judgment.confidence-unearned",
+        "memo.principal",
+        "memo.that-you",
+        "note.conflict-unstated",
+        "note.missing-holder",
+    }
+)
+
+
+def check(
+    root: Path, *, settings_text: str | None = None, look_past_resolvable: bool = False
+) -> Result:
+    """Load, validate, analyse and audit the project; nothing is rendered.
+
+    ``settings_text`` is read instead of briefgen.toml; with ``look_past_resolvable``,
+    analysis runs despite validation errors that are all ``RESOLVABLE``.
+    """
     from briefgen.analyse.audit import audit
     from briefgen.load.citestyle import load_style
     from briefgen.load.project import load_project
     from briefgen.text.csl import Citations, CitationStyleError, csl_item
     from briefgen.validate.content import validate
+    from briefgen.validate.resolve import resolve
 
     diagnostics = Diagnostics(root)
-    project, report = load_project(root, diagnostics)
+    project, report = load_project(root, diagnostics, settings_text=settings_text)
     result = Result(diagnostics, project)
     if project is None:
         return result
     resolved = validate(project, report, diagnostics)
+    past = look_past_resolvable and all(d.code in RESOLVABLE for d in diagnostics.errors)
+    if resolved is None and past:
+        resolved = resolve(project)
     if resolved is None:
         return result  # analysis needs every reference resolved
     style = load_style(root, project.settings, diagnostics)
@@ -99,7 +127,7 @@ def check(root: Path) -> Result:
             _analyse_briefs(resolved, citations, result)
     except CitationStyleError as exc:
         diagnostics.error(root / style.name, 1, "citations.style-invalid", exc.message)
-    if diagnostics.errors:
+    if diagnostics.errors and not look_past_resolvable:
         return result
     audit(project, result.views.values(), diagnostics)
     return result

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefgen import __version__
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.readers import (
     LINK_MESSAGE,
@@ -19,9 +20,11 @@ from briefgen.load.readers import (
     load_front_matter,
     load_toml,
     load_yaml,
+    parse_toml,
 )
 from briefgen.load.readers import read_text as read_content_text
 from briefgen.load.records import M, validate_model
+from briefgen.load.renames import apply_renames
 from briefgen.load.sections import split_sections
 from briefgen.model import requires
 from briefgen.model.document import Document, DocumentError
@@ -191,14 +194,24 @@ def _for_another_briefgen(document: Document, diagnostics: Diagnostics) -> bool:
     return True
 
 
-def load_settings(root: Path, diagnostics: Diagnostics) -> Settings | None:
+def load_settings(
+    root: Path, diagnostics: Diagnostics, *, version: str = __version__, text: str | None = None
+) -> Settings | None:
+    """``briefgen.toml``, as briefgen ``version`` reads it (renamed settings: renames.py).
+
+    ``text``, if given, is read instead of the file (what ``upgrade`` is about to write).
+    """
     path = root / SETTINGS_FILE
-    if not _present(path):
+    if text is not None:
+        document: Document | None = _read(lambda p, _root: parse_toml(text, p), path, diagnostics)
+    elif not _present(path):
         diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
         return None
-    document = _read(load_toml, path, diagnostics)
+    else:
+        document = _read(load_toml, path, diagnostics)
     if document is None or _for_another_briefgen(document, diagnostics):
         return None
+    document = apply_renames(document, version, diagnostics)
     settings = validate_model(Settings, document, diagnostics)
     if settings is None:
         return None
@@ -372,14 +385,21 @@ def load_briefs(directory: Path, loading: _Loading) -> dict[str, Brief]:
     return briefs
 
 
-def load_project(root: Path, diagnostics: Diagnostics) -> tuple[Project | None, LoadReport]:
-    """Read ``briefgen.toml`` and everything under ``content/``.
+def load_project(
+    root: Path,
+    diagnostics: Diagnostics,
+    *,
+    version: str = __version__,
+    settings_text: str | None = None,
+) -> tuple[Project | None, LoadReport]:
+    """Read ``briefgen.toml`` (or ``settings_text``) and everything under ``content/``.
 
     Returns the project (None without usable settings) and the report of the files
-    that contributed no records, which validation consults.
+    that contributed no records, which validation consults. ``version`` is the briefgen
+    whose rules apply to renamed settings (a test reads a project as a later one would).
     """
     loading = _Loading(diagnostics)
-    settings = load_settings(root, diagnostics)
+    settings = load_settings(root, diagnostics, version=version, text=settings_text)
     content = root / CONTENT_DIR
     sources = load_sources(content / "sources", loading)
     notes = load_notes(content / "notes", loading)

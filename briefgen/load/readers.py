@@ -206,7 +206,11 @@ def load_front_matter(path: Path, root: Path | None = None) -> Document:
 
 def load_toml(path: Path, root: Path | None = None) -> Document:
     """Read a TOML file; lines of keys are found by a scan of the text."""
-    text = read_text(path, root)
+    return parse_toml(read_text(path, root), path)
+
+
+def parse_toml(text: str, path: Path) -> Document:
+    """TOML text (read from ``path``, or about to be written there) as a located document."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -217,6 +221,9 @@ def load_toml(path: Path, root: Path | None = None) -> Document:
     return Document(path=path, data=data, lines=_toml_lines(text, data))
 
 
+TOML_HEADER = re.compile(r"^\[\[?([^\[\]]*)\]\]?")
+
+
 def _toml_lines(text: str, data: dict[str, Any]) -> dict[Loc, int]:
     """Best-effort key lines: tables by header, keys by their first line in a table."""
     lines: dict[Loc, int] = {(): 1}
@@ -224,14 +231,15 @@ def _toml_lines(text: str, data: dict[str, Any]) -> dict[Loc, int]:
     counts: dict[Loc, int] = {}
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        if line.startswith("[["):
-            name = tuple(line.strip("[] ").split("."))
+        header = TOML_HEADER.match(line)  # a comment may follow a header
+        if header and line.startswith("[["):
+            name = tuple(header[1].strip().split("."))
             counts[name] = counts.get(name, -1) + 1
             table = (*name, counts[name])
             lines.setdefault(name, number)
             lines[table] = number
-        elif line.startswith("["):
-            table = tuple(line.strip("[] ").split("."))
+        elif header:
+            table = tuple(header[1].strip().split("."))
             lines[table] = number
         elif "=" in line and not line.startswith("#"):
             key = line.split("=", 1)[0].strip().strip('"')

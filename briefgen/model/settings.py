@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -11,11 +14,75 @@ from briefgen.model import requires
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
-from briefgen.rules import RANK, Configured, Level, RuleClass, registry
+from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
 # (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
 MAX_MARKDOWN_DEPTH = 40
+
+
+# --- renamed settings ----------------------------------------------------------
+
+
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_key(key: str) -> str:
+    return key if BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
+def toml_value(value: object) -> str:
+    """A value as TOML writes it (the scalars and lists settings hold)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A settings table that moved: each key ``k = v`` of ``[old]`` is now ``v`` at ``new``
+    with ``{key}`` replaced by ``k``.
+
+    Below ``removed_in`` the old form still works, with a warning naming the new form
+    (``settings.deprecated``); from ``removed_in`` on it is an error (``settings.renamed``).
+    """
+
+    old: str
+    new: tuple[str, ...]
+    deprecated_in: str
+    removed_in: str
+
+    def target(self, key: str) -> tuple[str, ...]:
+        return tuple(part.replace("{key}", key) for part in self.new)
+
+    def removed(self, version: str) -> bool:
+        return version_tuple(version) >= version_tuple(self.removed_in)
+
+    def old_form(self, key: str, value: object) -> str:
+        return f"[{self.old}] {toml_key(key)} = {toml_value(value)}"
+
+    def new_key(self, key: str) -> str:
+        """'[types.issue-brief] budget': the table and key the value now has."""
+        *table, name = self.target(key)
+        return f"[{'.'.join(toml_key(part) for part in table)}] {toml_key(name)}"
+
+    def new_form(self, key: str, value: object) -> str:
+        return f"{self.new_key(key)} = {toml_value(value)}"
+
+    def moved(self, key: str, value: object) -> str:
+        return f"{self.old_form(key, value)} is now {self.new_form(key, value)}"
+
+
+# Every setting that moved, oldest first. [budgets] and [analysis] were hard errors from
+# their rename on, without a deprecation window, so both keep working until 0.3.0.
+RENAMES: tuple[Rename, ...] = (
+    Rename("budgets", ("types", "{key}", "budget"), deprecated_in="0.2.0", removed_in="0.3.0"),
+    Rename("analysis", ("sensitivity", "{key}"), deprecated_in="0.2.0", removed_in="0.3.0"),
+)
 
 
 # --- settings ------------------------------------------------------------------
@@ -186,26 +253,7 @@ class Settings(Strict):
     # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
     # class does not allow (briefgen/rules.toml's header).
     rules: dict[str, RuleEntry] = {}
-    # Tables that were renamed: a located error names the new key.
-    budgets: dict[str, Any] | None = None
-    analysis: dict[str, Any] | None = None
     _layouts: dict[str, BriefLayout] = PrivateAttr(default_factory=dict)
-
-    @field_validator("budgets")
-    @classmethod
-    def _budgets_moved(cls, value: object) -> None:
-        raise PydanticCustomError(
-            "settings_renamed",
-            "[budgets] is now `budget` in each brief type's table, "
-            "e.g. [types.issue-brief] budget = 12",
-        )
-
-    @field_validator("analysis")
-    @classmethod
-    def _analysis_renamed(cls, value: object) -> None:
-        raise PydanticCustomError(
-            "settings_renamed", "[analysis] is now [sensitivity] (same keys: samples, spread, seed)"
-        )
 
     @property
     def rule_levels(self) -> dict[str, Configured]:

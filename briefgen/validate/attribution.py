@@ -9,6 +9,7 @@ by pysbd, a rule-based splitter that keeps "U.S." and "Sept. 27" inside a senten
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import pysbd
@@ -65,8 +66,9 @@ def _names_holder(sentence: str, candidates: list[str]) -> bool:
     return False
 
 
-def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
-    """Warn for each sentence citing an opinion or quote note without naming its holder."""
+def citing_sentences(project: Project, brief: Brief) -> Iterator[tuple[int, Note, str]]:
+    """(line, note, sentence) for each sentence of the brief's prose outside ``::: analysis``
+    that cites an opinion or quote note (the sentences that must name its holder)."""
     for section in brief.sections:
         chunks, _ = analysis_chunks(section.text)
         for chunk in chunks:
@@ -75,33 +77,36 @@ def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) 
             for offset, block in paragraphs(chunk):
                 if block.lstrip().startswith(("#", "|")):
                     continue
-                _check_block(project, brief, block, section.line + offset, diagnostics)
+                yield from _citing(project, block, section.line + offset)
 
 
-def _check_block(
-    project: Project, brief: Brief, block: str, line: int, diagnostics: Diagnostics
-) -> None:
+def _citing(project: Project, block: str, line: int) -> Iterator[tuple[int, Note, str]]:
     citations = [c for c in find_citations(block) if c.malformed is None]
     if not citations:
         return
     # A note id never counts as naming its holder: match against the blanked text.
     text = blank_citations(block)
     for start, end in sentences(block):
-        sentence = text[start:end]
         for citation in (c for c in citations if start <= c.start < end):
             for note_id in citation.ids:
                 note = project.notes.get(note_id)
-                # A note without a holder is an error of its own ([note.missing-holder]).
-                if note is None or not note.record.attributed or not names(project, note):
-                    continue
-                if _names_holder(sentence, names(project, note)):
-                    continue
-                holder = note.record.holder
-                diagnostics.warning(
-                    brief.origin.path,
-                    line + block.count("\n", 0, citation.start),
-                    "brief.unattributed-opinion",
-                    f"this sentence cites {note.record.kind.value} note '{note_id}' without "
-                    f"naming its holder '{holder}'; attribute it (\"{holder} argued …\") "
-                    "or mark the passage '::: analysis'",
-                )
+                if note is not None and note.record.attributed:
+                    yield line + block.count("\n", 0, citation.start), note, text[start:end]
+
+
+def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
+    """Warn for each sentence citing an opinion or quote note without naming its holder."""
+    for line, note, sentence in citing_sentences(project, brief):
+        candidates = names(project, note)
+        # A note without a holder is an error of its own ([note.missing-holder]).
+        if not candidates or _names_holder(sentence, candidates):
+            continue
+        holder = note.record.holder
+        diagnostics.warning(
+            brief.origin.path,
+            line,
+            "brief.unattributed-opinion",
+            f"this sentence cites {note.record.kind.value} note '{note.id}' without "
+            f"naming its holder '{holder}'; attribute it (\"{holder} argued …\") "
+            "or mark the passage '::: analysis'",
+        )
