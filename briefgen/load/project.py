@@ -211,7 +211,10 @@ def load_settings(
         document = _read(load_toml, path, diagnostics)
     if document is None or _for_another_briefgen(document, diagnostics):
         return None
-    document = apply_renames(document, version, diagnostics)
+    renamed = apply_renames(document, version, diagnostics)
+    if renamed is None:
+        return None
+    document = renamed
     settings = validate_model(Settings, document, diagnostics)
     if settings is None:
         return None
