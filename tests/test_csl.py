@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -289,6 +289,39 @@ def test_style_through_a_symlink_is_refused(minimal: Path, tmp_path: Path) -> No
     assert [d.format() for d in diagnostics.sorted()] == [
         f"briefgen.toml:{style_line(root)}: error: citation style 'styles/house.csl': this is "
         "a symbolic link; content is never read through a link [citations.style-symlink]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "problem"),
+    [
+        (os.mkfifo, "citations.style-not-a-file", ": this is not a regular file"),
+        (lambda p: p.mkdir(), "citations.style-unreadable", " cannot be read: Is a directory"),
+        (
+            lambda p: p.write_bytes(b"<style>\xff</style>"),
+            "citations.style-encoding",
+            ": not valid UTF-8: invalid start byte",
+        ),
+        (
+            lambda p: p.write_bytes(b" " * 1_000_001),
+            "citations.style-too-large",
+            ": file is 1000001 bytes; the limit is 1000000",
+        ),
+    ],
+)
+def test_a_project_style_that_cannot_be_read_is_located(
+    minimal: Path, make: Callable[[Path], object], code: str, problem: str
+) -> None:
+    root = settings_with(minimal, "styles/house.csl")
+    (root / "styles").mkdir()
+    make(root / "styles" / "house.csl")
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    assert load_style(root, settings, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style 'styles/house.csl'"
+        f"{problem} [{code}]"
     ]
 
 
