@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from briefgen import pipeline
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.citestyle import load_style
 from briefgen.load.project import load_settings
@@ -436,3 +437,18 @@ def test_a_dead_processor_is_an_internal_error() -> None:
     with pytest.raises(CitationEngineError, match=r"^citeproc-js failed: the processor's process"):
         citations.notes([Cite("article-dated", "9")])
     citations.close()
+
+
+def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: Path) -> None:
+    """citeproc-js gives Chicago no bibliography entry for it: the label stands in."""
+    record = minimal / "content" / "sources" / "test-source.yaml"
+    text = record.read_text(encoding="utf-8").replace("kind: article", "kind: other")
+    text = text.replace(
+        "author:\n  status: stated\n  value: Jane Roe\n  paragraph: 2", "author:\n  status: unknown"
+    )
+    text = re.sub(r"date:\n(  .*\n)+?(?=reliability)", "date:\n  status: unknown\n", text)
+    record.write_text(text, encoding="utf-8")
+    result = pipeline.check(minimal)
+    assert [d.format() for d in result.diagnostics.sorted()] == []
+    issue = result.views["issue"]
+    assert [s.entry for s in issue.sources] == ["A Test Title"]

@@ -182,6 +182,9 @@ def _field(source: Source, name: str, value: Attested) -> FieldView:
 
 def _source_view(source: Source, citations: Citations) -> SourceView:
     record = source.record
+    # The Chicago style gives no bibliography entry for a document with neither author
+    # nor date (citeproc-js returns none); the reader still sees the source, by its label.
+    entries = citations.bibliography([source.id])
     names = ("title", "author", "outlet", "date")
     fields = [_field(source, name, getattr(record, name)) for name in names]
     return SourceView(
@@ -193,7 +196,7 @@ def _source_view(source: Source, citations: Citations) -> SourceView:
         record.sha256,
         record.reliability.grade.value,
         record.reliability.reason,
-        citations.bibliography([source.id])[0],
+        entries[0] if entries else escaped(source.label),
     )
 
 
