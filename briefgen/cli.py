@@ -419,3 +419,40 @@ def quote_find(root: Path, text: str, source_id: str | None, ignore_case: bool) 
     if not result.skeletons:
         sys.exit(1)  # every match crosses paragraphs: nothing a note can quote
     sys.exit(status)
+
+
+@main.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also in a folder that is not empty: add the missing files, keep every existing one.",
+)
+def init(directory: Path, force: bool) -> None:
+    """Start a project in DIRECTORY: settings, .gitignore, .gitattributes and a small
+    example (one public-domain source, two notes, a one-pager) that builds at once."""
+    from briefgen.scaffold import EXAMPLE_FILES, InitRefused, init_project
+
+    try:
+        result = init_project(directory, force=force)
+    except InitRefused as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from exc
+    for name in result.written:
+        click.echo(f"wrote {(directory / name).as_posix()}")
+    for name in result.kept:
+        click.echo(f"kept {(directory / name).as_posix()}: it exists; not overwritten")
+    example = [name for name in EXAMPLE_FILES if name in result.written]
+    if example:
+        click.echo(
+            "\nThe example builds as it is, but 'briefgen build --strict' fails "
+            "(project.example-content) until you delete or replace its files:"
+        )
+        for name in example:
+            click.echo(f"  {(directory / name).as_posix()}")
+    root = "" if directory == Path(".") else f" --root {directory.as_posix()}"
+    click.echo("\nNext:")
+    click.echo(f"  briefgen build{root}                 # output/<brief>.pdf and .html")
+    click.echo(f"  briefgen source show example-us-constitution{root}   # its ¶ numbered")
+    click.echo(f'  briefgen quote find "freedom of speech"{root}   # a note to paste')
