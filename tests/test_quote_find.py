@@ -101,6 +101,22 @@ def test_source_show_labels_marked_lines_apart(project: Path) -> None:
     ]
 
 
+def test_source_show_before_migration_counts_marked_lines_and_says_so(project: Path) -> None:
+    record = project / "content" / "sources" / "dashes.yaml"
+    record.write_text(record.read_text().replace("numbering: body\n", ""), encoding="utf-8")
+    code, out, _ = run("source", "show", "dashes", "--root", str(project))
+    assert code == 0
+    assert out.splitlines()[1:4] == [
+        "¶1 [title]  Talks resume",
+        "¶2 [byline]  By A. Writer",
+        "¶3  The 2014–2015 round ended without a text.",
+    ]
+    assert out.splitlines()[-1] == (
+        "(¶ still counts every non-empty line, marked ones too: run "
+        "'briefgen migrate-locators' to count body paragraphs only)"
+    )
+
+
 def test_source_show_unknown_id() -> None:
     code, out, err = run("source", "show", "nope", "--root", str(MINIMAL))
     assert (code, out) == (1, "")
