@@ -328,3 +328,131 @@ def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
     written = len(result.written)
     click.echo(f"migrated {names}: {len(result.changes)} change(s) in {written} file(s)")
     sys.exit(0)
+
+
+@main.group()
+def source() -> None:
+    """Look at a project's sources."""
+
+
+@source.command("show")
+@root_option
+@click.argument("source_id", metavar="ID")
+def source_show(root: Path, source_id: str) -> None:
+    """Print a source's body paragraphs numbered as notes cite them (¶N), and its marked
+    lines (title, byline, headings, other) apart, labelled."""
+    from briefgen.lookup import show_source
+
+    result = show_source(root, source_id)
+    status = _report(_errors(result.diagnostics), False)
+    if result.source is None or result.text_path is None:
+        sys.exit(status or 1)
+    click.echo(f"{result.diagnostics.relative(result.text_path)}:")
+    for line in result.lines:
+        if line.paragraph is None:
+            role = line.role.value if line.role else "not counted"
+            click.echo(f"  [{role}, line {line.line}]  {line.text}")
+        else:
+            mark = f" [{line.role.value}]" if line.role else ""
+            click.echo(f"¶{line.paragraph}{mark}  {line.text}")
+    if not result.source.migrated and result.source.roles:
+        click.echo(
+            "(¶ still counts every non-empty line, marked ones too: run "
+            "'briefgen migrate-locators' to count body paragraphs only)"
+        )
+    sys.exit(status)
+
+
+def _errors(diagnostics: Diagnostics) -> Diagnostics:
+    """A query, not a check: only errors are shown."""
+    return Diagnostics(diagnostics.root, diagnostics.errors)
+
+
+@main.group()
+def quote() -> None:
+    """Find passages in a project's sources."""
+
+
+@quote.command("find")
+@root_option
+@click.argument("text")
+@click.option("--source", "source_id", metavar="ID", help="Search only this source.")
+@click.option("--ignore-case", is_flag=True, help="Also ignore letter case.")
+def quote_find(root: Path, text: str, source_id: str | None, ignore_case: bool) -> None:
+    """Find TEXT in every source's paragraphs and print a note ready to paste.
+
+    Whitespace and line wraps, quotation-mark styles, dashes and a word hyphenated at a
+    line end are ignored; each match is printed as the source holds it, which is what a
+    note's quote must be.
+    """
+    from briefgen.lookup import Passage, find_quote
+
+    result = find_quote(root, text, source_id=source_id, ignore_case=ignore_case)
+    status = _report(_errors(result.diagnostics), False)
+    if result.diagnostics.errors and not result.passages:
+        sys.exit(status)
+
+    def where(passage: Passage) -> str:
+        return f"{result.diagnostics.relative(passage.path)}:{passage.line}: ¶{passage.paragraph}"
+
+    def excerpt(passage: Passage) -> str:
+        before = "…" if passage.before else ""
+        after = "…" if passage.after else ""
+        return f"{before}{passage.text}{after}"
+
+    for passage in result.passages:
+        if passage.crosses:
+            click.echo(
+                f"{where(passage)}: crosses ¶{passage.paragraph}–¶{passage.last}: a quote "
+                f"must sit in one paragraph: {excerpt(passage)}"
+            )
+        else:
+            click.echo(f"{where(passage)}: {excerpt(passage)}")
+    if result.skeletons:
+        click.echo("\nA note to paste under 'notes:' (fill in each TODO):\n")
+        click.echo("\n\n".join(result.skeletons))
+    if not result.passages:
+        near = result.closest
+        hint = f"; closest passage is {where(near)}: {excerpt(near)}" if near else ""
+        click.echo(f"not found in {source_id or 'any source'}{hint}")
+        sys.exit(1)
+    if not result.skeletons:
+        sys.exit(1)  # every match crosses paragraphs: nothing a note can quote
+    sys.exit(status)
+
+
+@main.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also in a folder that is not empty: add the missing files, keep every existing one.",
+)
+def init(directory: Path, force: bool) -> None:
+    """Start a project in DIRECTORY: settings, .gitignore, .gitattributes and a small
+    example (one public-domain source, two notes, a one-pager) that builds at once."""
+    from briefgen.scaffold import EXAMPLE_FILES, InitRefused, init_project
+
+    try:
+        result = init_project(directory, force=force)
+    except InitRefused as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from exc
+    for name in result.written:
+        click.echo(f"wrote {(directory / name).as_posix()}")
+    for name in result.kept:
+        click.echo(f"kept {(directory / name).as_posix()}: it exists; not overwritten")
+    example = [name for name in EXAMPLE_FILES if name in result.written]
+    if example:
+        click.echo(
+            "\nThe example builds as it is, but 'briefgen build --strict' fails "
+            "(project.example-content) until you delete or replace its files:"
+        )
+        for name in example:
+            click.echo(f"  {(directory / name).as_posix()}")
+    root = "" if directory == Path(".") else f" --root {directory.as_posix()}"
+    click.echo("\nNext:")
+    click.echo(f"  briefgen build{root}                 # output/<brief>.pdf and .html")
+    click.echo(f"  briefgen source show example-us-constitution{root}   # its ¶ numbered")
+    click.echo(f'  briefgen quote find "freedom of speech"{root}   # a note to paste')

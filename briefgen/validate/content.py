@@ -16,6 +16,7 @@ from briefgen.text.quotes import closest, find_in, locate
 from briefgen.validate.attribution import check_attribution
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
+from briefgen.validate.example import check_example_content
 from briefgen.validate.formats import check_format
 from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.lines import check_note_line, check_source_lines
@@ -49,6 +50,7 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
     try:
         with time_limit(seconds):
             check_unique_ids(project, report, diagnostics)
+            check_example_content(project, diagnostics)
             _check_sources(project, diagnostics)
             _check_notes(project, report, diagnostics, place)
             _check_options(project, report, diagnostics)
