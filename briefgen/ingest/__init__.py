@@ -70,7 +70,7 @@ class ImportFailure(Exception):
         self, code: str, message: str, page: int | None = None, line: int | None = None
     ) -> None:
         super().__init__(message)
-        self.code = code  # registered in briefgen/rules.toml, e.g. "import.no-text-layer"
+        self.code = code  # registered in briefgen/rules.toml, e.g. "import.too-large"
         self.message = message
         self.page = page
         self.line = line  # 1-based, for a text format (HTML)

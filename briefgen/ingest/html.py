@@ -9,8 +9,10 @@ expand to anything, or name a file), and a nesting depth limit (``import.too-dee
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.metadata import version
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -27,7 +29,7 @@ DATELINE = re.compile(
 )
 BYLINE = re.compile(r"^by\s", re.IGNORECASE)
 # The record's keys and trafilatura's names for them.
-FIELDS = (("title", "title"), ("author", "author"), ("date", "date"), ("outlet", "sitename"))
+FIELDS = (("date", "date"), ("outlet", "sitename"), ("url", "url"))
 TOP = 4  # the title, byline and dateline are among the first blocks
 
 
@@ -88,6 +90,58 @@ def _hidden(element: lxml.html.HtmlElement | None) -> bool:
             return True
         element = element.getparent()
     return False
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """The JSON-LD objects of the page (a @graph's items too); a broken one is skipped."""
+    found: list[dict[str, Any]] = []
+    for text in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                found += (
+                    [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else []
+                )
+    return found
+
+
+def _name(value: Any) -> str | None:
+    """A JSON-LD name: a string, {"name": …}, or the first of a list of them."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return fold(value) if isinstance(value, str) and fold(value) else None
+
+
+def _head(tree: lxml.html.HtmlElement) -> dict[str, Recorded]:
+    """Title and author as the page records them outside its text: JSON-LD first, then
+    meta tags, then <title>."""
+    found: dict[str, Recorded] = {}
+    for item in _json_ld(tree):
+        for key, name in (("title", "headline"), ("author", "author")):
+            value = _name(item.get(name))
+            if value and key not in found:
+                found[key] = Recorded(value, "JSON-LD")
+    for key, names in (
+        ("title", ("og:title", "twitter:title", "dc.title")),
+        ("author", ("author", "article:author", "dc.creator")),
+    ):
+        for meta in tree.xpath("//meta[@content]"):
+            label = (meta.get("property") or meta.get("name") or "").lower()
+            value = fold(meta.get("content"))
+            if label in names and value and key not in found:
+                found[key] = Recorded(value, "HTML meta")
+    title = fold(" ".join(tree.xpath("//head/title//text()")))
+    if title and "title" not in found:
+        found["title"] = Recorded(title, "HTML <title>")
+    return found
 
 
 def _origin(value: str, tree: lxml.html.HtmlElement) -> str | None:
@@ -172,8 +226,10 @@ def extract(data: bytes, limits: Limits) -> Extracted:
         raise ImportFailure("import.too-deep", "the page nests elements too deeply") from None
     if not isinstance(document, Document) or document.body is None:
         raise ImportFailure("import.no-text", "briefgen found no article text on the page")
-    metadata: dict[str, Recorded] = {}
+    metadata = _head(tree)  # title and author exactly as recorded
     for key, name in FIELDS:
+        if key in metadata:
+            continue
         value = getattr(document, name, None)
         origin = _origin(value, tree) if isinstance(value, str) and fold(value) else None
         if isinstance(value, str) and origin is not None:
