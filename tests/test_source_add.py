@@ -314,3 +314,30 @@ def test_a_recorded_value_needs_from_and_is_not_at_a_line() -> None:
     ):
         with pytest.raises(ValidationError):
             Attested.model_validate(bad)
+
+
+def test_an_unassessed_source_is_never_printed_as_a_grade(minimal: Path) -> None:
+    path = minimal / "content" / "sources" / "test-source.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("reliability:")] + "reliability: unassessed\n", "utf-8")
+    view = pipeline.check(minimal).views["one"]
+    endnote = view.endnotes[0]
+    assert endnote.grade == f"–{endnote.note.record.credibility}"
+    assert endnote.grade_words.endswith("from a source whose reliability has not been assessed.")
+    assert [(s.reliability, s.reliability_reason) for s in view.annex_sources] == [
+        ("not assessed", "")
+    ]
+
+
+def test_new_files_are_written_all_or_none_and_never_over_another(tmp_path: Path) -> None:
+    from briefgen.write.project_files import write_project_files
+
+    (tmp_path / "b.txt").write_text("kept", encoding="utf-8")
+    files: dict[Path, str | bytes] = {tmp_path / "a.bin": b"\x00\xff", tmp_path / "b.txt": "x"}
+    with pytest.raises(FileExistsError):
+        write_project_files(tmp_path, files, new=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "kept"
+    del files[tmp_path / "b.txt"]
+    assert write_project_files(tmp_path, files, new=True) == [tmp_path / "a.bin"]
+    assert (tmp_path / "a.bin").read_bytes() == b"\x00\xff"
