@@ -20,6 +20,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from briefgen.ingest import Block, Extracted, ImportFailure, Limits, Recorded, Role
+from briefgen.limits import TimeLimitExceeded, time_limit
 
 ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 INVISIBLE = ("script", "style", "noscript", "template", "head")
@@ -211,19 +212,24 @@ def extract(data: bytes, limits: Limits) -> Extracted:
     tree = _parse(data, limits)
     html = lxml.html.tostring(tree, encoding="unicode")  # decoded once, as lxml read it
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=None,  # never fetch: the page is given as text
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            favor_precision=True,
-            deduplicate=False,
-        )
+        with time_limit(limits.seconds):
+            document = trafilatura.bare_extraction(
+                html,
+                url=None,  # never fetch: the page is given as text
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                include_links=False,
+                favor_precision=True,
+                deduplicate=False,
+            )
     except RecursionError:
         raise ImportFailure("import.too-deep", "the page nests elements too deeply") from None
+    except TimeLimitExceeded:
+        raise ImportFailure(
+            "import.timeout", f"reading the page took longer than {limits.seconds:g} s"
+        ) from None
     if not isinstance(document, Document) or document.body is None:
         raise ImportFailure("import.no-text", "briefgen found no article text on the page")
     metadata = _head(tree)  # title and author exactly as recorded
