@@ -14,6 +14,7 @@ import click
 
 from briefgen import __version__, pipeline
 from briefgen.diagnostics import Diagnostics
+from briefgen.model.records import SourceKind
 
 root_option = click.option(
     "--root",
@@ -332,7 +333,91 @@ def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
 
 @main.group()
 def source() -> None:
-    """Look at a project's sources."""
+    """Add a source from your own file, show its paragraphs, re-check an imported one."""
+
+
+@source.command("add")
+@root_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option("--id", "source_id", metavar="ID", help="The new source's id. Default: from FILE.")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in SourceKind]),
+    help="What the source is. Default: article for .html, report for .pdf and .docx, "
+    "other for .txt and .md.",
+)
+@click.option("--max-bytes", type=click.IntRange(min=1), hidden=True, help="Size limit (tests).")
+def source_add(
+    root: Path, file: Path, source_id: str | None, kind: str | None, max_bytes: int | None
+) -> None:
+    """Import FILE (.txt, .md, .html, .pdf, .docx) as a new source in content/sources/.
+
+    Writes <id>.txt (one paragraph a line), <id>.yaml (its record, reliability
+    'unassessed') and <id>.orig.<ext> (the original, to verify against); all or nothing.
+    """
+    from briefgen.ingest import Limits
+    from briefgen.sources.add import add_source
+
+    limits = Limits(max_bytes=max_bytes) if max_bytes else Limits()
+    result = add_source(
+        root,
+        file,
+        source_id=source_id,
+        kind=SourceKind(kind) if kind else None,
+        limits=limits,
+        waiting=lambda: click.echo(pipeline.WAITING, err=True),
+    )
+    diagnostics = result.diagnostics
+    _finished(result.finished, diagnostics)
+    status = _report(diagnostics, False)
+    if status or not result.written:
+        click.echo("nothing written", err=True)
+        sys.exit(status or 1)
+    for path in result.written:
+        click.echo(f"wrote {diagnostics.relative(path)}")
+    sid = result.source_id
+    assert result.kind is not None
+    if result.kind_defaulted:
+        click.echo(
+            f"kind: {result.kind.value} (the default for {file.suffix.lower()} files; "
+            "choose another with --kind)"
+        )
+    if result.original_chars:
+        share = result.kept_chars * 100 / result.original_chars
+        click.echo(
+            f"kept {result.kept_chars:,} of {result.original_chars:,} characters of the "
+            f"original's text ({share:.0f} %)"
+        )
+    click.echo(f"{len(result.body)} body paragraph(s):")
+    for number, text in enumerate(result.body, start=1):
+        short = text if len(text) <= 60 else text[:59] + "…"
+        click.echo(f"  ¶{number}  {short}")
+    click.echo('next: cite a passage: briefgen quote find "…"')
+    click.echo(
+        f"      set reliability: A–F in content/sources/{sid}.yaml when you have assessed "
+        "the source"
+    )
+    sys.exit(0)
+
+
+@source.command("verify")
+@root_option
+@click.argument("source_id", metavar="ID")
+def source_verify(root: Path, source_id: str) -> None:
+    """Extract source ID's original again and compare it with its text; exit 1 if they differ."""
+    from briefgen.sources.verify import verify_source
+
+    result = verify_source(root, source_id)
+    click.echo(result.diff, nl=False)
+    if result.current and result.pinned != result.current:
+        click.echo(f"the record pins {result.pinned}; this is {result.current}")
+    status = _report(result.diagnostics, False)
+    if status:
+        sys.exit(status)
+    click.echo(
+        f"ok: {source_id}: {result.paragraphs} line(s), the same as {result.current} extracts"
+    )
+    sys.exit(0)
 
 
 @source.command("show")

@@ -262,9 +262,13 @@ def build(
 
 def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
     """check → HTML pages → PDFs → post-render checks → stage and commit."""
+    from briefgen.analyse.audit import check_assessed
+
     result = check(plan.root)
     diagnostics, project = result.diagnostics, result.project
     _check_request(plan, project, diagnostics)
+    built = [v for i, v in sorted(result.views.items()) if i in plan.selected or not plan.selected]
+    check_assessed(built, diagnostics)  # the reader's edition is built: check preview does not
     if project is None or diagnostics.failed(strict=plan.strict):
         return result
     stage: Stage | None = None

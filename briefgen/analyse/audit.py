@@ -51,6 +51,22 @@ def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics
             )
 
 
+def check_assessed(views: Iterable[BriefView], diagnostics: Diagnostics) -> None:
+    """A reader's edition never cites a source nobody has graded: its endnotes would
+    grade the evidence, and no grade stands for "not assessed yet"."""
+    for view in views:
+        reader = view.endnotes[: view.reader_notes]
+        unassessed = sorted({e.source.id for e in reader if e.source.record.grade is None})
+        for source_id in unassessed:
+            diagnostics.error(
+                view.brief.origin.path,
+                1,
+                "brief.unassessed-source",
+                f"this brief cites source '{source_id}', whose reliability is not assessed: "
+                f"set reliability (grade A–F and a reason) in content/sources/{source_id}.yaml",
+            )
+
+
 def _check_citation_count(view: BriefView, diagnostics: Diagnostics) -> None:
     """A type with compact references in the text (a one-pager) allows only a few."""
     limit = view.layout.max_citations

@@ -24,6 +24,8 @@ RELIABILITY_WORDS = {
     "E": "an unreliable source",
     "F": "a source whose reliability cannot be judged",
 }
+# Never a grade: a reader's edition refuses it (brief.unassessed-source); drafts say so.
+UNASSESSED_WORDS = "a source whose reliability has not been assessed"
 CREDIBILITY_WORDS = {
     1: "confirmed by another source",
     2: "probably true",
@@ -38,7 +40,8 @@ def grade_words(note: Note, source: Source) -> str:
     """A note's Admiralty grade in words, e.g. 'Possibly true; from a fairly reliable
     source.' or, for someone's view, "Klingner's view; from a fairly reliable source."."""
     record = note.record
-    reliability = RELIABILITY_WORDS[source.record.reliability.grade.value]
+    grade = source.record.grade
+    reliability = RELIABILITY_WORDS[grade.value] if grade else UNASSESSED_WORDS
     if record.opinion:
         whose = f"{_possessive(record.holder)} view" if record.holder else "An opinion"
         return f"{whose}, not a reported fact; from {reliability}."
@@ -67,8 +70,10 @@ class Endnote:
 
     @property
     def grade(self) -> str:
-        """Admiralty grade: source reliability and note credibility, e.g. 'B2'."""
-        return f"{self.source.record.reliability.grade.value}{self.note.record.credibility}"
+        """Admiralty grade: source reliability and note credibility, e.g. 'B2'; '–2'
+        while the source is unassessed (no letter stands for that)."""
+        grade = self.source.record.grade
+        return f"{grade.value if grade else '–'}{self.note.record.credibility}"
 
     @property
     def grade_words(self) -> str:

@@ -22,7 +22,7 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source
+from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source, SourceRecord
 from briefgen.text.csl import Citations
 from briefgen.text.markdown import (
     Html,
@@ -175,9 +175,18 @@ def _field(source: Source, name: str, value: Attested) -> FieldView:
         shown = format_date(value.value)
     if value.status.value == "stated" and (value.paragraph or value.line):
         reason: str | None = f"stated in {source.place_of(value)}"
+    elif value.status.value == "recorded":
+        reason = f"recorded in the file's {value.from_}, not stated in its text"
     else:
         reason = value.reason
     return FieldView(name, shown, value.status.value, reason)
+
+
+def _reliability(record: SourceRecord) -> tuple[str, str]:
+    """The grade and its reason; an unassessed source says so, with no grade."""
+    if isinstance(record.reliability, str):
+        return "not assessed", ""
+    return record.reliability.grade.value, record.reliability.reason
 
 
 def _source_view(source: Source, citations: Citations) -> SourceView:
@@ -194,8 +203,7 @@ def _source_view(source: Source, citations: Citations) -> SourceView:
         fields,
         len(source.paragraphs),
         record.sha256,
-        record.reliability.grade.value,
-        record.reliability.reason,
+        *_reliability(record),
         entries[0] if entries else escaped(source.label),
     )
 

@@ -66,16 +66,19 @@ class Limits:
 class ImportFailure(Exception):
     """A file briefgen will not import; the message says why and what to do."""
 
-    def __init__(self, code: str, message: str, page: int | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, page: int | None = None, line: int | None = None
+    ) -> None:
         super().__init__(message)
-        self.code = code  # registered in briefgen/rules.toml, e.g. "import.no-text-layer"
+        self.code = code  # registered in briefgen/rules.toml, e.g. "import.too-large"
         self.message = message
         self.page = page
+        self.line = line  # 1-based, for a text format (HTML)
 
 
 EXTRACTORS = {
     ".txt": "briefgen.ingest.text",
-    ".md": "briefgen.ingest.text",
+    ".md": "briefgen.ingest.markdown",
     ".html": "briefgen.ingest.html",
     ".htm": "briefgen.ingest.html",
     ".pdf": "briefgen.ingest.pdf",

@@ -1,7 +1,7 @@
 """Which lines of a source text are body paragraphs, and how notes count them.
 
 A source record may mark the lines of its text that are not body paragraphs (the title,
-the byline, headings, other apparatus such as captions). Lines are numbered as an editor
+the byline, headings, footnotes, other apparatus such as captions). Lines are numbered as an editor
 numbers them: 1-based, blank lines included, split at ``\\n`` only. Once a source's
 notes are migrated (``numbering: body``), "¶N" is the N-th body paragraph, so a reader
 can count it in the published article; before that (or with no marks at all) it is the
@@ -25,6 +25,7 @@ class Role(StrEnum):
     TITLE = "title"
     BYLINE = "byline"
     HEADING = "heading"
+    FOOTNOTE = "footnote"
     OTHER = "other"
 
     def describe(self) -> str:
@@ -32,6 +33,7 @@ class Role(StrEnum):
             Role.TITLE: "the title",
             Role.BYLINE: "the byline",
             Role.HEADING: "a heading",
+            Role.FOOTNOTE: "a footnote",
             Role.OTHER: "a line marked 'other'",
         }[self]
 
@@ -44,6 +46,7 @@ class LineMarks(BaseModel):
     title: LineNumber | None = None
     byline: LineNumber | None = None
     headings: list[LineNumber] = []
+    footnotes: list[LineNumber] = []  # a report's notes, printed apart from its body
     other: list[LineNumber] = []  # captions, datelines, "Advertisement", ...
 
     def marked(self) -> list[tuple[int, Role, tuple[str | int, ...]]]:
@@ -54,6 +57,7 @@ class LineMarks(BaseModel):
         if self.byline is not None:
             found.append((self.byline, Role.BYLINE, ("byline",)))
         found += [(n, Role.HEADING, ("headings", i)) for i, n in enumerate(self.headings)]
+        found += [(n, Role.FOOTNOTE, ("footnotes", i)) for i, n in enumerate(self.footnotes)]
         found += [(n, Role.OTHER, ("other", i)) for i, n in enumerate(self.other)]
         return found
 

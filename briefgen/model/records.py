@@ -50,8 +50,9 @@ class Strict(BaseModel):
 
 
 class Status(StrEnum):
-    STATED = "stated"
-    INFERRED = "inferred"
+    STATED = "stated"  # the text says it, at a line or paragraph
+    INFERRED = "inferred"  # we worked it out, for a reason
+    RECORDED = "recorded"  # the file carries it outside its text (`from`: where)
     UNKNOWN = "unknown"
 
 
@@ -62,7 +63,8 @@ class Precision(StrEnum):
 
 
 class Attested(Strict):
-    """A metadata value and how we know it: stated by the text, inferred, or unknown."""
+    """A metadata value and how we know it: stated by the text, inferred, recorded by
+    the file (an HTML <title>, a PDF's info dictionary) but not by its text, or unknown."""
 
     status: Status
     value: Text | None = None
@@ -70,6 +72,8 @@ class Attested(Strict):
     line: LineNumber | None = None  # a line of the text (the title, the byline): lines.py
     precision: Precision | None = None
     reason: Text | None = None
+    # Where the file records a `recorded` value, e.g. "HTML <title>", "JSON-LD".
+    from_: Text | None = Field(default=None, alias="from")
 
     @model_validator(mode="after")
     def _consistent(self) -> Attested:
@@ -81,6 +85,14 @@ class Attested(Strict):
             raise ValueError("a stated value needs the 'paragraph' or the 'line' that states it")
         if self.status is Status.INFERRED and self.reason is None:
             raise ValueError("an inferred value needs a 'reason'")
+        if self.status is Status.RECORDED and self.from_ is None:
+            raise ValueError("a recorded value needs 'from': where the file records it")
+        if self.status is Status.RECORDED and (self.paragraph or self.line):
+            raise ValueError(
+                "a recorded value is not in the text: if a line states it, make it 'stated'"
+            )
+        if self.status is not Status.RECORDED and self.from_ is not None:
+            raise ValueError("only a recorded value has 'from'")
         return self
 
 
@@ -120,6 +132,26 @@ class Reliability(Strict):
     reason: Text
 
 
+# A source nobody has graded yet (`briefgen source add` writes it): a state, not a grade.
+UNASSESSED = "unassessed"
+
+
+class Original(Strict):
+    """``original:`` of an imported source: the file its text was extracted from."""
+
+    file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.orig\.[a-z]+$")]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    extractor: Text  # library and version, e.g. "trafilatura 2.3.1"
+
+
+class JoinRecord(Strict):
+    """A word an import joined across a line end (PDF): "coop-" + "eration"."""
+
+    page: Annotated[int, Field(ge=1)]
+    joined: Text
+    kept_hyphen: bool
+
+
 class SourceRecord(Strict):
     """``content/sources/<id>.yaml``: metadata of one verbatim source text."""
 
@@ -131,7 +163,7 @@ class SourceRecord(Strict):
     outlet: Attested
     date: Dated
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
-    reliability: Reliability
+    reliability: Reliability | Literal["unassessed"]
     # Sources sharing a group count as one (two copies of one wire report); default: own id.
     independence: Id | None = None
     marking: Text | None = None
@@ -144,6 +176,14 @@ class SourceRecord(Strict):
     publisher: Text | None = None
     number: Text | None = None  # a report's number, e.g. "RL30382"
     short_title: Text | None = None  # Chicago's short form; default: derived from the title
+    # An imported source (`briefgen source add`): its original file and the words joined.
+    original: Original | None = None
+    joins: list[JoinRecord] = []
+
+    @property
+    def grade(self) -> ReliabilityGrade | None:
+        """The reliability grade; None while the source is unassessed."""
+        return None if isinstance(self.reliability, str) else self.reliability.grade
 
 
 # --- notes ---------------------------------------------------------------------

@@ -83,7 +83,7 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "anchor": endnote.anchor,
         "note_id": endnote.note.id,
         "grade": endnote.grade,
-        "reliability": source.reliability.grade.value,
+        "reliability": source.grade.value if source.grade else "not assessed",
         "credibility": note.credibility,
         "source_label": endnote.source.label,
         "paragraph": note.paragraph,

@@ -32,7 +32,8 @@ def independence_group(project: Project, source_id: str) -> str:
 
 def _grade(project: Project, note: Note) -> ReliabilityGrade:
     source = project.sources.get(note.record.source)
-    return source.record.reliability.grade if source else ReliabilityGrade.F
+    # Unassessed is not yet judged: counted as F (cannot be judged) until it is.
+    return (source.record.grade if source else None) or ReliabilityGrade.F
 
 
 def meets(project: Project, notes: list[Note], rule: EvidenceRule) -> bool:

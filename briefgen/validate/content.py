@@ -84,6 +84,14 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 "must stay verbatim",
             )
         check_source_lines(source, diagnostics)
+        if record.grade is None:
+            diagnostics.warning(
+                origin.path,
+                origin.line("reliability"),
+                "source.unassessed",
+                f"source '{source.id}' is not assessed yet: set reliability (grade A–F and "
+                "a reason) before a brief's reader edition cites it",
+            )
 
 
 def _check_notes(

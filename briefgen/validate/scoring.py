@@ -93,7 +93,8 @@ def _weak(project: Project, note_id: str) -> tuple[bool, bool]:
     grading = project.settings.grading
     note = project.notes[note_id]
     source = project.sources.get(note.record.source)
-    reliability = source.record.reliability.grade if source else ReliabilityGrade.F
+    # Unassessed is not yet judged: counted as F (cannot be judged) until it is.
+    reliability = (source.record.grade if source else None) or ReliabilityGrade.F
     credibility = note.record.credibility
     ungradable = reliability is ReliabilityGrade.F and credibility == 6
     weak = reliability in grading.weak_reliability or credibility in grading.weak_credibility

@@ -10,10 +10,12 @@ half-changed project ever needs a repair by hand.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from briefgen.load.readers import linked_part
@@ -21,8 +23,13 @@ from briefgen.load.readers import linked_part
 JOURNAL = ".briefgen-journal.json"
 
 
-def write_project_files(root: Path, texts: dict[Path, str]) -> list[Path]:
-    """Write every file of ``texts`` (paths inside ``root``); the paths written."""
+def write_project_files(
+    root: Path, texts: Mapping[Path, str | bytes], *, new: bool = False
+) -> list[Path]:
+    """Write every file of ``texts`` (paths inside ``root``; text as UTF-8, bytes as
+    they are); the paths written. With ``new``, every path must not exist yet
+    (FileExistsError, nothing written): a new file is never put over another. Callers
+    hold the project lock, so no other briefgen command makes one in between."""
     staged: list[tuple[Path, Path]] = []
     journal = root / JOURNAL
     for path in texts:
@@ -30,15 +37,23 @@ def write_project_files(root: Path, texts: dict[Path, str]) -> list[Path]:
         link = linked_part(path, root)
         if link is not None:  # made a link since it was read: never write through one
             raise PermissionError(f"{link} is a symbolic link; nothing was written")
+        if new and os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "exists; nothing was written", str(path))
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for path, text in sorted(texts.items()):
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
             staged.append((path.parent / Path(name).name, path))  # relative, as ``path`` is
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-                file.write(text)
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
                 file.flush()
                 os.fsync(file.fileno())
-            shutil.copymode(path, name)
+            if new:
+                os.chmod(name, 0o666 & ~umask)  # as open() would have made it
+            else:
+                shutil.copymode(path, name)
         entries = [[_relative(root, t), _relative(root, p)] for t, p in staged]
         _write_synced(journal, json.dumps(entries, ensure_ascii=False))
         for temporary, path in staged:
