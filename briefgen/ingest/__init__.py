@@ -51,6 +51,9 @@ class Extracted:
     joins: list[Join] = field(default_factory=list)
     original_chars: int = 0  # characters of text in the original (to report what was kept)
     extractor: str = ""  # library and version, e.g. "pypdf 5.4.0": `source verify` pins it
+    # What the library repaired or skipped on the way (pypdf: "Ignoring wrong pointing
+    # object…"): the text was read, but may be incomplete; for the caller to show.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,13 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -99,9 +103,13 @@ class Line:
 
 def extract(data: bytes, limits: Limits) -> Extracted:
     """The paragraphs of a PDF; ``ImportFailure`` for a file briefgen will not read."""
+    # The alarm interrupts pypdf mid-page; the deadline also catches the case where pypdf
+    # swallowed the alarm's exception in one of its broad ``except Exception`` clauses.
+    deadline = time.monotonic() + limits.seconds
     try:
-        with time_limit(limits.seconds):
-            return _extract(data, limits)
+        with time_limit(limits.seconds), _pypdf_warnings() as warnings:
+            result = _extract(data, limits, deadline)
+        return replace(result, warnings=sorted(set(warnings)))
     except TimeLimitExceeded:
         raise ImportFailure(
             "import.timeout",
@@ -118,6 +126,27 @@ def extract(data: bytes, limits: Limits) -> Extracted:
         if _raised_in_pypdf(error.__traceback__):
             raise _unreadable(error) from None
         raise
+
+
+@contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    """Collect what pypdf logs while it reads, instead of letting it reach stderr."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage()[:200])
+
+    logger = logging.getLogger("pypdf")
+    collector = Collect(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
 
 
 def _unreadable(error: BaseException) -> ImportFailure:
@@ -140,12 +169,14 @@ def _raised_in_pypdf(trace: TracebackType | None) -> bool:
     return str(Path(innermost.tb_frame.f_code.co_filename).resolve()).startswith(PYPDF_DIR)
 
 
-def _extract(data: bytes, limits: Limits) -> Extracted:
+def _extract(data: bytes, limits: Limits, deadline: float) -> Extracted:
     reader = _open(data, limits)
     pages: list[list[Line]] = []
     original_chars = 0
     heights: list[float] = []
     for number, page in enumerate(reader.pages, 1):
+        if time.monotonic() > deadline:
+            raise TimeLimitExceeded
         runs = _runs(page)
         original_chars += sum(len(run.text) for run in runs)
         pages.append(_lines(runs, number))
@@ -173,18 +204,17 @@ def _extract(data: bytes, limits: Limits) -> Extracted:
 def _open(data: bytes, limits: Limits) -> pypdf.PdfReader:
     if b"%PDF-" not in data[:1024]:  # the header may follow up to 1 KB of junk
         raise ImportFailure("import.unreadable", "not a PDF file (no '%PDF-' header)")
-    reader = pypdf.PdfReader(io.BytesIO(data))
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+    except DependencyError:  # AES needs the cryptography package, which we do not ship
+        raise _encrypted() from None
     if reader.is_encrypted:
         try:  # an empty user password only restricts printing or copying: readable
             opened = bool(reader.decrypt(""))
         except (DependencyError, FileNotDecryptedError, NotImplementedError):
             opened = False
         if not opened:
-            raise ImportFailure(
-                "import.encrypted",
-                "the PDF is encrypted; briefgen does not decrypt files: save an "
-                "unencrypted copy from a PDF viewer, or export the text from the original",
-            )
+            raise _encrypted()
     # /Count first, so a page tree of millions of entries is refused before it is walked.
     tree = reader.root_object.get("/Pages")
     tree = tree.get_object() if tree is not None else None
@@ -195,6 +225,14 @@ def _open(data: bytes, limits: Limits) -> pypdf.PdfReader:
     if count > limits.max_pages:
         raise _too_many(count, limits)
     return reader
+
+
+def _encrypted() -> ImportFailure:
+    return ImportFailure(
+        "import.encrypted",
+        "the PDF is encrypted; briefgen does not decrypt files: save an unencrypted copy "
+        "from a PDF viewer, or export the text from the original",
+    )
 
 
 def _too_many(count: int, limits: Limits) -> ImportFailure:
