@@ -61,7 +61,8 @@ class Limits:
     max_bytes: int = 50 * 2**20  # the file as given
     max_pages: int = 2000  # PDF
     max_unpacked_bytes: int = 200 * 2**20  # a DOCX (a zip) once decompressed
-    max_ratio: int = 100  # decompressed / compressed, per zip member
+    max_ratio: int = 100  # decompressed / compressed, per zip member (of 1 MiB or more)
+    max_members: int = 10_000  # files in a DOCX (a zip)
     max_depth: int = 200  # HTML/XML nesting
     seconds: float = 60.0
 
