@@ -7,6 +7,7 @@ committed; the zip bombs and odd zips are made here, in tmp_path or memory.
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 from pathlib import Path
@@ -157,3 +158,15 @@ def test_utf16_doctype_is_refused_too() -> None:
     xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY y "z">]><x/>'
     data = sample_with({"word/extra.xml": xml.encode("utf-16-le")})
     assert refused(data).code == "import.entities"
+
+
+def test_damaged_docx_never_gives_a_traceback() -> None:
+    rng = random.Random(20)
+    for _ in range(40):
+        data = bytearray(SAMPLE)
+        for _ in range(rng.choice([1, 5, 40])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            extract(".docx", bytes(data), Limits(seconds=5))
+        except ImportFailure as error:
+            assert error.code in {"import.unreadable", "import.zip-bomb", "import.entities"}

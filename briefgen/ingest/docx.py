@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from importlib import metadata
 from pathlib import Path
 from types import TracebackType
@@ -37,9 +38,11 @@ from briefgen.limits import TimeLimitExceeded, time_limit
 
 EXTRACTOR = f"python-docx {metadata.version('python-docx')}"
 CORE = "DOCX core properties"
+# Where an exception from malformed input may start: python-docx, lxml, zipfile.
 LIBRARY_DIRS = tuple(
     str(Path(module.__file__ or "").resolve().parent) for module in (docx, lxml.etree)
 )
+ZIPFILE = str(Path(zipfile.__file__).resolve())
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RATIO_FROM = 2**20  # a member this large or larger must respect limits.max_ratio
 DOCTYPE = tuple(
@@ -66,11 +69,18 @@ def extract(data: bytes, limits: Limits) -> Extracted:
         ) from None
     except ImportFailure:
         raise
-    except (OpcError, lxml.etree.LxmlError, zipfile.BadZipFile, RecursionError) as error:
+    except (
+        OpcError,
+        lxml.etree.LxmlError,
+        zipfile.BadZipFile,
+        zlib.error,  # a damaged deflate stream in a part
+        RecursionError,
+    ) as error:
         raise _unreadable(error) from None
     except Exception as error:
         # python-docx meets a malformed package with KeyError, ValueError… raised in its
-        # own code or lxml's: that is bad input. An error raised in our code is a bug.
+        # own code, lxml's or zipfile's (NotImplementedError for an unknown zip version):
+        # that is bad input. An error raised in our code is a bug.
         if _raised_in_library(error.__traceback__):
             raise _unreadable(error) from None
         raise
@@ -149,7 +159,7 @@ def _raised_in_library(trace: TracebackType | None) -> bool:
     if innermost is None:
         return False
     where = str(Path(innermost.tb_frame.f_code.co_filename).resolve())
-    return where.startswith(LIBRARY_DIRS)
+    return where.startswith(LIBRARY_DIRS) or where == ZIPFILE
 
 
 def _extract(data: bytes) -> Extracted:
