@@ -51,6 +51,9 @@ class Extracted:
     joins: list[Join] = field(default_factory=list)
     original_chars: int = 0  # characters of text in the original (to report what was kept)
     extractor: str = ""  # library and version, e.g. "pypdf 5.4.0": `source verify` pins it
+    # What the library repaired or skipped on the way (pypdf: "Ignoring wrong pointing
+    # object…"): the text was read, but may be incomplete; for the caller to show.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class Limits:
     max_bytes: int = 50 * 2**20  # the file as given
     max_pages: int = 2000  # PDF
     max_unpacked_bytes: int = 200 * 2**20  # a DOCX (a zip) once decompressed
-    max_ratio: int = 100  # decompressed / compressed, per zip member
+    max_ratio: int = 100  # decompressed / compressed, per zip member (of 1 MiB or more)
+    max_members: int = 10_000  # files in a DOCX (a zip)
     max_depth: int = 200  # HTML/XML nesting
     seconds: float = 60.0
 
