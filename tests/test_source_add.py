@@ -341,3 +341,37 @@ def test_new_files_are_written_all_or_none_and_never_over_another(tmp_path: Path
     del files[tmp_path / "b.txt"]
     assert write_project_files(tmp_path, files, new=True) == [tmp_path / "a.bin"]
     assert (tmp_path / "a.bin").read_bytes() == b"\x00\xff"
+
+
+def test_a_pdf_and_a_docx_are_added_and_pass_check_at_once(here: Path) -> None:
+    """The PDF and DOCX extractors through the command: records that check cleanly."""
+    for name in ("wrapped.pdf", "sample.docx"):
+        code, out, err = run("source", "add", "--root", "minimal", name)
+        assert (code, err) == (0, ""), out + err
+    assert {"wrapped.txt", "wrapped.yaml", "wrapped.orig.pdf", "sample.orig.docx"} <= set(
+        listing(here)
+    )
+    text = (here / SOURCES / "wrapped.txt").read_text(encoding="utf-8")
+    assert "joint intelligence cooperation as cautious" in text  # the hyphen join
+    assert "Page 1 of 2" not in text  # the running foot is gone
+    record = load_yaml(here / SOURCES / "wrapped.yaml", here / "minimal").data
+    assert record["joins"] == [
+        {"page": 1, "joined": "cooperation", "kept_hyphen": False},
+        {"page": 1, "joined": "long-term", "kept_hyphen": True},
+    ]
+    result = pipeline.check(here / "minimal")
+    assert sorted({d.code for d in result.diagnostics.sorted()}) == ["source.unassessed"]
+
+
+def test_a_damaged_pdf_is_added_with_a_warning_to_compare_it(here: Path) -> None:
+    damaged = (here / "wrapped.pdf").read_bytes().replace(b"startxref\n", b"startxref\n9")
+    (here / "damaged.pdf").write_bytes(damaged)
+    code, _out, err = run("source", "add", "--root", "minimal", "damaged.pdf")
+    assert code == 0
+    assert err == (
+        "damaged.pdf: warning: the file is damaged and was repaired while reading (incorrect "
+        "startxref pointer(2); "
+        + err.split("pointer(2); ", 1)[1].split(")", 1)[0]
+        + "): compare the text with the original before you quote it [import.repaired]\n"
+        "0 error(s), 1 warning(s)\n"
+    )

@@ -132,6 +132,14 @@ def add_source(
         )
         return added
     _report_differences(diagnostics, file, planned)
+    if extracted.warnings:
+        diagnostics.warning(
+            file,
+            0,
+            "import.repaired",
+            f"the file is damaged and was repaired while reading ({'; '.join(extracted.warnings)})"
+            ": compare the text with the original before you quote it",
+        )
     _count(added, extracted, planned)
     folder = root / SOURCES
     files: dict[Path, str | bytes] = {
