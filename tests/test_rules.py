@@ -272,3 +272,37 @@ def test_strict_still_fails_on_a_warning_the_project_did_not_lower(
     result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
     assert result.exit_code == 1
     assert "[note.unused]" in result.output
+
+
+def _raised_literals() -> list[tuple[str, int, str, str]]:
+    """(file, line, method, code) of every ``….error(…)``/``….warning(…)`` call in briefgen/
+    whose code is a string literal (the third argument)."""
+    import ast
+
+    found = []
+    for path in sorted((REPO / "briefgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("error", "warning")
+                and len(node.args) >= 3
+                and isinstance(node.args[2], ast.Constant)
+                and isinstance(node.args[2].value, str)
+            ):
+                rel = path.relative_to(REPO).as_posix()
+                found.append((rel, node.lineno, node.func.attr, node.args[2].value))
+    return found
+
+
+def test_every_literal_code_is_raised_at_its_registered_level() -> None:
+    """Diagnostics refuses a mismatch at run time; this finds one before any run does."""
+    calls = _raised_literals()
+    assert len(calls) > 100
+    wrong = [
+        f"{path}:{line}: {method}({code!r}) but rules.toml says {rule(code).level.value}"
+        for path, line, method, code in calls
+        if code in registry() and rule(code).level.value != method
+    ]
+    unregistered = [f"{p}:{n}: {c}" for p, n, _, c in calls if c not in registry()]
+    assert (wrong, unregistered) == ([], [])
