@@ -20,8 +20,11 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.rules import Level, Rule, RuleClass, reference, registry, rule, version_tuple
 
 REPO = Path(__file__).resolve().parent.parent
-CODE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_NAME = re.compile(r"\.(?:toml|yaml|css|json|txt|md|html|pdf|j2)$")
+CODE = re.compile(r"^[a-z]+(?:-[a-z]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+FILE_NAME = re.compile(
+    r"\.(?:toml|yaml|yml|css|json|txt|md|html|htm|pdf|j2|docx|csl|xml|js|py|lock|ttf|png|svg)$"
+)
+LITERAL = re.compile(r"^[a-z]+(?:-[a-z]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 Edit = Callable[[Path, str, str, str], None]
 
 
@@ -53,18 +56,29 @@ def test_every_row_is_well_formed() -> None:
         assert found.level is not Level.OFF, code
 
 
+# Strings of a code's form in briefgen/ that are not codes (HTML meta names).
+NOT_CODES = {"dc.creator", "dc.title"}
+
+
 def _code_literals() -> set[str]:
-    """Every string literal in briefgen/ that looks like a code with a registered prefix."""
-    prefixes = {code.partition(".")[0] for code in registry()}
+    """Every string constant in briefgen/ of a code's form (``area.name``), wherever it is
+    passed: to Diagnostics, DocumentError, RenderError, ImportFailure or a worker's Reply."""
+    import ast
+
     found = set()
     for path in sorted((REPO / "briefgen").rglob("*.py")):
-        for literal in re.findall(r"\"([a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*)\"", path.read_text()):
-            if literal.partition(".")[0] in prefixes and not FILE_NAME.search(literal):
-                found.add(literal)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and LITERAL.match(node.value)
+                and not FILE_NAME.search(node.value)
+            ):
+                found.add(node.value)
         # pydantic error types become settings.* codes (load/records.py)
         for kind in re.findall(r"PydanticCustomError\(\s*\"settings_([a-z_]+)\"", path.read_text()):
             found.add("settings." + kind.replace("_", "-"))
-    return found
+    return found - NOT_CODES
 
 
 def test_every_code_in_the_source_is_registered() -> None:
