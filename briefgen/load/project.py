@@ -102,8 +102,9 @@ NEAR_MISSES = {
 
 
 def _present(path: Path) -> bool:
-    """A file, or a link where one would be (reading it then reports the link)."""
-    return path.is_file() or path.is_symlink()
+    """A file, or a link or a FIFO, socket or device where one would be: reading it then
+    reports the link or the non-file, which is never skipped silently."""
+    return path.is_symlink() or (path.exists() and not path.is_dir())
 
 
 def _files(directory: Path, suffix: str, kind: ContentKind, loading: _Loading) -> list[Path]:

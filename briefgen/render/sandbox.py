@@ -99,7 +99,8 @@ class ConfinedLoader(jinja2.BaseLoader):
 
     def _read(self, name: str, path: Path) -> str:
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            # O_NONBLOCK: a FIFO in templates/ must not block the build until it times out.
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
         except OSError as exc:
             raise TemplateRefused(
                 name, path, "template.unreadable", exc.strerror or "cannot be read"
