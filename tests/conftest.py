@@ -134,7 +134,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     Only a run of the whole suite can tell, so selections (-k, -m, paths, --lf, -x)
     skip this. It reports and does not fail yet: codes that tests raise in a subprocess
     (the hostile cases, the CLI) or as an extractor's ImportFailure are not seen here, and
-    some checks still have no test of their own (CHANGELOG.md, "Known gaps").
+    some checks still have no test of their own.
     """
     options = session.config.option
     whole = (
