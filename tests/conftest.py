@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefgen import pipeline
-from briefgen.diagnostics import Diagnostic, Diagnostics
+from briefgen.diagnostics import Diagnostic, Diagnostics, RenderError
+from briefgen.ingest import ImportFailure
+from briefgen.model.document import DocumentError
+from briefgen.render.sandbox import TemplateRefused
 from briefgen.rules import registry
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "link", "form", "input", "img", "image"}
@@ -115,7 +121,10 @@ def types_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
 # in the renderer itself (render/workers.py), reported per brief rather than as a crash.
 RAISED_ONLY_BY_A_BUG = {"render.failed"}
 
-# Every code a test raises, in this process (the registry test below needs each raised once).
+# Every code a test raises (the session check below needs each registered code raised
+# once): in this process, as a diagnostic or as one of the exceptions that carry a code
+# to where it becomes one; and in every process the tests start (the CLI, `serve`, the
+# render workers), which tests/subprocess_codes/sitecustomize.py appends to CODES_FILE.
 RAISED: set[str] = set()
 _add = Diagnostics._add
 
@@ -128,14 +137,42 @@ def _recording_add(self: Diagnostics, diagnostic: Diagnostic) -> None:
 Diagnostics._add = _recording_add  # type: ignore[method-assign]
 
 
+def _record_code_of(exception: type[Exception]) -> None:
+    init = exception.__init__
+
+    def recording_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        RAISED.add(self.code)
+
+    exception.__init__ = recording_init  # type: ignore[method-assign]
+
+
+for _exception in (DocumentError, ImportFailure, RenderError, TemplateRefused):
+    _record_code_of(_exception)
+
+_descriptor, _codes_file = tempfile.mkstemp(prefix="briefgen-test-codes-", suffix=".txt")
+os.close(_descriptor)
+os.chmod(_codes_file, 0o666)  # the tests that run briefgen as an unprivileged user record too
+CODES_FILE = Path(_codes_file)
+os.environ["BRIEFGEN_TEST_CODES"] = str(CODES_FILE)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(Path(__file__).parent / "subprocess_codes"), os.environ.get("PYTHONPATH")])
+)
+
+
+def raised_in_subprocesses() -> set[str]:
+    return set(CODES_FILE.read_text(encoding="utf-8").split()) if CODES_FILE.exists() else set()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Names every registered code no test raised in this process (a rule nobody checked).
+    """Fails a whole run when a registered code was raised by no test (a rule nobody
+    checked), naming each.
 
     Only a run of the whole suite can tell, so selections (-k, -m, paths, --lf, -x)
-    skip this. It reports and does not fail yet: codes that tests raise in a subprocess
-    (the hostile cases, the CLI) or as an extractor's ImportFailure are not seen here, and
-    some checks still have no test of their own.
+    skip this, and a run that already failed is not failed twice.
     """
+    raised = RAISED | raised_in_subprocesses()
+    CODES_FILE.unlink(missing_ok=True)
     options = session.config.option
     whole = (
         not options.keyword
@@ -146,14 +183,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     )
     if not whole or exitstatus != 0:
         return
-    unraised = sorted(set(registry()) - RAISED - RAISED_ONLY_BY_A_BUG)
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if unraised and reporter is not None:
-        reporter.write_line(
-            f"{len(unraised)} registered codes no test raised in this process: "
-            + ", ".join(unraised),
-            yellow=True,
-        )
+    unraised = sorted(set(registry()) - raised - RAISED_ONLY_BY_A_BUG)
+    if unraised:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"FAILED: {len(unraised)} registered codes no test raised (give each a test "
+                "that raises it, with its exact location): " + ", ".join(unraised),
+                red=True,
+            )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -157,6 +157,18 @@ def test_render_pdf_refuses_an_image_without_alt() -> None:
     assert "has no required alt description" in str(caught.value)
 
 
+def test_render_pdf_fetches_nothing_but_small_data_urls(tmp_path: Path) -> None:
+    """The renderer's own guard, behind the page safety check that refuses such links
+    first: a file or network address in the HTML is refused and named, never read."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    html = f'<html lang="en"><body><img src="{secret.as_uri()}" alt="x"></body></html>'
+    with pytest.raises(RenderError) as caught:
+        render_pdf(html)
+    assert caught.value.code == "render.fetch-refused"
+    assert str(caught.value) == f"refused to fetch: {secret.as_uri()}"
+
+
 # --- browser printing ------------------------------------------------------------------
 
 

@@ -241,6 +241,17 @@ def test_a_recorded_value_the_text_states_otherwise_is_reported(here: Path) -> N
             "[import.too-large]",
         ),
         (
+            ["blank.txt"],
+            "blank.txt: error: the file has no text to quote; check that it is the file you "
+            "meant [import.no-text]",
+        ),
+        (
+            ["menu.html"],
+            "menu.html: error: briefgen found no article text on the page (only menus, "
+            "scripts or nothing); save the article itself: the browser's reader view, then "
+            "Save Page As, or copy its text into a .txt file [import.no-text]",
+        ),
+        (
             ["notes.rtf"],
             "notes.rtf: error: briefgen imports .docx, .htm, .html, .md, .pdf, .txt files "
             "[import.unsupported]",
@@ -259,6 +270,12 @@ def test_a_recorded_value_the_text_states_otherwise_is_reported(here: Path) -> N
 )
 def test_refused_input_writes_nothing(here: Path, args: list[str], message: str) -> None:
     (here / "notes.rtf").write_text("{\\rtf1 Notes}", encoding="utf-8")
+    (here / "blank.txt").write_text("  \n\n\t\n", encoding="utf-8")
+    (here / "menu.html").write_text(
+        "<html><head><title>Menu</title><script>x()</script></head><body><nav>"
+        "<a href='/'>Home</a></nav></body></html>",
+        encoding="utf-8",
+    )
     before = listing(here)
     code, out, err = run("source", "add", "--root", "minimal", *args)
     assert (code, out) == (1, "")

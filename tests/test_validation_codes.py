@@ -193,3 +193,23 @@ def test_a_notes_file_that_is_not_utf8(minimal: Path) -> None:
     (minimal / "content" / "notes" / "latin.yaml").write_bytes(b"notes: []\n# caf\xe9\n")
     found = {(d.path, d.line, d.code) for d in pipeline.check(minimal).diagnostics.errors}
     assert ("content/notes/latin.yaml", 1, "content.encoding") in found, sorted(found)
+
+
+def test_a_quote_citation_of_a_note_without_a_quote(minimal: Path) -> None:
+    notes = minimal / NOTES
+    notes.write_text(
+        notes.read_text(encoding="utf-8").replace(
+            '    quote: The "alliance" agreed to share data in 2014.\n', ""
+        ),
+        encoding="utf-8",
+    )
+    issue = minimal / ISSUE
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace("[@share-2014]", "[>@share-2014]"),
+        encoding="utf-8",
+    )
+    result = pipeline.check(minimal)
+    assert [d.format() for d in result.diagnostics.sorted()] == [
+        f"{ISSUE}:19: error: [>@share-2014] prints the note's quote, but note 'share-2014' "
+        "has none: cite it as [@share-2014], or give the note a quote [cite.no-quote]"
+    ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 from briefgen import pipeline
+from briefgen.render.workers import DIED, Job, Reply, WorkerPool
 from tests.processes import (
     HANG_GUARD,
     add_heavy_brief,
@@ -102,3 +105,43 @@ def test_sigkill_mid_build_takes_the_workers_with_it(minimal: Path, tmp_path: Pa
     assert pipeline.build(minimal).written
     assert stages(minimal) == []  # the next build sweeps the killed build's stage
     assert not list(minimal.glob(".briefgen-old-*"))
+
+
+def test_a_renderer_that_dies_fails_its_brief_and_leaves_output(
+    minimal: Path, tmp_path: Path
+) -> None:
+    """Workers killed as fast as they start (the kernel's OOM killer, say): the brief
+    they render fails with render.crashed, not a hang, a traceback or a silent exit,
+    and output/ stays as it was."""
+    assert pipeline.build(minimal).written
+    before = snapshot(minimal / "output")
+    log = tmp_path / "build.log"
+    process, _ = _start_heavy_build(minimal, log)
+    deadline = time.monotonic() + HANG_GUARD
+    while process.poll() is None and time.monotonic() < deadline:
+        for worker in children(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker, signal.SIGKILL)
+        time.sleep(0.02)
+    assert process.wait(timeout=HANG_GUARD) == 1
+    assert log.read_text().splitlines()[-3:] == [
+        f"content/briefs/zz-heavy.md:1: error: {DIED} [render.crashed]",
+        "1 error(s), 0 warning(s)",
+        "build failed: output/ left as it was",
+    ]
+    assert snapshot(minimal / "output") == before
+    assert stages(minimal) == []
+
+
+def test_a_worker_killed_while_idle_is_replaced_and_its_job_rendered() -> None:
+    """A worker that died waiting for work costs nothing: the job goes to a fresh one."""
+    replies: list[Reply] = []
+    with WorkerPool(1) as pool:
+        pool.start()
+        idle = pool.workers[0].process
+        idle.kill()
+        idle.join()
+        html = '<html lang="en"><head><title>t</title></head><body><p>Hello</p></body></html>'
+        pool.run([Job("k", html)], replies.append, seconds=HANG_GUARD, memory_bytes=2**31)
+    assert [(r.key, r.code) for r in replies] == [("k", "")]
+    assert replies[0].pdf is not None

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
 from typing import Literal
 
 Role = Literal["title", "byline", "heading", "body", "footnote", "other"]
@@ -78,6 +80,28 @@ class ImportFailure(Exception):
         self.message = message
         self.page = page
         self.line = line  # 1-based, for a text format (HTML)
+
+
+def reason(error: BaseException) -> str:
+    """A library's exception as a message may quote it: its type and first line."""
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+def raised_in(trace: TracebackType | None, places: tuple[str, ...]) -> bool:
+    """Whether the innermost frame of ``trace`` runs in a file under one of ``places``.
+
+    Extractors call it on an unexpected exception: raised inside the library that parses
+    the file (pypdf, python-docx, lxml, zipfile), it is malformed input, so the user's
+    error; raised in briefgen's own code, it is a bug and keeps its traceback.
+    """
+    innermost = None
+    while trace is not None:
+        innermost = trace
+        trace = trace.tb_next
+    if innermost is None:
+        return False
+    return str(Path(innermost.tb_frame.f_code.co_filename).resolve()).startswith(places)
 
 
 EXTRACTORS = {

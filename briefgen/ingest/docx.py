@@ -25,7 +25,6 @@ import zipfile
 import zlib
 from importlib import metadata
 from pathlib import Path
-from types import TracebackType
 
 import docx
 import lxml.etree
@@ -33,7 +32,16 @@ from docx.opc.exceptions import OpcError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from briefgen.ingest import Block, Extracted, ImportFailure, Limits, Recorded, Role
+from briefgen.ingest import (
+    Block,
+    Extracted,
+    ImportFailure,
+    Limits,
+    Recorded,
+    Role,
+    raised_in,
+    reason,
+)
 from briefgen.limits import TimeLimitExceeded, time_limit
 
 EXTRACTOR = f"python-docx {metadata.version('python-docx')}"
@@ -81,7 +89,7 @@ def extract(data: bytes, limits: Limits) -> Extracted:
         # python-docx meets a malformed package with KeyError, ValueError… raised in its
         # own code, lxml's or zipfile's (NotImplementedError for an unknown zip version):
         # that is bad input. An error raised in our code is a bug.
-        if _raised_in_library(error.__traceback__):
+        if raised_in(error.__traceback__, (*LIBRARY_DIRS, ZIPFILE)):
             raise _unreadable(error) from None
         raise
 
@@ -142,24 +150,11 @@ def _bomb(why: str) -> ImportFailure:
 
 
 def _unreadable(error: BaseException) -> ImportFailure:
-    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-    reason = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
     return ImportFailure(
         "import.unreadable",
-        f"the DOCX is damaged or is not a Word document ({reason}); open it in Word or "
+        f"the DOCX is damaged or is not a Word document ({reason(error)}); open it in Word or "
         "LibreOffice and save it again",
     )
-
-
-def _raised_in_library(trace: TracebackType | None) -> bool:
-    innermost = None
-    while trace is not None:
-        innermost = trace
-        trace = trace.tb_next
-    if innermost is None:
-        return False
-    where = str(Path(innermost.tb_frame.f_code.co_filename).resolve())
-    return where.startswith(LIBRARY_DIRS) or where == ZIPFILE
 
 
 def _extract(data: bytes) -> Extracted:

@@ -33,6 +33,12 @@ BYLINE = re.compile(r"^by\s", re.IGNORECASE)
 FIELDS = (("date", "date"), ("outlet", "sitename"), ("url", "url"))
 TOP = 4  # the title, byline and dateline are among the first blocks
 
+NO_ARTICLE = (
+    "briefgen found no article text on the page (only menus, scripts or nothing); save "
+    "the article itself: the browser's reader view, then Save Page As, or copy its text "
+    "into a .txt file"
+)
+
 
 def fold(text: str) -> str:
     return " ".join(text.split())
@@ -231,7 +237,7 @@ def extract(data: bytes, limits: Limits) -> Extracted:
             "import.timeout", f"reading the page took longer than {limits.seconds:g} s"
         ) from None
     if not isinstance(document, Document) or document.body is None:
-        raise ImportFailure("import.no-text", "briefgen found no article text on the page")
+        raise ImportFailure("import.no-text", NO_ARTICLE)
     metadata = _head(tree)  # title and author exactly as recorded
     for key, name in FIELDS:
         if key in metadata:
@@ -242,7 +248,7 @@ def extract(data: bytes, limits: Limits) -> Extracted:
             metadata[key] = Recorded(fold(value), origin)
     blocks = _roles(_blocks(document.body), metadata)
     if not blocks:
-        raise ImportFailure("import.no-text", "briefgen found no article text on the page")
+        raise ImportFailure("import.no-text", NO_ARTICLE)
     return Extracted(
         blocks=blocks,
         metadata=metadata,

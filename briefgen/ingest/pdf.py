@@ -22,14 +22,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 from pypdf.generic import DictionaryObject
 
-from briefgen.ingest import Extracted, ImportFailure, Limits, Recorded
+from briefgen.ingest import Extracted, ImportFailure, Limits, Recorded, raised_in, reason
 from briefgen.ingest.reflow import Run, paragraphs
 from briefgen.limits import TimeLimitExceeded, time_limit
 
@@ -62,7 +61,7 @@ def extract(data: bytes, limits: Limits) -> Extracted:
     except Exception as error:
         # pypdf meets malformed input with KeyError, ValueError, TypeError… raised deep
         # inside its own code: that is bad input. An error raised in our code is a bug.
-        if _raised_in_pypdf(error.__traceback__):
+        if raised_in(error.__traceback__, (PYPDF_DIR,)):
             raise _unreadable(error) from None
         raise
 
@@ -89,23 +88,11 @@ def _pypdf_warnings() -> Iterator[list[str]]:
 
 
 def _unreadable(error: BaseException) -> ImportFailure:
-    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-    reason = f" ({type(error).__name__}: {detail})" if detail else f" ({type(error).__name__})"
     return ImportFailure(
         "import.unreadable",
-        f"the PDF is damaged or malformed and cannot be read{reason}; open it in a PDF "
-        "viewer and print it to a new PDF, or export the text from the original",
+        f"the PDF is damaged or malformed and cannot be read ({reason(error)}); open it in "
+        "a PDF viewer and print it to a new PDF, or export the text from the original",
     )
-
-
-def _raised_in_pypdf(trace: TracebackType | None) -> bool:
-    innermost = None
-    while trace is not None:
-        innermost = trace
-        trace = trace.tb_next
-    if innermost is None:
-        return False
-    return str(Path(innermost.tb_frame.f_code.co_filename).resolve()).startswith(PYPDF_DIR)
 
 
 def _extract(data: bytes, limits: Limits, deadline: float) -> Extracted:

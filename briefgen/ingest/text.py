@@ -54,5 +54,7 @@ def extract(data: bytes, limits: Limits, *, markdown: bool = False) -> Extracted
                 role, titled = "title", True
         blocks.append(Block(text, role))
     if not blocks:
-        raise ImportFailure("import.no-text", "the file has no text")
+        raise ImportFailure(
+            "import.no-text", "the file has no text to quote; check that it is the file you meant"
+        )
     return Extracted(blocks=blocks, original_chars=original, extractor=EXTRACTOR)

@@ -62,6 +62,13 @@ TOO_DEEP = (
 )
 
 
+DIED = (
+    "the PDF renderer process was killed while rendering this brief (by a signal, or by "
+    "the system when memory ran short); build again, and if it recurs, free memory or "
+    "lower [limits] render_memory_mb so briefgen stops the brief itself"
+)
+
+
 def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -> None:
     """A worker's loop: import WeasyPrint once, then render until told to stop."""
     die_with(parent)
@@ -191,9 +198,10 @@ class WorkerPool:
         self.start(at_most)
         workers = self.workers
         while upcoming is not None or any(w.job for w in workers):
-            for worker in workers:
+            for index, worker in enumerate(workers):
                 if worker.job is None and upcoming is not None:
-                    worker.give(upcoming)
+                    if not self._give(index, upcoming):
+                        done(Reply(upcoming.key, code="render.crashed", message=DIED))
                     upcoming = next(queue, None)
             busy = [w for w in workers if w.job]
             ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
@@ -210,6 +218,17 @@ class WorkerPool:
                     self._replace(index)
                     done(Reply(job.key, code=failure.code, message=failure.message))
 
+    def _give(self, index: int, job: Job) -> bool:
+        """Hand ``job`` to worker ``index``, replacing it if it died while idle (killed by
+        a signal or the kernel's OOM killer); False if the fresh one dies too."""
+        for _attempt in range(2):
+            try:
+                self.workers[index].give(job)
+                return True
+            except OSError:  # BrokenPipeError: nobody reads the other end
+                self._replace(index)
+        return False
+
     def _replace(self, index: int) -> None:
         self.workers[index].kill()
         others = self.workers[:index] + self.workers[index + 1 :]
@@ -223,7 +242,7 @@ class WorkerPool:
         try:
             reply: Reply = worker.connection.recv()
         except EOFError:
-            return Reply(job.key, code="render.crashed", message="the renderer died", retire=True)
+            return Reply(job.key, code="render.crashed", message=DIED, retire=True)
         return reply
 
     def _over_limit(self, worker: _Worker) -> RenderError | None:
@@ -239,5 +258,5 @@ class WorkerPool:
                 f"rendering used more than {self.memory_bytes // 2**20} MiB and was stopped",
             )
         if not worker.process.is_alive():
-            return RenderError("render.crashed", "the renderer died")
+            return RenderError("render.crashed", DIED)
         return None

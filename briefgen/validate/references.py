@@ -45,7 +45,8 @@ def check_citations(
                     origin.path,
                     line,
                     "cite.no-quote",
-                    f"[>@{note_id}] prints a quote, but note '{note_id}' has none",
+                    f"[>@{note_id}] prints the note's quote, but note '{note_id}' has none: "
+                    f"cite it as [@{note_id}], or give the note a quote",
                 )
             cited.add(note_id)
     if uncited and not found:
