@@ -265,16 +265,8 @@ def schema(root: Path, directory: Path | None) -> None:
 
 def _finished(recovery: Recovery, diagnostics: Diagnostics) -> None:
     """Say what became of a change an interrupted command left."""
-    for path in recovery.completed:
-        where = diagnostics.relative(path)
-        click.echo(f"{where}: finished writing it (an earlier run was interrupted)", err=True)
-    for path in recovery.rolled_back:
-        where = diagnostics.relative(path)
-        click.echo(
-            f"{where}: left as it was: an earlier run was interrupted before it changed "
-            "anything, and what it had begun was removed",
-            err=True,
-        )
+    for line in recovery.lines(diagnostics):
+        click.echo(line, err=True)
 
 
 @main.command()
@@ -536,11 +528,14 @@ def init(directory: Path, force: bool) -> None:
     """Start a project in DIRECTORY: settings, .gitignore, .gitattributes and a small
     example (one public-domain source, two notes, a one-pager) that builds at once."""
     from briefgen.scaffold import EXAMPLE_FILES, InitRefused, init_project
+    from briefgen.write.project_files import WriteError
 
     try:
         result = init_project(directory, force=force)
     except InitRefused as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
+    except WriteError as exc:
+        raise click.ClickException(f"{exc.path}: {exc.message}") from exc
     for name in result.written:
         click.echo(f"wrote {(directory / name).as_posix()}")
     for name in result.kept:

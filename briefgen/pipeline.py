@@ -321,14 +321,8 @@ def _recover(root: Path, report: Progress) -> Diagnostics | None:
     done = Recovery()
     if not start_writing(root, diagnostics, done):
         return diagnostics
-    for path in done.completed:
-        where = diagnostics.relative(path)
-        report(f"{where}: finished writing it (an earlier run was interrupted)")
-    for path in done.rolled_back:
-        report(
-            f"{diagnostics.relative(path)}: left as it was: an earlier run was interrupted "
-            "before it changed anything, and what it had begun was removed"
-        )
+    for line in done.lines(diagnostics):
+        report(line)
     return None
 
 

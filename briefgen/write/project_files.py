@@ -50,8 +50,8 @@ HINTS = {
     errno.EDQUOT: "free some space within your disk quota, then run the command again",
     errno.EFBIG: "free some disk space (or raise the file size limit), then run it again",
     errno.EROFS: "the file system is read-only: use a writable copy of the project",
-    errno.EACCES: "make it writable (e.g. chmod u+w), then run the command again",
-    errno.EPERM: "make it writable (check chmod, and chattr -i for an immutable file)",
+    errno.EACCES: "make it and its folder writable (chmod u+w), then run the command again",
+    errno.EPERM: "make it and its folder writable (chmod u+w; chattr -i if immutable)",
     errno.ENAMETOOLONG: "choose a shorter name",
     errno.ENOENT: "the folder does not exist: create it, or choose another",
     errno.ENOTDIR: "a part of this path is a file, not a folder: choose another path",
@@ -147,11 +147,15 @@ def _refuse_link(dir_fd: int, name: str, where: Path) -> None:
             raise OSError(errno.ELOOP, "is a symbolic link", str(where))
 
 
-def create_file(dir_fd: int, name: str, data: bytes, mode: int = 0o666) -> None:
+def create_file(
+    dir_fd: int, name: str, data: bytes, mode: int = 0o666, *, exact: bool = False
+) -> None:
     """A new file ``name`` in ``dir_fd`` (never an existing one, never through a link),
-    written and synced."""
+    written and synced; ``mode`` as the umask leaves it, or ``exact``."""
     fd = os.open(name, _NEW_FLAGS, mode, dir_fd=dir_fd)
     try:
+        if exact:
+            os.fchmod(fd, mode)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
@@ -185,6 +189,31 @@ class Recovery:
     completed: list[Path] = field(default_factory=list)
     rolled_back: list[Path] = field(default_factory=list)
 
+    def lines(self, diagnostics: Diagnostics) -> list[str]:
+        """One line for what was finished, one for what was undone."""
+
+        def named(paths: list[Path]) -> str:
+            shown = ", ".join(diagnostics.relative(p) for p in paths[:3])
+            return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+        lines = []
+        if len(self.completed) == 1:
+            lines.append(
+                f"{named(self.completed)}: finished writing it (an earlier run was interrupted)"
+            )
+        elif self.completed:
+            lines.append(
+                f"{JOURNAL}: finished writing {len(self.completed)} files an earlier run was "
+                f"interrupted in: {named(self.completed)}"
+            )
+        if self.rolled_back:
+            lines.append(
+                f"{JOURNAL}: an earlier run was interrupted before it changed anything: "
+                f"undone, {len(self.rolled_back)} file(s) left as they were "
+                f"({named(self.rolled_back)})"
+            )
+        return lines
+
 
 def write_files(base: Path, texts: Mapping[Path, str | bytes], *, new: bool = False) -> list[Path]:
     """Write every file of ``texts`` (paths inside ``base``, which may be given as
@@ -204,7 +233,10 @@ def write_files(base: Path, texts: Mapping[Path, str | bytes], *, new: bool = Fa
             _Entry(name, f"{prefix}.briefgen-{token}-{number}.new", None)  # backup: below
         )
     with _directory(base) as base_fd:
-        if _lstat(base_fd, JOURNAL) is not None:
+        journal = _lstat(base_fd, JOURNAL)
+        if journal is not None and not stat.S_ISREG(journal.st_mode):
+            raise WriteError(base / JOURNAL, "is not a file briefgen wrote", "remove it")
+        if journal is not None:
             raise WriteError(base / JOURNAL, "an earlier write was not finished", _RERUN)
         folders = _missing_folders(base_fd, base, entries)
         for entry in entries:
@@ -225,19 +257,20 @@ def write_files(base: Path, texts: Mapping[Path, str | bytes], *, new: bool = Fa
             _write_journal(base_fd, "commit", entries, folders)
             committed = True
             _step()
-            _rename_all(base_fd, base, entries)
-            _remove(base_fd, [e.backup for e in entries if e.backup])
-            _remove(base_fd, [JOURNAL])
-            os.fsync(base_fd)
-            _step()
+            _rename_all(base_fd, base, entries)  # a failure puts every file back
         except OSError as exc:
-            if not committed:
-                _roll_back(base_fd, entries, folders)
+            _roll_back(base_fd, entries, folders)
             raise write_error(exc, base) from exc
         except BaseException:
             if not committed:  # Ctrl-C or SIGTERM: leave nothing half done
                 _roll_back(base_fd, entries, folders)
-            raise
+            raise  # after it, the next command completes the change from the journal
+        with suppress(OSError):  # the change is made: tidying up can't undo it
+            _sync_folders(base_fd, base, entries)
+            _remove(base_fd, [e.backup for e in entries if e.backup])
+            _remove(base_fd, [JOURNAL])
+            os.fsync(base_fd)
+        _step()
     return [names[e.target] for e in entries]
 
 
@@ -316,12 +349,12 @@ def _stage(base_fd: int, base: Path, entry: _Entry, text: str | bytes) -> None:
         mode = stat.S_IMODE(old.st_mode) if old is not None else 0o666
         data = text.encode("utf-8") if isinstance(text, str) else text
         temporary = PurePosixPath(entry.temporary).name
-        create_file(fd, temporary, data, mode)
-        if old is not None:
-            os.chmod(temporary, mode, dir_fd=fd, follow_symlinks=False)  # not the umask's
+        create_file(fd, temporary, data, mode, exact=old is not None)  # the file's mode kept
         if entry.backup is not None:
             backup = PurePosixPath(entry.backup).name
             os.link(parts[-1], backup, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+    except OSError as exc:  # named as the user knows it: the file being written
+        raise OSError(exc.errno, exc.strerror, str(base / entry.target)) from exc
     finally:
         os.close(fd)
 
@@ -339,8 +372,6 @@ def _rename_all(base_fd: int, base: Path, entries: list[_Entry]) -> None:
                 _rename(base_fd, base, entry.backup, entry.target)
             else:
                 _remove(base_fd, [entry.target])
-        _remove(base_fd, [e.temporary for e in entries] + [e.backup for e in entries if e.backup])
-        _remove(base_fd, [JOURNAL])
         raise
 
 
@@ -349,9 +380,20 @@ def _rename(base_fd: int, base: Path, source: str, target: str) -> None:
     fd = open_folder(base_fd, parts[:-1], base)
     try:
         os.replace(PurePosixPath(source).name, parts[-1], src_dir_fd=fd, dst_dir_fd=fd)
-        os.fsync(fd)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(base / target)) from exc
     finally:
         os.close(fd)
+
+
+def _sync_folders(base_fd: int, base: Path, entries: list[_Entry]) -> None:
+    """Make the renames durable: each folder once, not once a file."""
+    for folder in sorted({_parts(e.target)[:-1] for e in entries}):
+        fd = open_folder(base_fd, folder, base)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _remove(base_fd: int, names: list[str]) -> None:
@@ -459,6 +501,7 @@ def recover(base: Path) -> Recovery:
                         if found is not None and stat.S_ISREG(found.st_mode):
                             _rename(base_fd, base, entry.temporary, entry.target)
                     done.completed.append(base / entry.target)
+                _sync_folders(base_fd, base, entries)
                 _remove(base_fd, [e.backup for e in entries if e.backup])
                 _remove(base_fd, [JOURNAL])
                 os.fsync(base_fd)
