@@ -57,7 +57,7 @@ HINTS = {
     errno.ENOTDIR: "a part of this path is a file, not a folder: choose another path",
     errno.EISDIR: "a folder is where a file must go: move it away",
     errno.EEXIST: "a file is already there: move it away or choose another name",
-    errno.ELOOP: "briefgen never writes through a symbolic link: replace it with a folder",
+    errno.ELOOP: "briefgen never writes through a symbolic link: remove the link",
     errno.EBUSY: "it is in use (a mount point?): choose another path",
     errno.EXDEV: "it is on another file system than its folder: choose another path",
 }
@@ -142,9 +142,11 @@ def open_folder(base_fd: int, parts: tuple[str, ...], shown: Path, *, make: bool
 
 
 def _refuse_link(dir_fd: int, name: str, where: Path) -> None:
+    found = None
     with suppress(OSError):
-        if stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
-            raise OSError(errno.ELOOP, "is a symbolic link", str(where))
+        found = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        raise OSError(errno.ELOOP, "is a symbolic link", str(where))
 
 
 def create_file(
@@ -249,12 +251,12 @@ def write_files(base: Path, texts: Mapping[Path, str | bytes], *, new: bool = Fa
                 entry.backup = entry.temporary.removesuffix(".new") + ".old"
         committed = False
         try:
-            _write_journal(base_fd, "prepare", entries, folders)
+            _write_journal(base_fd, base, "prepare", entries, folders)
             _step()
             for entry in entries:
                 _stage(base_fd, base, entry, texts[names[entry.target]])
                 _step()
-            _write_journal(base_fd, "commit", entries, folders)
+            _write_journal(base_fd, base, "commit", entries, folders)
             committed = True
             _step()
             _rename_all(base_fd, base, entries)  # a failure puts every file back
@@ -325,7 +327,16 @@ def _missing_folders(base_fd: int, base: Path, entries: list[_Entry]) -> list[st
     return missing
 
 
-def _write_journal(base_fd: int, state: str, entries: list[_Entry], folders: list[str]) -> None:
+def _write_journal(
+    base_fd: int, base: Path, state: str, entries: list[_Entry], folders: list[str]
+) -> None:
+    try:
+        _write_record(base_fd, state, entries, folders)
+    except OSError as exc:  # named as the user knows it: the folder written in
+        raise OSError(exc.errno, exc.strerror, str(base)) from exc
+
+
+def _write_record(base_fd: int, state: str, entries: list[_Entry], folders: list[str]) -> None:
     record = {
         "state": state,
         "folders": folders,
