@@ -28,6 +28,7 @@ from briefgen.write.cache import (
 )
 from briefgen.write.lock import LOCK_FILE, Busy, project_lock
 from briefgen.write.project_files import (
+    HINTS,
     Recovery,
     WriteError,
     outside_base,
@@ -349,7 +350,9 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
         if exc.errno not in WRITE_ERRORS:
             raise  # not something the user can fix: a bug, with its traceback
         where = exc.filename if isinstance(exc.filename, str) else plan.output
-        diagnostics.error(where, 0, "output.write-failed", f"could not write: {exc.strerror}")
+        hint = HINTS.get(exc.errno or 0, "fix it, then build again")
+        message = f"could not write: {exc.strerror}; {hint}"
+        diagnostics.error(where, 0, "output.write-failed", message)
     finally:
         if stage is not None and not result.written:
             stage.discard()

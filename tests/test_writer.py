@@ -423,3 +423,27 @@ def test_errno_hints_cover_every_error_a_user_can_cause() -> None:
 
     for code in (errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
         assert code in HINTS
+
+
+def _tiny_disk() -> None:
+    """The kernel refuses any write past 2 kB, as a full disk would."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+
+def test_a_build_that_fills_the_disk_leaves_no_stage_behind(minimal: Path) -> None:
+    """Review case disk-full-during-csl-build: a partial build copies the last output into
+    its stage first; a full disk there left ``.briefgen-stage-*`` for the next build."""
+    from briefgen import pipeline
+
+    assert pipeline.build(minimal, formats=("html",)).written  # HTML only: no PDF rendered
+    before = snapshot(minimal / "output")
+    done = briefgen(
+        "build", "--root", str(minimal), "--format", "html", "--brief", "one",
+        preexec_fn=_tiny_disk,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "could not write: File too large; free some disk space" in done.stderr
+    assert "[output.write-failed]" in done.stderr
+    assert snapshot(minimal / "output") == before
+    assert sorted(minimal.glob(".briefgen-stage-*")) == []
