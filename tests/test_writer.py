@@ -447,3 +447,20 @@ def test_a_build_that_fills_the_disk_leaves_no_stage_behind(minimal: Path) -> No
     assert "[output.write-failed]" in done.stderr
     assert snapshot(minimal / "output") == before
     assert sorted(minimal.glob(".briefgen-stage-*")) == []
+
+
+def test_a_planted_journal_cannot_remove_or_move_a_project_file(minimal: Path) -> None:
+    """A project may arrive with a journal in it: recovery touches only names it makes."""
+    settings = (minimal / "briefgen.toml").read_bytes()
+    (minimal / JOURNAL).write_text(
+        '{"state": "prepare", "folders": [], "files": [["x.yaml", "briefgen.toml", null]]}',
+        encoding="utf-8",
+    )
+    code, out, err = run("schema", "--root", str(minimal))
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"{JOURNAL}: error: could not write: is not a journal briefgen wrote "
+        "('briefgen.toml' is not a name briefgen makes); restore the project from version "
+        "control, then delete this file; nothing was changed [write.failed]"
+    )
+    assert (minimal / "briefgen.toml").read_bytes() == settings

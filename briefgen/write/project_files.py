@@ -29,6 +29,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator, Mapping
@@ -43,6 +44,8 @@ FAULT_AFTER = "BRIEFGEN_TEST_FAULT_AFTER"  # tests only: os._exit after this man
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _steps = 0
+_MADE = re.compile(r"\.briefgen-[0-9a-f]{8}-[0-9]+\.(new|old)")
+_LEGACY = re.compile(r"\.[^/]+")
 
 # What a user can do about each error a write can meet.
 HINTS = {
@@ -478,7 +481,8 @@ def recover(base: Path) -> Recovery:
         return done
     try:
         record = json.loads(journal.read_text(encoding="utf-8"))
-        if isinstance(record, list):  # briefgen 0.2's journal: staged → target pairs
+        legacy = isinstance(record, list)
+        if legacy:  # briefgen 0.2's journal: staged → target pairs
             record = {"state": "commit", "folders": [], "files": [[t, s, None] for s, t in record]}
         state, folders = record["state"], [str(f) for f in record["folders"]]
         entries = [
@@ -490,6 +494,11 @@ def recover(base: Path) -> Recovery:
             for beside in (entry.temporary, entry.backup):
                 if beside is not None and _parts(beside)[:-1] != _parts(entry.target)[:-1]:
                     raise ValueError(f"{beside!r} is not beside {entry.target!r}")
+                # Only names this writer makes: a planted journal can't remove or move
+                # a project file (a 0.2 journal's staged names were '.<name>.<random>').
+                pattern = _LEGACY if legacy else _MADE
+                if beside is not None and not pattern.fullmatch(_parts(beside)[-1]):
+                    raise ValueError(f"{beside!r} is not a name briefgen makes")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise WriteError(
             journal,
