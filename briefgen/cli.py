@@ -15,6 +15,7 @@ import click
 from briefgen import __version__, pipeline
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import SourceKind
+from briefgen.write.project_files import Recovery
 
 root_option = click.option(
     "--root",
@@ -211,7 +212,8 @@ def rules_command(markdown: bool) -> None:
 def list_briefs(root: Path) -> None:
     """List the briefs: id, type, marking, title."""
     result = pipeline.check(root)
-    if result.project is None:
+    interrupted = [d for d in result.diagnostics.errors if d.code == "write.interrupted"]
+    if result.project is None or interrupted:
         sys.exit(_report(result.diagnostics, False) or 1)
     for brief_id, brief in sorted(result.project.briefs.items()):
         meta = brief.meta
@@ -245,19 +247,26 @@ def serve(root: Path, host: str, port: int) -> None:
 
 @main.command()
 @root_option
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="schemas")
-def schema(root: Path, directory: Path) -> None:
-    """Write JSON Schemas for every content file type into DIRECTORY."""
-    from briefgen.model.schema import write_schemas
-
-    for path in write_schemas(directory, pipeline.brief_types(root)):
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), required=False, default=None
+)
+def schema(root: Path, directory: Path | None) -> None:
+    """Write JSON Schemas for every content file type into DIRECTORY (default: the
+    project's schemas/ folder)."""
+    result = pipeline.write_schemas(root, directory)
+    _finished(result.recovery, result.diagnostics)
+    status = _report(result.diagnostics, False)
+    if status:
+        click.echo("nothing written", err=True)
+        sys.exit(status)
+    for path in result.written:
         click.echo(f"wrote {path}")
 
 
-def _finished(paths: list[Path], diagnostics: Diagnostics) -> None:
-    for path in paths:
-        where = diagnostics.relative(path)
-        click.echo(f"{where}: finished writing it (an earlier run was interrupted)", err=True)
+def _finished(recovery: Recovery, diagnostics: Diagnostics) -> None:
+    """Say what became of a change an interrupted command left."""
+    for line in recovery.lines(diagnostics):
+        click.echo(line, err=True)
 
 
 @main.command()
@@ -276,7 +285,7 @@ def upgrade(root: Path, dry_run: bool) -> None:
     result = run_upgrade(
         root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True)
     )
-    _finished(result.finished, result.diagnostics)
+    _finished(result.recovery, result.diagnostics)
     status = _report(result.diagnostics, False)
     if status:
         click.echo("nothing written: fix the errors above, then run the command again", err=True)
@@ -311,7 +320,7 @@ def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
     root = path if path is not None else root
     result = migrate(root, dry_run=dry_run, waiting=lambda: click.echo(pipeline.WAITING, err=True))
     diagnostics = result.diagnostics
-    _finished(result.finished, diagnostics)
+    _finished(result.recovery, diagnostics)
     status = _report(diagnostics, False)
     if status:
         click.echo("nothing written: fix the errors above, then run the command again", err=True)
@@ -368,7 +377,7 @@ def source_add(
         waiting=lambda: click.echo(pipeline.WAITING, err=True),
     )
     diagnostics = result.diagnostics
-    _finished(result.finished, diagnostics)
+    _finished(result.recovery, diagnostics)
     status = _report(diagnostics, False)
     if status or not result.written:
         click.echo("nothing written", err=True)
@@ -519,11 +528,14 @@ def init(directory: Path, force: bool) -> None:
     """Start a project in DIRECTORY: settings, .gitignore, .gitattributes and a small
     example (one public-domain source, two notes, a one-pager) that builds at once."""
     from briefgen.scaffold import EXAMPLE_FILES, InitRefused, init_project
+    from briefgen.write.project_files import WriteError
 
     try:
         result = init_project(directory, force=force)
     except InitRefused as exc:
         raise click.ClickException(f"{exc}; nothing was written") from exc
+    except WriteError as exc:
+        raise click.ClickException(f"{exc.path}: {exc.message}") from exc
     for name in result.written:
         click.echo(f"wrote {(directory / name).as_posix()}")
     for name in result.kept:

@@ -33,7 +33,13 @@ from briefgen.model.document import Document, Loc
 from briefgen.model.records import Project, Source
 from briefgen.validate.lines import ATTESTED, check_marks, check_note_line, describe_line
 from briefgen.write.lock import project_lock
-from briefgen.write.project_files import finish_interrupted, interrupted, write_project_files
+from briefgen.write.project_files import (
+    Recovery,
+    WriteError,
+    report,
+    start_writing,
+    write_project_files,
+)
 
 REFERENCE = re.compile(r"¶(\d+)(?:([–-])(\d+))?")
 OWNER = re.compile(r"(?<![\w-])([a-z0-9]+(?:-[a-z0-9]+)*)[\s(]*$")  # "source-id (" before ¶
@@ -83,31 +89,26 @@ class Migration:
     texts: dict[Path, str] = field(default_factory=dict)  # each edited file's new text
     originals: dict[Path, str] = field(default_factory=dict)  # and the text it replaces
     written: list[Path] = field(default_factory=list)
-    finished: list[Path] = field(default_factory=list)  # an interrupted write, completed
+    recovery: Recovery = field(default_factory=Recovery)  # an interrupted write
 
 
 def migrate_locators(root: Path, *, dry_run: bool, waiting: Callable[[], None]) -> Migration:
     """Plan the migration of every source that needs it; write it unless ``dry_run``."""
     diagnostics = Diagnostics(root)
     with project_lock(root, wait=True, waiting=waiting):
-        journal = interrupted(root)
-        if journal is not None and dry_run:
-            diagnostics.error(
-                journal,
-                0,
-                "write.interrupted",
-                "an earlier run was interrupted while writing project files: run the "
-                "command without --check to finish it",
-            )
-            return Migration(diagnostics)
-        finished = finish_interrupted(root)
+        recovery = Recovery()
+        if not start_writing(root, diagnostics, recovery, dry_run=dry_run):
+            return Migration(diagnostics, recovery=recovery)
         project, _ = load_project(root, diagnostics)
         if project is None or diagnostics.errors:
-            return Migration(diagnostics, finished=finished)
+            return Migration(diagnostics, recovery=recovery)
         migration = plan_locators(project, diagnostics)
-        migration.finished = finished
+        migration.recovery = recovery
         if not dry_run and not diagnostics.errors:
-            migration.written = write_project_files(root, migration.texts)
+            try:
+                migration.written = write_project_files(root, migration.texts)
+            except WriteError as exc:
+                report(diagnostics, exc)
     return migration
 
 

@@ -27,6 +27,17 @@ from briefgen.write.cache import (
     up_to_date,
 )
 from briefgen.write.lock import LOCK_FILE, Busy, project_lock
+from briefgen.write.project_files import (
+    HINTS,
+    Recovery,
+    WriteError,
+    outside_base,
+    recover,
+    report_interrupted,
+    start_writing,
+    write_files,
+)
+from briefgen.write.project_files import report as report_write_error
 from briefgen.write.staging import WRITE_ERRORS, Stage, output_problems, sweep
 
 if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads none of them
@@ -108,6 +119,7 @@ def check(
     from briefgen.validate.resolve import resolve
 
     diagnostics = Diagnostics(root)
+    report_interrupted(root, diagnostics)  # a command that writes finishes it first
     project, report = load_project(root, diagnostics, settings_text=settings_text)
     result = Result(diagnostics, project)
     if project is None:
@@ -177,6 +189,46 @@ def impact(root: Path, source_id: str) -> ImpactResult:
     return ImpactResult(result.diagnostics, find_dependents(project, source_id))
 
 
+@dataclass
+class Schemas:
+    """What ``briefgen schema`` wrote."""
+
+    diagnostics: Diagnostics
+    written: list[Path] = field(default_factory=list)
+    recovery: Recovery = field(default_factory=Recovery)
+
+
+def write_schemas(root: Path, directory: Path | None) -> Schemas:
+    """Write the JSON Schemas into ``directory`` (default: ``schemas`` in the project).
+
+    A folder inside the project is written like any project file (under the lock, never
+    through a link from the root); one outside it is the user's to name, but none of its
+    parts, from ``/``, may be a link. All seven files, or none.
+    """
+    from briefgen.model.schema import schema_texts
+
+    result = Schemas(Diagnostics(root))
+    texts = schema_texts(brief_types(root))
+    destination = Path(os.path.abspath(directory if directory is not None else root / "schemas"))
+    project = Path(os.path.abspath(root))
+    try:
+        with project_lock(root, wait=True, waiting=lambda: None):
+            if not start_writing(root, result.diagnostics, result.recovery):
+                return result
+            if destination.is_relative_to(project):
+                base, folder = project, destination.relative_to(project)
+            else:
+                base, folder = outside_base(destination)
+                done = recover(base)
+                result.recovery.completed.extend(done.completed)
+                result.recovery.rolled_back.extend(done.rolled_back)
+            files: dict[Path, str | bytes] = {folder / n: t for n, t in texts.items()}
+            result.written = [base / p for p in write_files(base, files)]
+    except WriteError as exc:
+        report_write_error(result.diagnostics, exc)
+    return result
+
+
 def brief_types(root: Path) -> list[str]:
     """The brief types a project can use: the packaged ones and its own."""
     from briefgen.load.project import load_settings
@@ -239,6 +291,9 @@ def build(
     try:
         with project_lock(root, wait=wait, waiting=lambda: report(WAITING)):
             sweep(root)
+            recovered = _recover(root, report)
+            if recovered is not None:
+                return Result(recovered)
             fingerprint = project_fingerprint(root, f"strict={strict}") if plan.full else None
             if fingerprint and not force and up_to_date(plan.output, fingerprint):
                 return Result(Diagnostics(root), up_to_date=True)
@@ -258,6 +313,18 @@ def build(
             "(run without --no-wait to wait for it)",
         )
         return Result(diagnostics)
+
+
+def _recover(root: Path, report: Progress) -> Diagnostics | None:
+    """Finish or undo a change an interrupted command left, and say so; the error if
+    that failed."""
+    diagnostics = Diagnostics(root)
+    done = Recovery()
+    if not start_writing(root, diagnostics, done):
+        return diagnostics
+    for line in done.lines(diagnostics):
+        report(line)
+    return None
 
 
 def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
@@ -283,7 +350,9 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
         if exc.errno not in WRITE_ERRORS:
             raise  # not something the user can fix: a bug, with its traceback
         where = exc.filename if isinstance(exc.filename, str) else plan.output
-        diagnostics.error(where, 0, "output.write-failed", f"could not write: {exc.strerror}")
+        hint = HINTS.get(exc.errno or 0, "fix it, then build again")
+        message = f"could not write: {exc.strerror}; {hint}"
+        diagnostics.error(where, 0, "output.write-failed", message)
     finally:
         if stage is not None and not result.written:
             stage.discard()

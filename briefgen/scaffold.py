@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
-import tempfile
+from contextlib import suppress
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from briefgen.validate.example import EXAMPLE_BRIEF, EXAMPLE_SOURCE
+from briefgen.write.project_files import write_error, write_files
 
 # (path in the project, file in briefgen/assets/init/), in the order they are reported.
 FILES: tuple[tuple[str, str], ...] = (
@@ -104,39 +104,17 @@ def _refuse_links(root: Path, name: str) -> None:
 
 
 def _place(root: Path, texts: dict[str, str]) -> None:
-    """Stage every file inside ``root``, then link each into place; on failure undo."""
+    """Write every file with the project's one writer (all or nothing, never through a
+    link, never over an existing file); a folder made for them is removed on failure."""
     made_root = not root.exists()
-    root.mkdir(parents=True, exist_ok=True)
-    made: list[Path] = []  # folders and files made, in order, to remove on failure
-    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=root))
     try:
-        staged = {}
-        for number, (name, text) in enumerate(texts.items()):
-            path = stage / str(number)
-            with open(path, "x", encoding="utf-8", newline="") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            staged[name] = path
-        for name, path in staged.items():
-            target = root / name
-            for folder in reversed(target.parents):
-                if folder.is_relative_to(root) and folder != root and not folder.exists():
-                    folder.mkdir()
-                    made.append(folder)
-            _refuse_links(root, name)  # made a link since it was checked: stop
-            # A link, then the staged name removed: a rename that fails if the target
-            # appeared meanwhile, instead of replacing it.
-            os.link(path, target)
-            made.append(target)
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, root) from exc
+    try:
+        write_files(root, {Path(name): text for name, text in texts.items()}, new=True)
     except BaseException:
-        for path in reversed(made):
-            if path.is_dir() and not path.is_symlink():
-                path.rmdir()
-            else:
-                path.unlink(missing_ok=True)
-        shutil.rmtree(stage, ignore_errors=True)
         if made_root:
-            root.rmdir()
+            with suppress(OSError):
+                root.rmdir()
         raise
-    shutil.rmtree(stage)

@@ -222,24 +222,28 @@ def test_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up at the second file's rename: every file and folder made goes."""
+    from briefgen.write import project_files
+    from briefgen.write.project_files import WriteError
+
     calls = []
-    link = os.link
+    replace = os.replace
 
-    def failing(source: str | Path, target: str | Path) -> None:
-        calls.append(target)
-        if len(calls) == 4:
+    def failing(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        if len(calls) == 4:  # the journal twice, then the files
             raise OSError(28, "No space left on device")
-        link(source, target)
+        replace(*args, **kwargs)
 
-    monkeypatch.setattr(scaffold.os, "link", failing)
+    monkeypatch.setattr(project_files.os, "replace", failing)
     root = tmp_path / "new"
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(WriteError, match="No space left"):
         scaffold.init_project(root)
     assert len(calls) == 4 and not root.exists()
     (tmp_path / "kept").mkdir()
     (tmp_path / "kept" / "mine").write_text("x")
     calls.clear()
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError):
         scaffold.init_project(tmp_path / "kept", force=True)
     assert files(tmp_path / "kept") == {"mine": b"x"}
     assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["mine"]

@@ -1,12 +1,15 @@
 import json
 from pathlib import Path
 
-from briefgen.model.schema import write_schemas
+from briefgen.model.schema import schema_texts
 
 
 def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
-    paths = write_schemas(tmp_path / "schemas", ["one-pager", "fact-sheet"])
-    assert sorted(p.name for p in paths) == [
+    texts = schema_texts(["one-pager", "fact-sheet"])
+    (tmp_path / "schemas").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "schemas" / name).write_text(text, encoding="utf-8")
+    assert sorted(texts) == [
         "brief.schema.json",
         "criteria.schema.json",
         "judgments.schema.json",

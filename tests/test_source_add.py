@@ -347,11 +347,11 @@ def test_an_unassessed_source_is_never_printed_as_a_grade(minimal: Path) -> None
 
 
 def test_new_files_are_written_all_or_none_and_never_over_another(tmp_path: Path) -> None:
-    from briefgen.write.project_files import write_project_files
+    from briefgen.write.project_files import WriteError, write_project_files
 
     (tmp_path / "b.txt").write_text("kept", encoding="utf-8")
     files: dict[Path, str | bytes] = {tmp_path / "a.bin": b"\x00\xff", tmp_path / "b.txt": "x"}
-    with pytest.raises(FileExistsError):
+    with pytest.raises(WriteError, match="exists"):
         write_project_files(tmp_path, files, new=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt"]
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "kept"

@@ -128,7 +128,8 @@ def test_disk_full_during_build(minimal: Path, edit) -> None:  # type: ignore[no
     code, lines = briefgen(minimal, "-j", "1", preexec_fn=_small_disk)
     assert code == 1
     assert lines[-3:] == [
-        "output/issue.html: error: could not write: File too large [output.write-failed]",
+        "output/issue.html: error: could not write: File too large; free some disk space (or "
+        "raise the file size limit), then run it again [output.write-failed]",
         "1 error(s), 0 warning(s)",
         FAILED,
     ]

@@ -26,7 +26,13 @@ from briefgen.model.document import MAX_FILE_BYTES
 from briefgen.model.records import ID_MAX_LENGTH, ID_PATTERN, SourceKind
 from briefgen.sources.record import DEFAULT_KINDS, Planned, plan_record
 from briefgen.write.lock import project_lock
-from briefgen.write.project_files import finish_interrupted, write_project_files
+from briefgen.write.project_files import (
+    Recovery,
+    WriteError,
+    report,
+    start_writing,
+    write_project_files,
+)
 
 SOURCES = Path("content") / "sources"
 
@@ -38,7 +44,7 @@ class Added:
     kind: SourceKind | None = None
     kind_defaulted: bool = False  # chosen by the file's suffix, not --kind
     written: list[Path] = field(default_factory=list)
-    finished: list[Path] = field(default_factory=list)  # an interrupted write, completed
+    recovery: Recovery = field(default_factory=Recovery)  # an interrupted write
     kept_chars: int = 0
     original_chars: int = 0
     body: list[str] = field(default_factory=list)
@@ -148,7 +154,8 @@ def add_source(
         folder / f"{chosen}.orig{suffix}": data,
     }
     with project_lock(root, wait=True, waiting=waiting):
-        added.finished = finish_interrupted(root)
+        if not start_writing(root, diagnostics, added.recovery):
+            return added
         taken = _taken(folder, chosen)
         if taken is not None:
             diagnostics.error(
@@ -160,12 +167,9 @@ def add_source(
             )
             return added
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             added.written = write_project_files(root, files, new=True)
-        except (PermissionError, FileExistsError) as exc:
-            where = Path(exc.filename) if exc.filename else folder
-            code = "source.exists" if isinstance(exc, FileExistsError) else "content.symlink"
-            diagnostics.error(where, 0, code, f"{exc.strerror or exc}; nothing was written")
+        except WriteError as exc:
+            report(diagnostics, exc)
     return added
 
 

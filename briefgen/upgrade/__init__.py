@@ -36,7 +36,13 @@ from briefgen.model.records import Project
 from briefgen.upgrade.settings import plan_settings
 from briefgen.validate.attribution import citing_sentences
 from briefgen.write.lock import project_lock
-from briefgen.write.project_files import finish_interrupted, interrupted, write_project_files
+from briefgen.write.project_files import (
+    Recovery,
+    WriteError,
+    report,
+    start_writing,
+    write_project_files,
+)
 
 # Warnings a person must act on for an old project to read as written (every error is).
 TODO_WARNINGS = frozenset({"brief.unattributed-opinion"})
@@ -65,7 +71,7 @@ class Upgrade:
     diff: str = ""
     changed: list[Path] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
-    finished: list[Path] = field(default_factory=list)  # an interrupted write, completed
+    recovery: Recovery = field(default_factory=Recovery)  # an interrupted write
     todos: list[Todo] = field(default_factory=list)
 
 
@@ -74,7 +80,7 @@ def upgrade(root: Path, *, dry_run: bool, waiting: Callable[[], None]) -> Upgrad
     diagnostics = Diagnostics(root)
     result = Upgrade(diagnostics)
     with project_lock(root, wait=True, waiting=waiting):
-        if not _finish(root, dry_run, diagnostics, result.finished):
+        if not start_writing(root, diagnostics, result.recovery, dry_run=dry_run):
             return result
         texts, originals = _plan(root, diagnostics)
         if diagnostics.errors:
@@ -82,27 +88,15 @@ def upgrade(root: Path, *, dry_run: bool, waiting: Callable[[], None]) -> Upgrad
         result.changed = sorted(texts)
         result.diff = _diff(diagnostics, originals, texts)
         if texts and not dry_run:
-            result.written = write_project_files(root, texts)
+            try:
+                result.written = write_project_files(root, texts)
+            except WriteError as exc:
+                report(diagnostics, exc)
+                return result
         # After writing, the check reads the files; otherwise the settings as planned.
         pending = None if result.written else texts.get(root / SETTINGS_FILE)
         result.todos = _todos(root, pending)
     return result
-
-
-def _finish(root: Path, dry_run: bool, diagnostics: Diagnostics, finished: list[Path]) -> bool:
-    """Finish a write a crash interrupted (never with ``dry_run``: then it is an error)."""
-    journal = interrupted(root)
-    if journal is not None and dry_run:
-        diagnostics.error(
-            journal,
-            0,
-            "write.interrupted",
-            "an earlier run was interrupted while writing project files: run the command "
-            "without --check to finish it",
-        )
-        return False
-    finished.extend(finish_interrupted(root))
-    return True
 
 
 def _plan(root: Path, diagnostics: Diagnostics) -> tuple[dict[Path, str], dict[Path, str]]:

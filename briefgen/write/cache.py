@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
+from briefgen.write.project_files import create_file
 
 CACHE_DIR = ".briefgen-cache"
 MANIFEST = "manifest.json"
@@ -106,16 +108,20 @@ class PdfCache:
             "summary_pages": pdf.summary_pages,
             "sha256": hashlib.sha256(pdf.data).hexdigest(),
         }
-        for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
-            target = self.directory / f"{key}{suffix}"
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=TEMPORARY)
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(payload)
-                os.replace(temporary, target)
-            except OSError as exc:  # a full disk: no half-written temporary is left
-                Path(temporary).unlink(missing_ok=True)
-                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        folder = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
+                target = f"{key}{suffix}"
+                temporary = f"{TEMPORARY}{secrets.token_hex(8)}"
+                try:  # the project writer's way: O_EXCL | O_NOFOLLOW, then a rename
+                    create_file(folder, temporary, payload, 0o644)
+                    os.replace(temporary, target, src_dir_fd=folder, dst_dir_fd=folder)
+                except OSError as exc:  # a full disk: no half-written temporary is left
+                    with suppress(FileNotFoundError):
+                        os.unlink(temporary, dir_fd=folder)
+                    raise OSError(exc.errno, exc.strerror, str(self.directory / target)) from exc
+        finally:
+            os.close(folder)
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop entries no current brief uses (with the project lock held, so no other

@@ -1,7 +1,8 @@
 """Stage 5 — write: stage every artifact, then swap the whole output in at once.
 
 ``output/`` holds either the complete previous build or the complete new one: files
-are written into a staging directory beside it, which replaces ``output/`` with an
+are written into a staging directory beside it (each made by the project writer's
+``create_file``: ``O_EXCL | O_NOFOLLOW``, synced), which replaces ``output/`` with an
 atomic ``renameat2(RENAME_EXCHANGE)`` (or two renames where that is unavailable).
 """
 
@@ -14,6 +15,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from briefgen.write.project_files import create_file
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -129,6 +132,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class _CopyFailed(Exception):
+    """A copy into the stage failed: stop at once (copytree would go on and gather
+    every failure into one ``shutil.Error``, losing the errno)."""
+
+    def __init__(self, error: OSError, target: str) -> None:
+        super().__init__(str(error))
+        self.error, self.target = error, target
+
+
+def _copy(source: str, target: str) -> str:
+    try:
+        return str(shutil.copy2(source, target))
+    except OSError as exc:
+        raise _CopyFailed(exc, target) from exc
+
+
 class Stage:
     """A staging directory next to ``output``; ``commit`` swaps it into place."""
 
@@ -142,7 +161,18 @@ class Stage:
             raise OSError(exc.errno, exc.strerror, str(output.parent)) from exc
         if keep_existing and output.is_dir():
             # A partial build (--brief/--format) keeps the other briefs' files.
-            shutil.copytree(output, self.path, dirs_exist_ok=True, symlinks=True)
+            try:
+                shutil.copytree(
+                    output, self.path, dirs_exist_ok=True, symlinks=True, copy_function=_copy
+                )
+            except _CopyFailed as failed:  # a full disk: named, and nothing left behind
+                self.discard()
+                error = failed.error
+                name = Path(failed.target).relative_to(self.path)
+                raise OSError(error.errno, error.strerror, str(output / name)) from error
+            except BaseException:
+                self.discard()
+                raise
 
     def write(self, name: str, data: bytes) -> Path:
         """Write one file into the stage; never through a link, never outside it."""
@@ -158,12 +188,12 @@ class Stage:
         target = directory / parts[-1]
         if target.is_symlink() or target.exists():
             target.unlink()  # a copied-in file or link is replaced, never written through
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         try:
-            with os.fdopen(os.open(target, flags, 0o644), "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            folder = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                create_file(folder, parts[-1], data, 0o644)  # the one writer's way
+            finally:
+                os.close(folder)
         except OSError as exc:  # named as the user will know it: output/<name>
             raise OSError(exc.errno, exc.strerror, str(self.output / name)) from exc
         return target
