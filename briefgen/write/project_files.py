@@ -477,6 +477,9 @@ def recover(base: Path) -> Recovery:
     the files can't be renamed."""
     done = Recovery()
     journal = interrupted(base)
+    if base.is_dir():  # a journal killed half-written, before it was renamed into place
+        with _directory(base) as base_fd:
+            _remove(base_fd, [f"{JOURNAL}.prepare", f"{JOURNAL}.commit"])
     if journal is None:
         return done
     try:
