@@ -49,3 +49,22 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def outside_time_limit() -> Iterator[None]:
+    """Stop the clock of an enclosing ``time_limit`` for the block, then restart it.
+
+    For work with a budget of its own that must not count against the enclosing one,
+    and must not be interrupted by it: a signal raised while the citation processor's
+    reply is awaited would leave that reply unread, to be taken as the next call's.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    remaining, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if remaining > 0:
+            signal.setitimer(signal.ITIMER_REAL, remaining)

@@ -11,8 +11,10 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -22,6 +24,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.diagnostics import Diagnostics
+from briefgen.limits import time_limit
 from briefgen.load.citestyle import load_style
 from briefgen.load.project import load_settings
 from briefgen.load.readers import load_yaml
@@ -437,6 +440,47 @@ def test_a_dead_processor_is_an_internal_error() -> None:
     with pytest.raises(CitationEngineError, match=r"^citeproc-js failed: the processor's process"):
         citations.notes([Cite("article-dated", "9")])
     citations.close()
+
+
+def test_a_time_limit_never_separates_a_call_from_its_reply(citations: Citations) -> None:
+    """Under load, the Markdown time limit (SIGALRM) once fired while a brief waited for
+    the processor: the reply stayed in the pipe, the next brief took it as its own and
+    got fewer notes than it asked for (``zip()`` in analyse/endnotes.py failed)."""
+    many = [Cite("article-dated", str(number)) for number in range(1, 301)]
+    with time_limit(0.01):
+        notes = citations.notes(many)  # the limit's clock stops while the processor works
+    assert len(notes) == 300
+    assert citations.notes([Cite("crs-report", "1")])[0].startswith("Mark E. Manyin")
+
+
+def test_a_call_interrupted_otherwise_stops_the_processor() -> None:
+    """Another signal's exception can still cut a wait short: later calls fail, naming it."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    with Citations(items()) as alone:
+        timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1))
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                alone.notes([Cite("article-dated", str(n)) for n in range(1, 2001)])
+        finally:
+            timer.cancel()
+            signal.signal(signal.SIGUSR1, previous)
+        with pytest.raises(CitationEngineError, match=r"an earlier notes\(\) call was interrupted"):
+            alone.notes([Cite("crs-report", "1")])
+
+
+def test_a_reply_to_another_request_is_refused() -> None:
+    """A stale reply in the pipe is named as such, never taken as this call's answer."""
+    with Citations(items()) as alone:
+        alone._engine._connection.send((99, "notes", {}, []))
+        with pytest.raises(
+            CitationEngineError, match=r"answered request 99 when request 1 was asked"
+        ):
+            alone.notes([Cite("crs-report", "1")])
 
 
 def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: Path) -> None:

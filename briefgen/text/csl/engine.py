@@ -24,7 +24,7 @@ from importlib import resources
 from multiprocessing.connection import Connection
 from typing import Any
 
-from briefgen.limits import die_with
+from briefgen.limits import die_with, outside_time_limit
 
 ASSETS = "assets/csl"
 # Building the engine for the Chicago style takes ~140 MB of V8 heap and ~1 s; these
@@ -51,7 +51,15 @@ BG.notes = function (cites) {
     return {citationID: 'c' + index, citationItems: [item], properties: {noteIndex: index + 1}};
   });
   var out = BG.engine.rebuildProcessorState(citations, 'html');
-  return JSON.stringify(out.map(function (row) { return row[2]; }));
+  var notes = [];
+  for (var i = 0; i < citations.length; i += 1) {
+    if (!out[i] || typeof out[i][2] !== 'string') {
+      throw new Error('citeproc-js formatted ' + out.length + ' of ' + citations.length +
+                      ' citations (none for citation ' + (i + 1) + ')');
+    }
+    notes.push(out[i][2]);
+  }
+  return JSON.stringify(notes);
 };
 BG.bibliography = function (ids) {
   BG.engine.updateItems(ids);
@@ -113,15 +121,19 @@ class _Processor:
 
 
 def _serve(connection: Connection, parent: int, parent_end: Connection, style_xml: str) -> None:
-    """The child: build the processor, then answer calls until told to stop."""
+    """The child: build the processor, then answer calls until told to stop.
+
+    Every request is ``(number, function, items, argument)`` and its reply
+    ``(number, status, value)``: the parent checks that the reply is to its request.
+    """
     die_with(parent)
     parent_end.close()  # otherwise a dead parent's pipe never reads as closed
     try:
         processor = _Processor(style_xml)
     except Exception as exc:
-        connection.send(("error", str(exc)))
+        connection.send((0, "error", str(exc)))
         return
-    connection.send(("ok", None))
+    connection.send((0, "ok", None))
     while True:
         try:
             request = connection.recv()
@@ -129,10 +141,11 @@ def _serve(connection: Connection, parent: int, parent_end: Connection, style_xm
             break
         if request is None:
             break
+        number, *call = request
         try:
-            connection.send(("ok", processor.call(*request)))
+            connection.send((number, "ok", processor.call(*call)))
         except Exception as exc:
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            connection.send((number, "error", f"{type(exc).__name__}: {exc}"))
     processor.racer.close()
 
 
@@ -147,6 +160,13 @@ def _stop(process: Any, connection: Connection) -> None:
     connection.close()
 
 
+def _strings(value: object, what: str) -> list[str]:
+    """``value`` as the list of HTML strings a call returns, or a located complaint."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CitationEngineError(f"malformed {what} from the processor: {value!r:.200}")
+    return value
+
+
 class Engine:
     """One citeproc-js processor for one style, in a child process; items per call."""
 
@@ -159,9 +179,12 @@ class Engine:
         self._process.start()
         child.close()
         self._stop = weakref.finalize(self, _stop, self._process, self._connection)
+        self._number = 0  # of the last request sent
+        self._broken: str | None = None  # why no further call can be answered
         try:
-            self._reply()
-        except CitationEngineError:
+            with outside_time_limit():
+                self._reply()
+        except BaseException:
             self.close()
             raise
 
@@ -170,31 +193,72 @@ class Engine:
             self.close()
             raise CitationEngineError(f"no answer within {WAIT_SECONDS:.0f} s")
         try:
-            status, value = self._connection.recv()
+            reply = self._connection.recv()
         except (EOFError, OSError):  # it died: a crash, or killed from outside
             self._process.join(5)
             raise CitationEngineError(
                 f"the processor's process ended (exit code {self._process.exitcode})"
             ) from None
+        if not (isinstance(reply, tuple) and len(reply) == 3):
+            raise CitationEngineError(f"malformed reply from the processor: {reply!r:.200}")
+        number, status, value = reply
+        if number != self._number:
+            raise CitationEngineError(
+                f"the processor answered request {number} when request {self._number} was asked"
+            )
         if status != "ok":
             raise CitationEngineError(str(value))
         return value
 
     def _call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
-        with contextlib.suppress(OSError):  # a dead child: the reply says how it ended
-            self._connection.send((function, dict(items), argument))
-        return self._reply()
+        """One request and its reply, all or nothing.
+
+        The wait is never interrupted by an enclosing time limit (it has its own: V8's
+        per call, and ``WAIT_SECONDS``); if anything else interrupts it, the reply
+        would be left unread for the next call to take as its own, so the processor is
+        stopped and every later call fails, naming why.
+        """
+        if self._broken is not None:
+            raise CitationEngineError(self._broken)
+        self._number += 1
+        try:
+            with outside_time_limit():
+                with contextlib.suppress(OSError):  # a dead child: the reply says how
+                    self._connection.send((self._number, function, dict(items), argument))
+                return self._reply()
+        except CitationEngineError as exc:
+            self._broken = f"the processor failed earlier: {exc.detail}"
+            raise
+        except BaseException as exc:
+            self._broken = (
+                f"an earlier {function}() call was interrupted ({type(exc).__name__}) "
+                "before its reply was read"
+            )
+            self.close()
+            raise
 
     def notes(
         self, items: Mapping[str, dict[str, Any]], cites: Sequence[tuple[str, str | None, str]]
     ) -> list[str]:
         """One HTML note per (item id, locator, label), each its own footnote, in order."""
         argument = [{"id": i, "locator": loc, "label": label} for i, loc, label in cites]
-        return [str(note) for note in self._call("notes", items, argument)]
+        notes = _strings(self._call("notes", items, argument), "notes")
+        if len(notes) != len(argument):
+            raise CitationEngineError(
+                f"asked for {len(argument)} notes, the processor returned {len(notes)}"
+            )
+        return notes
 
     def bibliography(self, items: Mapping[str, dict[str, Any]], ids: Sequence[str]) -> list[str]:
-        """The HTML entries for ``ids``, in the style's order."""
-        return [str(entry) for entry in self._call("bibliography", items, list(ids))]
+        """The HTML entries for ``ids``, in the style's order (none for an item the
+        style gives no entry)."""
+        entries = _strings(self._call("bibliography", items, list(ids)), "bibliography")
+        if len(entries) > len(set(ids)):
+            raise CitationEngineError(
+                f"asked for {len(set(ids))} bibliography entries, the processor "
+                f"returned {len(entries)}"
+            )
+        return entries
 
     def close(self) -> None:
         """Stop the child process (idempotent)."""
