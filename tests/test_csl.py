@@ -244,7 +244,15 @@ def test_hostile_title_comes_out_escaped(citations: Citations) -> None:
         ('<a href="https://e.org/a" onclick="x()">y</a>', '<a href="https://e.org/a">y</a>'),
         (
             '<span style="font-variant:small-caps;">A</span>',
-            '<span style="font-variant:small-caps">A</span>',
+            '<span class="csl-small-caps">A</span>',
+        ),
+        ('<span style="font-style:normal;">A</span>', '<span class="csl-upright">A</span>'),
+        ('<span style="font-weight:normal;">A</span>', '<span class="csl-normal-weight">A</span>'),
+        ('<span style="baseline">A</span>', '<span class="csl-baseline">A</span>'),
+        ("<em>A</em><sup>2</sup><sub>3</sub>", "<i>A</i><sup>2</sup><sub>3</sub>"),
+        (
+            '<span class="x" style="font-variant:small-caps">A</span>',
+            '<span class="csl-small-caps">A</span>',
         ),
         ('<span style="color:red">A</span><img src=x onerror=y>', "A"),
         ("<script>alert(1)</script>", "alert(1)"),
@@ -635,3 +643,30 @@ def test_a_template_memory_limit_never_starves_a_processor_started_meanwhile() -
     with memory_limit(256 * 2**20), Citations(items()) as started:
         note = started.notes([Cite("article-dated", "1")])[0]
     assert note.startswith("Bruce Klingner, “US Security")
+
+
+SMALL_CAPS = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>Small caps</title><id>sc</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix=".">
+    <text variable="title" font-variant="small-caps"/><text value=" ed." font-style="normal"/>
+    <text value=" n" font-weight="normal" vertical-align="sup"/>
+  </layout></citation>
+  <bibliography><layout><text variable="title" font-variant="small-caps"/></layout></bibliography>
+</style>
+"""
+
+
+def test_a_small_caps_style_builds(minimal: Path) -> None:
+    """Review case csl-benign-formatting-builds: the processor's formatting becomes
+    classes, so the page safety check, which refuses every inline style but text-align,
+    passes it (it stopped the build with render.active-content, blamed on the brief)."""
+    root = settings_with(minimal, "styles/sc.csl")
+    (root / "styles").mkdir()
+    (root / "styles" / "sc.csl").write_text(SMALL_CAPS, encoding="utf-8")
+    result = pipeline.build(root, formats=("html",))
+    assert [d.format() for d in result.diagnostics.sorted()] == []
+    page = (root / "output" / "issue.html").read_text(encoding="utf-8")
+    assert '<span class="csl-small-caps">A Test Title</span> ed.<sup> n</sup>' in page
+    assert "span.csl-small-caps { font-variant: small-caps; }" in page
+    assert not re.search(r"<span[^>]*style=", page)
