@@ -312,7 +312,8 @@ def test_style_through_a_symlink_is_refused(minimal: Path, tmp_path: Path) -> No
     ("make", "code", "problem"),
     [
         (os.mkfifo, "citations.style-not-a-file", ": this is not a regular file"),
-        (lambda p: p.mkdir(), "citations.style-unreadable", " cannot be read: Is a directory"),
+        # Review case csl-style-device-and-dir: a folder, as documented.
+        (lambda p: p.mkdir(), "citations.style-not-a-file", ": this is not a regular file"),
         (
             lambda p: p.write_bytes(b"<style>\xff</style>"),
             "citations.style-encoding",
@@ -670,3 +671,18 @@ def test_a_small_caps_style_builds(minimal: Path) -> None:
     assert '<span class="csl-small-caps">A Test Title</span> ed.<sup> n</sup>' in page
     assert "span.csl-small-caps { font-variant: small-caps; }" in page
     assert not re.search(r"<span[^>]*style=", page)
+
+
+def test_a_style_path_the_system_cannot_open_is_unreadable(minimal: Path) -> None:
+    """A name longer than the file system allows (ENAMETOOLONG): the OSError's words."""
+    name = f"styles/{'a' * 300}.csl"
+    root = settings_with(minimal, name)
+    (root / "styles").mkdir()
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    assert load_style(root, settings, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style '{name}' cannot be read: "
+        "File name too long [citations.style-unreadable]"
+    ]
