@@ -464,13 +464,13 @@ def test_a_time_limit_never_separates_a_call_from_its_reply(citations: Citations
     the processor: the reply stayed in the pipe, the next brief took it as its own and
     got fewer notes than it asked for (``zip()`` in analyse/endnotes.py failed). The
     limit's clock now stops while the processor works, and runs on after."""
-    many = [("article-dated", str(number), "paragraph") for number in range(1, 301)]
+    many = [("article-dated", str(number), "paragraph") for number in range(1, 1001)]
     started = time.monotonic()
-    with time_limit(0.2):
+    with time_limit(0.5):
         notes = citations._engine.notes(citations.items, many)
         left, _ = signal.getitimer(signal.ITIMER_REAL)
-    assert time.monotonic() - started > 0.2  # the processor took longer than the limit
-    assert len(notes) == 300 and 0 < left <= 0.2
+    assert time.monotonic() - started > 0.5  # the processor took longer than the limit
+    assert len(notes) == 1000 and 0 < left <= 0.5
     assert citations.notes([Cite("crs-report", "1")])[0].startswith("Mark E. Manyin")
 
 
