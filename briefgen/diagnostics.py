@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.plain import escape
 from briefgen.rules import RANK, Configured, Level, RuleClass, rule
 
 
@@ -29,8 +30,9 @@ class Diagnostic:
     lowered: bool = field(default=False, compare=False)
 
     def format(self) -> str:
+        """One line, whatever the path and message echo (plain.escape)."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message} [{self.code}]"
+        return escape(f"{where}: {self.severity.value}: {self.message} [{self.code}]")
 
 
 @dataclass

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import resource
 import signal
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from contextlib import contextmanager
 from types import FrameType
 
 PR_SET_PDEATHSIG = 1
+# The address-space limit the process started with (``ulimit -v``), before any
+# temporary one (render/sandbox.py's ``memory_limit`` around a template).
+ADDRESS_SPACE_AT_START = resource.getrlimit(resource.RLIMIT_AS)[0]
 
 
 def die_with(parent: int) -> None:
@@ -22,6 +26,18 @@ def die_with(parent: int) -> None:
         ctypes.CDLL(libc_name, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before prctl took effect
         os._exit(1)
+
+
+def restore_address_space() -> None:
+    """In a child forked from the parent: lift a temporary address-space limit the parent
+    held at the fork (a template being rendered in another thread), back to the one
+    the process started with, so it never starves the child."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = ADDRESS_SPACE_AT_START
+    if hard != resource.RLIM_INFINITY and (wanted == resource.RLIM_INFINITY or wanted > hard):
+        wanted = hard
+    if wanted != soft:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 class TimeLimitExceeded(Exception):
@@ -49,3 +65,22 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def outside_time_limit() -> Iterator[None]:
+    """Stop the clock of an enclosing ``time_limit`` for the block, then restart it.
+
+    For work with a budget of its own that must not count against the enclosing one,
+    and must not be interrupted by it: a signal raised while the citation processor's
+    reply is awaited would leave that reply unread, to be taken as the next call's.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    remaining, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if remaining > 0:
+            signal.setitimer(signal.ITIMER_REAL, remaining)

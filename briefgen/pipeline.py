@@ -114,7 +114,12 @@ def check(
     from briefgen.analyse.audit import audit
     from briefgen.load.citestyle import load_style
     from briefgen.load.project import load_project
-    from briefgen.text.csl import Citations, CitationStyleError, csl_item
+    from briefgen.text.csl import (
+        CitationProcessorError,
+        Citations,
+        CitationStyleError,
+        csl_item,
+    )
     from briefgen.validate.content import validate
     from briefgen.validate.resolve import resolve
 
@@ -134,15 +139,27 @@ def check(
     if style is None:
         return result
     items = {sid: csl_item(sid, source.record) for sid, source in project.sources.items()}
+    seconds = project.settings.limits.citation_seconds
+    # The first failure of the processor stops every brief's analysis: one error a build.
     try:
-        with Citations(items, style) as citations:
+        with Citations(items, style, seconds) as citations:
             _analyse_briefs(resolved, citations, result)
     except CitationStyleError as exc:
-        diagnostics.error(root / style.name, 1, "citations.style-invalid", exc.message)
+        where, line = (root / style.name, 1) if not style.shipped else _style_setting(root)
+        diagnostics.error(where, line, exc.code, exc.message)
+    except CitationProcessorError as exc:
+        diagnostics.error(*_style_setting(root), "citations.processor-failed", exc.message)
     if diagnostics.errors and not look_past_resolvable:
         return result
     audit(project, result.views.values(), diagnostics)
     return result
+
+
+def _style_setting(root: Path) -> tuple[Path, int]:
+    """Where a failure of the processor that no project file caused is reported."""
+    from briefgen.load.citestyle import SETTINGS_FILE, setting_line
+
+    return root / SETTINGS_FILE, setting_line(root)
 
 
 def _analyse_briefs(resolved: Resolved, citations: Citations, result: Result) -> None:

@@ -11,8 +11,11 @@ import hashlib
 import multiprocessing
 import os
 import re
+import resource
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -22,13 +25,17 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.diagnostics import Diagnostics
+from briefgen.limits import time_limit
 from briefgen.load.citestyle import load_style
 from briefgen.load.project import load_settings
 from briefgen.load.readers import load_yaml
 from briefgen.load.records import validate_model
 from briefgen.model.records import SourceRecord
+from briefgen.preview import Preview
+from briefgen.render.sandbox import memory_limit
 from briefgen.text.csl import (
     CitationEngineError,
+    CitationProcessorError,
     Citations,
     CitationStyleError,
     Cite,
@@ -36,7 +43,7 @@ from briefgen.text.csl import (
     csl_item,
 )
 from briefgen.text.csl_html import rebuild_csl_html
-from tests.conftest import FIXTURES, MINIMAL, REPO
+from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 CSL = FIXTURES / "csl"
 ASSETS = REPO / "briefgen" / "assets" / "csl"
@@ -237,7 +244,15 @@ def test_hostile_title_comes_out_escaped(citations: Citations) -> None:
         ('<a href="https://e.org/a" onclick="x()">y</a>', '<a href="https://e.org/a">y</a>'),
         (
             '<span style="font-variant:small-caps;">A</span>',
-            '<span style="font-variant:small-caps">A</span>',
+            '<span class="csl-small-caps">A</span>',
+        ),
+        ('<span style="font-style:normal;">A</span>', '<span class="csl-upright">A</span>'),
+        ('<span style="font-weight:normal;">A</span>', '<span class="csl-normal-weight">A</span>'),
+        ('<span style="baseline">A</span>', '<span class="csl-baseline">A</span>'),
+        ("<em>A</em><sup>2</sup><sub>3</sub>", "<i>A</i><sup>2</sup><sub>3</sub>"),
+        (
+            '<span class="x" style="font-variant:small-caps">A</span>',
+            '<span class="csl-small-caps">A</span>',
         ),
         ('<span style="color:red">A</span><img src=x onerror=y>', "A"),
         ("<script>alert(1)</script>", "alert(1)"),
@@ -297,7 +312,8 @@ def test_style_through_a_symlink_is_refused(minimal: Path, tmp_path: Path) -> No
     ("make", "code", "problem"),
     [
         (os.mkfifo, "citations.style-not-a-file", ": this is not a regular file"),
-        (lambda p: p.mkdir(), "citations.style-unreadable", " cannot be read: Is a directory"),
+        # Review case csl-style-device-and-dir: a folder, as documented.
+        (lambda p: p.mkdir(), "citations.style-not-a-file", ": this is not a regular file"),
         (
             lambda p: p.write_bytes(b"<style>\xff</style>"),
             "citations.style-encoding",
@@ -431,12 +447,61 @@ def test_the_processor_dies_with_a_killed_build() -> None:
     assert not stat.exists() or stat.read_text().split()[2] == "Z"
 
 
-def test_a_dead_processor_is_an_internal_error() -> None:
+def test_a_processor_killed_from_outside_is_one_clear_error() -> None:
     citations = Citations(items())
     citations._engine._process.kill()
-    with pytest.raises(CitationEngineError, match=r"^citeproc-js failed: the processor's process"):
+    with pytest.raises(CitationProcessorError) as raised:
         citations.notes([Cite("article-dated", "9")])
+    assert raised.value.message == (
+        "the citation processor failed while formatting notes: "
+        "its process was ended by signal SIGKILL"
+    )
     citations.close()
+
+
+def test_a_time_limit_never_separates_a_call_from_its_reply(citations: Citations) -> None:
+    """Under load, the Markdown time limit (SIGALRM) once fired while a brief waited for
+    the processor: the reply stayed in the pipe, the next brief took it as its own and
+    got fewer notes than it asked for (``zip()`` in analyse/endnotes.py failed). The
+    limit's clock now stops while the processor works, and runs on after."""
+    many = [("article-dated", str(number), "paragraph") for number in range(1, 1001)]
+    started = time.monotonic()
+    with time_limit(0.5):
+        notes = citations._engine.notes(citations.items, many)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+    assert time.monotonic() - started > 0.5  # the processor took longer than the limit
+    assert len(notes) == 1000 and 0 < left <= 0.5
+    assert citations.notes([Cite("crs-report", "1")])[0].startswith("Mark E. Manyin")
+
+
+def test_a_call_interrupted_otherwise_stops_the_processor() -> None:
+    """Another signal's exception can still cut a wait short: later calls fail, naming it."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    with Citations(items()) as alone:
+        timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1))
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                alone.notes([Cite("article-dated", str(n)) for n in range(1, 2001)])
+        finally:
+            timer.cancel()
+            signal.signal(signal.SIGUSR1, previous)
+        with pytest.raises(CitationEngineError, match=r"an earlier notes\(\) call was interrupted"):
+            alone.notes([Cite("crs-report", "1")])
+
+
+def test_a_reply_to_another_request_is_refused() -> None:
+    """A stale reply in the pipe is named as such, never taken as this call's answer."""
+    with Citations(items()) as alone:
+        alone._engine._connection.send((99, "notes", {}, []))
+        with pytest.raises(
+            CitationEngineError, match=r"answered request 99 when request 1 was asked"
+        ):
+            alone.notes([Cite("crs-report", "1")])
 
 
 def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: Path) -> None:
@@ -452,3 +517,172 @@ def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: P
     assert [d.format() for d in result.diagnostics.sorted()] == []
     issue = result.views["issue"]
     assert [s.entry for s in issue.sources] == ["A Test Title"]
+
+
+# --- the processor's failures are the project's errors (issue 22, item 2) ------------
+
+
+def exponential_style(where: str = "citation", depth: int = 24) -> str:
+    """A style whose macro m{depth} expands to 2**depth texts, in <citation> or
+    <bibliography>: review case csl-macro-exponential-expansion."""
+    macros = ['<macro name="m0"><text value="x"/></macro>'] + [
+        f'<macro name="m{i}"><group><text macro="m{i - 1}"/><text macro="m{i - 1}"/></group>'
+        "</macro>"
+        for i in range(1, depth + 1)
+    ]
+    plain = '<layout><text variable="title"/></layout>'
+    costly = f'<layout><text macro="m{depth}"/></layout>'
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">\n'
+        "<info><title>Exponential</title><id>exp</id>"
+        "<updated>2026-01-01T00:00:00+00:00</updated></info>\n"
+        + "\n".join(macros)
+        + f"\n<citation>{costly if where == 'citation' else plain}</citation>\n"
+        + f"<bibliography>{costly if where == 'bibliography' else plain}</bibliography>\n"
+        + "</style>\n"
+    )
+
+
+TOO_COSTLY = (
+    "styles/s.csl:1: error: formatting citations in this style is too costly: "
+    "it was still running after 3 s. A style whose macros call one another over and over "
+    "multiplies its work: simplify it, or raise [limits] citation_seconds (now 3 s) "
+    "[citations.style-too-costly]"
+)
+
+
+@pytest.fixture(scope="module")
+def costly_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project (three briefs) in an exponential style, with 3 s for it and
+    1 s for each brief's Markdown: the style's cost must not be the Markdown's."""
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("costly") / "project")
+    settings_with(root, "styles/s.csl")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write("\n[limits]\ncitation_seconds = 3\nmarkdown_seconds = 1\n")
+    (root / "styles").mkdir()
+    (root / "styles" / "s.csl").write_text(exponential_style(), encoding="utf-8")
+    return root
+
+
+def test_an_exponential_style_is_one_located_error_in_check(costly_project: Path) -> None:
+    """Once a build, at the style, in bounded time; not a traceback, not per brief, and not
+    a Markdown timeout (review cases csl-macro-exponential-*)."""
+    started = time.monotonic()
+    result = pipeline.check(costly_project)
+    assert [d.format() for d in result.diagnostics.sorted()] == [TOO_COSTLY]
+    assert time.monotonic() - started < 60
+
+
+def test_an_exponential_style_is_one_located_error_in_build_and_serve(
+    costly_project: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--format", "html", "--root", costly_project],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    assert done.stdout + done.stderr == (
+        f"{TOO_COSTLY}\n1 error(s), 0 warning(s)\nbuild failed: output/ left as it was\n"
+    )
+    assert not (costly_project / "output").exists()
+    logs: list[str] = []
+    preview = Preview(costly_project, logs.append)
+    try:
+        preview.rebuild_if_changed()
+        assert preview.problems == [TOO_COSTLY]
+        assert logs == [TOO_COSTLY]  # the project's error, not "internal error … a bug"
+    finally:
+        preview.close()
+
+
+def test_a_style_that_exhausts_the_heap_is_too_costly() -> None:
+    """Review case csl-macro-exponential-bibliography-only: V8's heap limit, reached while
+    the bibliography is formatted."""
+    style = Style("styles/s.csl", exponential_style("bibliography"), shipped=False)
+    with Citations(items(), style) as costly:
+        assert costly.notes([Cite("article-dated", "1")])[0].startswith("US Security")
+        with pytest.raises(CitationStyleError) as raised:
+            costly.bibliography(["article-dated"])
+    assert raised.value.code == "citations.style-too-costly"
+    assert "it needed more than 512 MB of memory" in raised.value.message
+
+
+def test_a_processor_that_cannot_start_is_one_located_error(minimal: Path) -> None:
+    """Under an address-space limit (``ulimit -v``, as some hosts set), V8 cannot reserve
+    what it needs: one error naming the cause, never a CitationEngineError traceback."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, resource.RLIM_INFINITY))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "check", "--root", minimal],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit,
+    )
+    assert done.returncode == 1
+    said = re.compile(r" \(it said: \[FATAL:[^]]*\] [^;]*\);")  # V8's own words
+    assert said.sub(";", done.stdout + done.stderr, count=1) == "\n".join(
+        [
+            "briefgen.toml:1: error: the citation processor failed while starting: its process "
+            "was ended by signal SIGTRAP; briefgen may use only 4096 MB of address space "
+            "(`ulimit -v`), and the processor's JavaScript engine (V8) reserves far more than it "
+            "uses (over 20 GB) when it starts: run briefgen without that limit "
+            "(`ulimit -v unlimited`) [citations.processor-failed]",
+            "1 error(s), 0 warning(s)\n",
+        ]
+    )
+
+
+def test_a_template_memory_limit_never_starves_a_processor_started_meanwhile() -> None:
+    """The template limit is a temporary RLIMIT_AS in the parent, which a processor forked
+    meanwhile (serve's other thread) inherits: the child lifts it back."""
+    with memory_limit(256 * 2**20), Citations(items()) as started:
+        note = started.notes([Cite("article-dated", "1")])[0]
+    assert note.startswith("Bruce Klingner, “US Security")
+
+
+SMALL_CAPS = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><title>Small caps</title><id>sc</id><updated>2026-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix=".">
+    <text variable="title" font-variant="small-caps"/><text value=" ed." font-style="normal"/>
+    <text value=" n" font-weight="normal" vertical-align="sup"/>
+  </layout></citation>
+  <bibliography><layout><text variable="title" font-variant="small-caps"/></layout></bibliography>
+</style>
+"""
+
+
+def test_a_small_caps_style_builds(minimal: Path) -> None:
+    """Review case csl-benign-formatting-builds: the processor's formatting becomes
+    classes, so the page safety check, which refuses every inline style but text-align,
+    passes it (it stopped the build with render.active-content, blamed on the brief)."""
+    root = settings_with(minimal, "styles/sc.csl")
+    (root / "styles").mkdir()
+    (root / "styles" / "sc.csl").write_text(SMALL_CAPS, encoding="utf-8")
+    result = pipeline.build(root, formats=("html",))
+    assert [d.format() for d in result.diagnostics.sorted()] == []
+    page = (root / "output" / "issue.html").read_text(encoding="utf-8")
+    assert '<span class="csl-small-caps">A Test Title</span> ed.<sup> n</sup>' in page
+    assert "span.csl-small-caps { font-variant: small-caps; }" in page
+    assert not re.search(r"<span[^>]*style=", page)
+
+
+def test_a_style_path_the_system_cannot_open_is_unreadable(minimal: Path) -> None:
+    """A name longer than the file system allows (ENAMETOOLONG): the OSError's words."""
+    name = f"styles/{'a' * 300}.csl"
+    root = settings_with(minimal, name)
+    (root / "styles").mkdir()
+    diagnostics = Diagnostics(root)
+    settings = load_settings(root, diagnostics)
+    assert settings is not None
+    assert load_style(root, settings, diagnostics) is None
+    assert [d.format() for d in diagnostics.sorted()] == [
+        f"briefgen.toml:{style_line(root)}: error: citation style '{name}' cannot be read: "
+        "File name too long [citations.style-unreadable]"
+    ]

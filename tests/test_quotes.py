@@ -1,6 +1,9 @@
 import faulthandler
 import random
+import sys
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -9,7 +12,9 @@ from briefgen.text import quotes
 from briefgen.text.quotes import closest, find_in, locate
 from tests.sources import add_note, add_prose, append_source
 
-HANG_GUARD_SECONDS = 120
+# Only a hang guard, far above any machine's time (it once fired at 120 s under a load
+# average of 8): the cost is asserted as a count of steps, which load does not change.
+HANG_GUARD_SECONDS = 900
 
 PARAGRAPH = "It was a “good first step,” to use the exact words of David Shear."
 
@@ -133,17 +138,47 @@ def test_text_holding_the_boundary_mark_is_matched_strictly() -> None:
 # --- cost (review M3): linear, so the review's hang is gone ----------------------
 
 
+class TooManySteps(Exception):
+    pass
+
+
+def count_steps(limit: int, work: Any, *args: object) -> int:
+    """The Python lines ``work(*args)`` executes (in any module), stopping past ``limit``."""
+    steps = 0
+
+    def trace(frame: FrameType, event: str, _arg: object) -> Any:
+        nonlocal steps
+        if event == "line":
+            steps += 1
+            if steps > limit:
+                raise TooManySteps
+        return trace
+
+    sys.settrace(trace)
+    try:
+        work(*args)
+    finally:
+        sys.settrace(None)
+    return steps
+
+
 def test_quote_closest_quadratic_hang(minimal: Path) -> None:
     """Review case quote-closest-quadratic-hang: two 20 kB quotes ∉ a 100 kB ¶.
 
-    Before: difflib ran for over 30 s. A generous guard catches a hang; the real
-    timing target is bench/bench_quotes.py.
+    Before: difflib ran for over 30 s. The cost is asserted as a count of steps,
+    linear in the words of the quote and the paragraph; a generous guard beside it
+    catches a hang. The timing target is bench/bench_quotes.py.
     """
     rng = random.Random(3)
     words = ["alpha", "beta", "gamma", "delta", "sharing", "policy", "korea", "japan"]
     paragraph_text = " ".join(rng.choice(words) for _ in range(17_000))[:100_000].strip()
-    paragraph = append_source(minimal, paragraph_text)
     quote = " ".join(rng.choice(words) for _ in range(3300))[:19_990].strip()
+    size = len(paragraph_text.split()) + len(quote.split())
+    closest("warm up", ["the patterns are compiled (in Python) on first use"])
+    steps = count_steps(10 * size, closest, f"zz {quote}", [paragraph_text])
+    assert size < steps <= 10 * size  # every word looked at, a few lines each
+
+    paragraph = append_source(minimal, paragraph_text)
     lines = [add_note(minimal, f"long-{n}", paragraph, f"'zz {quote}'") for n in (1, 2)]
     add_prose(minimal, "Long [@long-1] [@long-2].")
     faulthandler.dump_traceback_later(HANG_GUARD_SECONDS, exit=True)

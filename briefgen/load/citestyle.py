@@ -20,7 +20,8 @@ SETTINGS_FILE = "briefgen.toml"
 CSL_NAMESPACE = "{http://purl.org/net/xbiblio/csl}"
 
 
-def _setting_line(root: Path) -> int:
+def setting_line(root: Path) -> int:
+    """The line of ``[citations] style`` in briefgen.toml (0 without one)."""
     try:
         return load_toml(root / SETTINGS_FILE, root).line_of(("citations", "style"))
     except (DocumentError, OSError):
@@ -55,16 +56,16 @@ def load_style(root: Path, settings: Settings, diagnostics: Diagnostics) -> Styl
         xml = read_text(path, root)
     except FileNotFoundError:
         message = f"citation style '{name}' does not exist in the project"
-        diagnostics.error(where, _setting_line(root), "citations.style-missing", message)
+        diagnostics.error(where, setting_line(root), "citations.style-missing", message)
         return None
     except DocumentError as exc:
         code = "citations.style-" + exc.code.partition(".")[2]
         message = f"citation style '{name}': {exc.message}"
-        diagnostics.error(where, _setting_line(root), code, message)
+        diagnostics.error(where, setting_line(root), code, message)
         return None
     except OSError as exc:
         message = f"citation style '{name}' cannot be read: {exc.strerror}"
-        diagnostics.error(where, _setting_line(root), "citations.style-unreadable", message)
+        diagnostics.error(where, setting_line(root), "citations.style-unreadable", message)
         return None
     problem = _problem(xml)
     if problem is not None:

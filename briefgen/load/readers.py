@@ -63,10 +63,12 @@ def read_text(path: Path, root: Path | None = None) -> str:
         if exc.errno == errno.ELOOP or path.is_symlink():
             raise DocumentError(0, "content.symlink", LINK_MESSAGE) from None
         raise
+    # Checked before fdopen, which refuses a folder with a bare IsADirectoryError.
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise DocumentError(0, "content.not-a-file", "this is not a regular file")
     with os.fdopen(descriptor, "rb") as file:
-        status = os.fstat(file.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise DocumentError(0, "content.not-a-file", "this is not a regular file")
         if status.st_size > MAX_FILE_BYTES:
             raise DocumentError(
                 1,

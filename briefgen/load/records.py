@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.document import Document
 from briefgen.model.records import ID_PATTERN, URL_PATTERN
+from briefgen.plain import refused
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,6 +42,13 @@ def _describe(error: Any) -> tuple[str, str]:
         message = f"'{error['input']}' is not an id (lowercase letters, digits, single hyphens)"
     elif kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == URL_PATTERN:
         message = "not a web address: it must start with http:// or https:// and have no spaces"
+        hidden = refused(str(error["input"]))
+        if hidden is not None:  # invisible, so name it: a bidi override reverses the text
+            message = (
+                f"not a web address: it holds {hidden}, which a web address never holds "
+                "(a control character, or one that reorders how the text reads); "
+                "retype the address"
+            )
     return "schema.invalid", f"{name}: {message}" if name else message
 
 

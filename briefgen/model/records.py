@@ -28,6 +28,7 @@ from briefgen.model.lines import (
     non_empty,
     split_lines,
 )
+from briefgen.plain import CLASS
 
 if TYPE_CHECKING:
     from briefgen.model.settings import Settings
@@ -38,7 +39,9 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=ID_MAX_LENG
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 # A web address a reader can follow: http or https only, no spaces or markup characters.
-URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
+# No space, no quote or angle bracket, and none of plain.REFUSED (a bidi override would
+# make the link's text read reversed; a control character is never part of a URL).
+URL_PATTERN = r"^https?://[^\s<>\"'`" + CLASS + "]+$"
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
 
 

@@ -153,6 +153,9 @@ class LimitSettings(Strict):
     render_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     render_memory_mb: Annotated[int, Field(ge=50, le=65536)] = 2048
     markdown_seconds: Annotated[float, Field(gt=0, le=600)] = 10
+    # Formatting every note and bibliography entry of a build in the citation style (a
+    # project's style is code): its own budget, apart from markdown_seconds.
+    citation_seconds: Annotated[float, Field(gt=0, le=600)] = 60
     validate_seconds: Annotated[float, Field(gt=0, le=600)] = 30  # quote lookups, all notes
     # Templates may come from other people: bound what rendering one may spend.
     template_seconds: Annotated[float, Field(gt=0, le=600)] = 10

@@ -30,6 +30,7 @@ from briefgen.render.pdfspec import pdf_css as pdf_css
 from briefgen.render.running import running_heads
 from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
+from briefgen.text.csl_html import CSS as CITATION_CSS
 
 FONT_FACES = (
     ("Caladea-Regular.ttf", "normal", 400),
@@ -79,7 +80,8 @@ def render_html(
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
             heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
-            context = page_context(view, stylesheet="\n".join((font_faces(), css, house, heads)))
+            stylesheet = "\n".join((font_faces(), CITATION_CSS, css, house, heads))
+            context = page_context(view, stylesheet=stylesheet)
             page = compiled.render(context)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc

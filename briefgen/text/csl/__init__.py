@@ -15,15 +15,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, NoReturn, Self
 
 from briefgen.model.settings import DEFAULT_CITATION_STYLE, SHIPPED_CITATION_STYLES
-from briefgen.text.csl.engine import CitationEngineError, Engine, asset
+from briefgen.text.csl.engine import CALL_SECONDS, CitationEngineError, Engine, asset
 from briefgen.text.csl.items import csl_item
 from briefgen.text.markdown import Html, csl_html
 
 __all__ = [
     "CitationEngineError",
+    "CitationProcessorError",
     "CitationStyleError",
     "Citations",
     "Cite",
@@ -52,12 +53,27 @@ class Style:
 
 
 class CitationStyleError(Exception):
-    """A project's style that the processor cannot use: the user fixes the file."""
+    """A style that the processor cannot use: the user fixes the file, or (``code``
+    ``citations.style-too-costly``) gives it more time."""
 
-    def __init__(self, style: Style, message: str) -> None:
+    def __init__(self, style: Style, message: str, code: str = "citations.style-invalid") -> None:
         super().__init__(f"citation style '{style.name}' cannot be used: {message}")
         self.style = style
         self.message = message
+        self.code = code
+
+
+class CitationProcessorError(Exception):
+    """The processor could not start or ended: the machine's limits, not the style."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _first_line(detail: str) -> str:
+    lines = detail.strip().splitlines()
+    return re.sub(r"^<anonymous>:\d+: ", "", lines[0] if lines else detail)
 
 
 def shipped_style(name: str = DEFAULT_CITATION_STYLE) -> Style:
@@ -71,30 +87,61 @@ class Citations:
     """Notes and bibliography entries for a set of CSL items, in one style."""
 
     def __init__(
-        self, items: Mapping[str, dict[str, Any]], style: str | Style = DEFAULT_CITATION_STYLE
+        self,
+        items: Mapping[str, dict[str, Any]],
+        style: str | Style = DEFAULT_CITATION_STYLE,
+        seconds: float = CALL_SECONDS,
     ) -> None:
+        """``seconds``: what formatting every note and entry may take together."""
         self.items = dict(items)
         self.style = shipped_style(style) if isinstance(style, str) else style
+        self.seconds = seconds
         try:
-            self._engine = Engine(self.style.xml)
+            self._engine = Engine(self.style.xml, seconds)
         except CitationEngineError as exc:
-            if self.style.shipped:
-                raise  # our own style failed: a bug
-            first = exc.detail.strip().splitlines()[0]
-            raise CitationStyleError(self.style, re.sub(r"^<anonymous>:\d+: ", "", first)) from exc
+            self._raise(exc, "starting")
+
+    def _raise(self, exc: CitationEngineError, doing: str) -> NoReturn:
+        """The project's error for a failure of the processor, or ``exc`` for a bug."""
+        if exc.kind == "process":
+            raise CitationProcessorError(
+                f"the citation processor failed while {doing}: {exc.detail}"
+            ) from exc
+        if exc.kind == "cost":
+            raise CitationStyleError(
+                self.style,
+                f"formatting citations in this style is too costly: {exc.detail}. A style "
+                "whose macros call one another over and over multiplies its work: simplify "
+                + (
+                    "it"
+                    if "memory" in exc.detail
+                    else f"it, or raise [limits] citation_seconds (now {self.seconds:g} s)"
+                ),
+                "citations.style-too-costly",
+            ) from exc
+        if self.style.shipped or exc.kind == "bug":
+            raise exc  # our own style, or our exchange with the processor, failed
+        raise CitationStyleError(self.style, _first_line(exc.detail)) from exc
 
     def notes(self, cites: Sequence[Cite]) -> list[Html]:
         """One note per cite, in order: a source's first note in full, later ones short."""
         self._known(cite.source_id for cite in cites)
-        raw = self._engine.notes(
-            self.items, [(cite.source_id, cite.locator, cite.label) for cite in cites]
-        )
+        try:
+            raw = self._engine.notes(
+                self.items, [(cite.source_id, cite.locator, cite.label) for cite in cites]
+            )
+        except CitationEngineError as exc:
+            self._raise(exc, "formatting notes")
         return [csl_html(note) for note in raw]
 
     def bibliography(self, source_ids: Sequence[str]) -> list[Html]:
         """One entry per source, sorted as the style sorts."""
         self._known(source_ids)
-        return [csl_html(entry) for entry in self._engine.bibliography(self.items, source_ids)]
+        try:
+            entries = self._engine.bibliography(self.items, source_ids)
+        except CitationEngineError as exc:
+            self._raise(exc, "formatting the bibliography")
+        return [csl_html(entry) for entry in entries]
 
     def _known(self, ids: Any) -> None:
         missing = sorted(set(ids) - self.items.keys())

@@ -5,8 +5,9 @@ processor's source, one style, one locale and the items we hand it, as JSON stri
 It runs under a V8 heap limit and a time limit per call, in a child process of its
 own, so that the ~200 MB it takes for the Chicago style is returned when it ends, no
 V8 thread lives in the process that later forks the render workers, and a crash or
-hang costs the child, not the build. A failure is a bug in briefgen or the processor:
-it propagates as ``CitationEngineError``, with the child's message.
+hang costs the child, not the build. A failure propagates as ``CitationEngineError``,
+with the child's message and its ``kind``: the style's (a JavaScript error), its cost
+(the heap limit or the time budget) or the process's (it could not start, or died).
 
 Why citeproc-js in V8 and not citeproc-py or QuickJS: docs/toolchain.md.
 """
@@ -17,22 +18,32 @@ import contextlib
 import json
 import multiprocessing
 import os
+import resource
+import signal
+import tempfile
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Literal
 
-from briefgen.limits import die_with
+from briefgen.limits import (
+    ADDRESS_SPACE_AT_START,
+    die_with,
+    outside_time_limit,
+    restore_address_space,
+)
 
 ASSETS = "assets/csl"
 # Building the engine for the Chicago style takes ~140 MB of V8 heap and ~1 s; these
 # bounds leave room for that and stop a runaway style or item well before the machine.
 HEAP_LIMIT_BYTES = 512 * 1024 * 1024
 CALL_SECONDS = 60.0
-# What the parent waits for one reply: V8's own limit, plus starting the child.
-WAIT_SECONDS = CALL_SECONDS + 30.0
+# What the parent waits beyond V8's own limit for one reply (starting the child, load).
+GRACE_SECONDS = 30.0
+WAIT_SECONDS = CALL_SECONDS + GRACE_SECONDS
 
 _SETUP = """
 var CSL = module.exports;
@@ -51,7 +62,15 @@ BG.notes = function (cites) {
     return {citationID: 'c' + index, citationItems: [item], properties: {noteIndex: index + 1}};
   });
   var out = BG.engine.rebuildProcessorState(citations, 'html');
-  return JSON.stringify(out.map(function (row) { return row[2]; }));
+  var notes = [];
+  for (var i = 0; i < citations.length; i += 1) {
+    if (!out[i] || typeof out[i][2] !== 'string') {
+      throw new Error('citeproc-js formatted ' + out.length + ' of ' + citations.length +
+                      ' citations (none for citation ' + (i + 1) + ')');
+    }
+    notes.push(out[i][2]);
+  }
+  return JSON.stringify(notes);
 };
 BG.bibliography = function (ids) {
   BG.engine.updateItems(ids);
@@ -62,12 +81,19 @@ BG.bibliography = function (ids) {
 """
 
 
-class CitationEngineError(RuntimeError):
-    """citeproc-js failed: an internal error. ``detail`` is the processor's message."""
+EngineFailure = Literal["style", "cost", "process", "bug"]
 
-    def __init__(self, detail: str) -> None:
+
+class CitationEngineError(RuntimeError):
+    """citeproc-js failed. ``detail`` is the processor's message; ``kind`` says whose
+    the failure is: the style's code ("style"), its cost in heap or time ("cost"), the
+    processor's process, which could not start or ended ("process"), or briefgen's
+    ("bug": a reply that is malformed, short, or to another request)."""
+
+    def __init__(self, detail: str, kind: EngineFailure = "style") -> None:
         super().__init__(f"citeproc-js failed: {detail}")
         self.detail = detail
+        self.kind: EngineFailure = kind
 
 
 @cache
@@ -79,6 +105,10 @@ def asset(name: str) -> str:
 def _js_string(text: str) -> str:
     """``text`` as a JavaScript string literal (JSON is a subset of JavaScript)."""
     return json.dumps(text)
+
+
+class TooCostly(Exception):
+    """The style needed more heap or time than it is given (in the child)."""
 
 
 class _Processor:
@@ -94,34 +124,61 @@ class _Processor:
         locale = _js_string(asset("locales-en-US.xml"))
         self.eval(_SETUP % {"locale": locale, "style": _js_string(style_xml)})
 
-    def eval(self, code: str) -> Any:
+    def eval(self, code: str, seconds: float = CALL_SECONDS) -> Any:
+        from py_mini_racer import JSOOMException, JSTimeoutException
+
         try:
-            return self.racer.eval(code, timeout_sec=CALL_SECONDS)
+            return self.racer.eval(code, timeout_sec=seconds)
+        except JSTimeoutException as exc:
+            raise TooCostly(f"it was still running after {seconds:.3g} s") from exc
         except Exception as exc:
-            if self.racer.was_hard_memory_limit_reached():
-                raise RuntimeError(f"heap limit of {HEAP_LIMIT_BYTES} bytes reached") from exc
+            if self.racer.was_hard_memory_limit_reached() or isinstance(exc, JSOOMException):
+                raise TooCostly(
+                    f"it needed more than {HEAP_LIMIT_BYTES // 2**20} MB of memory"
+                ) from exc
             raise
 
-    def call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
+    def call(
+        self, seconds: float, function: str, items: Mapping[str, Any], argument: object
+    ) -> Any:
         result = self.eval(
             f"BG.items = JSON.parse({_js_string(json.dumps(items))});"
-            f"BG.{function}(JSON.parse({_js_string(json.dumps(argument))}))"
+            f"BG.{function}(JSON.parse({_js_string(json.dumps(argument))}))",
+            seconds,
         )
         if not isinstance(result, str):
             raise TypeError(f"citeproc-js returned {type(result).__name__}, not JSON")
         return json.loads(result)
 
 
-def _serve(connection: Connection, parent: int, parent_end: Connection, style_xml: str) -> None:
-    """The child: build the processor, then answer calls until told to stop."""
+def _serve(
+    connection: Connection, parent: int, parent_end: Connection, style_xml: str, log: int
+) -> None:
+    """The child: build the processor, then answer calls until told to stop.
+
+    Every request is ``(number, function, items, argument)`` and its reply
+    ``(number, status, value)``: the parent checks that the reply is to its request.
+    """
     die_with(parent)
+    restore_address_space()  # a template's temporary limit in the parent is not ours
     parent_end.close()  # otherwise a dead parent's pipe never reads as closed
     try:
-        processor = _Processor(style_xml)
-    except Exception as exc:
-        connection.send(("error", str(exc)))
+        # V8 dies with a page of native stack on stderr when it cannot reserve its
+        # memory: that goes to ``log``, for the parent to quote one line of.
+        stderr = os.dup(2)
+        os.dup2(log, 2)
+        try:
+            processor = _Processor(style_xml)
+        finally:
+            os.dup2(stderr, 2)
+            os.close(stderr)
+    except TooCostly as exc:
+        connection.send((0, "cost", str(exc)))
         return
-    connection.send(("ok", None))
+    except Exception as exc:
+        connection.send((0, "style", str(exc)))
+        return
+    connection.send((0, "ok", None))
     while True:
         try:
             request = connection.recv()
@@ -129,10 +186,17 @@ def _serve(connection: Connection, parent: int, parent_end: Connection, style_xm
             break
         if request is None:
             break
+        number, *call = request
         try:
-            connection.send(("ok", processor.call(*request)))
+            connection.send((number, "ok", processor.call(*call)))
+        except TooCostly as exc:
+            connection.send((number, "cost", str(exc)))
+            connection.close()
+            # The parent asks nothing more; V8's stopped run would still call back into
+            # the racer's closed event loop while it closes, printing to the build's stderr.
+            os._exit(0)
         except Exception as exc:
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            connection.send((number, "style", f"{type(exc).__name__}: {exc}"))
     processor.racer.close()
 
 
@@ -147,55 +211,149 @@ def _stop(process: Any, connection: Connection) -> None:
     connection.close()
 
 
+def _ended(exitcode: int | None, said: str = "") -> str:
+    """How the processor's process ended, and the likely cause a user can change."""
+    if exitcode is not None and exitcode < 0:
+        how = f"its process was ended by signal {signal.Signals(-exitcode).name}"
+    else:
+        how = f"its process ended (exit code {exitcode})"
+    if said:
+        how += f" (it said: {said})"
+    soft = ADDRESS_SPACE_AT_START  # the child's, whatever the parent holds for a moment
+    if soft != resource.RLIM_INFINITY:
+        how += (
+            f"; briefgen may use only {soft // 2**20} MB of address space (`ulimit -v`), "
+            "and the processor's JavaScript engine (V8) reserves far more than it uses "
+            "(over 20 GB) when it starts: run briefgen without that limit "
+            "(`ulimit -v unlimited`)"
+        )
+    return how
+
+
+def _strings(value: object, what: str) -> list[str]:
+    """``value`` as the list of HTML strings a call returns, or a located complaint."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CitationEngineError(f"malformed {what} from the processor: {value!r:.200}", "bug")
+    return value
+
+
 class Engine:
     """One citeproc-js processor for one style, in a child process; items per call."""
 
-    def __init__(self, style_xml: str) -> None:
+    def __init__(self, style_xml: str, seconds: float = CALL_SECONDS) -> None:
+        """``seconds``: the time every call together may take (start-up apart)."""
+        self._budget = seconds
+        # What the child says on stderr while it starts; lives until close().
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
+        self._started = False
         context = multiprocessing.get_context("fork")  # as the render workers
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, os.getpid(), self._connection, style_xml), daemon=True
+            target=_serve,
+            args=(child, os.getpid(), self._connection, style_xml, self._log.fileno()),
+            daemon=True,
         )
         self._process.start()
         child.close()
         self._stop = weakref.finalize(self, _stop, self._process, self._connection)
+        self._number = 0  # of the last request sent
+        # Why no further call can be answered, and whose failure that is.
+        self._broken: tuple[str, EngineFailure] | None = None
         try:
-            self._reply()
-        except CitationEngineError:
+            with outside_time_limit():
+                self._reply()
+            self._started = True
+        except BaseException:
             self.close()
             raise
 
-    def _reply(self) -> Any:
-        if not self._connection.poll(WAIT_SECONDS):
+    def _reply(self, wait: float = WAIT_SECONDS) -> Any:
+        if not self._connection.poll(wait):
             self.close()
-            raise CitationEngineError(f"no answer within {WAIT_SECONDS:.0f} s")
+            raise CitationEngineError(f"it gave no answer within {wait:.0f} s", "cost")
         try:
-            status, value = self._connection.recv()
+            reply = self._connection.recv()
         except (EOFError, OSError):  # it died: a crash, or killed from outside
             self._process.join(5)
+            said = ""
+            if not self._started:
+                self._log.seek(0)
+                lines = self._log.read(4000).decode("utf-8", "replace").strip().splitlines()
+                said = lines[0][:200].strip() if lines else ""
+            raise CitationEngineError(_ended(self._process.exitcode, said), "process") from None
+        if not (isinstance(reply, tuple) and len(reply) == 3):
+            raise CitationEngineError(f"malformed reply from the processor: {reply!r:.200}", "bug")
+        number, status, value = reply
+        if number != self._number:
             raise CitationEngineError(
-                f"the processor's process ended (exit code {self._process.exitcode})"
-            ) from None
+                f"the processor answered request {number} when request {self._number} was asked",
+                "bug",
+            )
+        if status == "cost":
+            raise CitationEngineError(str(value), "cost")
         if status != "ok":
             raise CitationEngineError(str(value))
         return value
 
     def _call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
-        with contextlib.suppress(OSError):  # a dead child: the reply says how it ended
-            self._connection.send((function, dict(items), argument))
-        return self._reply()
+        """One request and its reply, all or nothing.
+
+        The wait is never interrupted by an enclosing time limit (it has its own: V8's
+        per call, and ``WAIT_SECONDS``); if anything else interrupts it, the reply
+        would be left unread for the next call to take as its own, so the processor is
+        stopped and every later call fails, naming why.
+        """
+        if self._broken is not None:
+            raise CitationEngineError(*self._broken)
+        if self._budget <= 0:
+            raise CitationEngineError("it used up its time", "cost")
+        self._number += 1
+        started = time.monotonic()
+        try:
+            with outside_time_limit():
+                with contextlib.suppress(OSError):  # a dead child: the reply says how
+                    request = (self._number, self._budget, function, dict(items), argument)
+                    self._connection.send(request)
+                return self._reply(self._budget + GRACE_SECONDS)
+        except CitationEngineError as exc:
+            self._broken = (f"the processor failed earlier: {exc.detail}", exc.kind)
+            raise
+        except BaseException as exc:
+            self._broken = (
+                f"an earlier {function}() call was interrupted ({type(exc).__name__}) "
+                "before its reply was read",
+                "bug",
+            )
+            self.close()
+            raise
+        finally:
+            self._budget -= time.monotonic() - started
 
     def notes(
         self, items: Mapping[str, dict[str, Any]], cites: Sequence[tuple[str, str | None, str]]
     ) -> list[str]:
         """One HTML note per (item id, locator, label), each its own footnote, in order."""
         argument = [{"id": i, "locator": loc, "label": label} for i, loc, label in cites]
-        return [str(note) for note in self._call("notes", items, argument)]
+        notes = _strings(self._call("notes", items, argument), "notes")
+        if len(notes) != len(argument):
+            raise CitationEngineError(
+                f"asked for {len(argument)} notes, the processor returned {len(notes)}", "bug"
+            )
+        return notes
 
     def bibliography(self, items: Mapping[str, dict[str, Any]], ids: Sequence[str]) -> list[str]:
-        """The HTML entries for ``ids``, in the style's order."""
-        return [str(entry) for entry in self._call("bibliography", items, list(ids))]
+        """The HTML entries for ``ids``, in the style's order (none for an item the
+        style gives no entry)."""
+        entries = _strings(self._call("bibliography", items, list(ids)), "bibliography")
+        if len(entries) > len(set(ids)):
+            raise CitationEngineError(
+                f"asked for {len(set(ids))} bibliography entries, the processor "
+                f"returned {len(entries)}",
+                "bug",
+            )
+        return entries
 
     def close(self) -> None:
         """Stop the child process (idempotent)."""
         self._stop()
+        self._log.close()
