@@ -82,6 +82,7 @@ RESOLVABLE = frozenset(
         "brief.author",
         "brief.missing-section",
         "brief.stale",
+        "brief.stale-evidence",
         "brief.unapproved",
         "judgment.confidence-unearned",
         "memo.principal",

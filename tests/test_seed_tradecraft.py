@@ -127,7 +127,8 @@ def test_editorial_row_is_fixed_in_every_seed_output(case: str, outputs: dict[st
 def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -> None:
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
-        assert "Decision before the principal as of December 2016" in text
+        assert "On the record as of 14 October 2016 (year inferred) or later" in text
+        assert "Decision before the principal" not in text
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
 
 
@@ -135,10 +136,13 @@ def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
     outputs: dict[str, str],
 ) -> None:
     for name, text in sorted(outputs.items()):
-        assert "Information as of December 2016" in text, name
+        # Issue 24: the latest dated item (K¶14, "On Oct. 14"), never the inferred year's
+        # last month.
+        assert "Information as of 14 October 2016 (year inferred) or later" in text, name
+        assert "December 2016" not in text, name
         if name.startswith("annex/"):
             continue  # the annex is the audit trail of its brief, which carries the masthead
-        assert "Retrospective: what the record showed as of December 2016" in text, name
+        assert "Retrospective: what the record showed then. Not updated since" in text, name
         assert "From Seed project editors (example content)" in text, name
         assert "Evidence base: 2 sources, c. 2015 to c. 2016" in text, name
 

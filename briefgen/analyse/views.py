@@ -24,6 +24,7 @@ from briefgen.analyse.scoring import (
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source, SourceRecord
 from briefgen.text.csl import Citations
+from briefgen.text.dates import date_text
 from briefgen.text.markdown import (
     Html,
     escaped,
@@ -32,9 +33,6 @@ from briefgen.text.markdown import (
 )
 from briefgen.validate.likelihood import terms_used
 from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
-
-MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
-MONTHS += ("August", "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -162,11 +160,7 @@ class OptionSummary:
 
 def format_date(value: str) -> str:
     """'2014-12' → 'December 2014'; '2016-10-14' → '14 October 2016'."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+    return date_text(value)
 
 
 def _field(source: Source, name: str, value: Attested) -> FieldView:
