@@ -3,6 +3,7 @@ score anchors, estimative language, what we don't know — each a located diagno
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
-from briefgen.model.calibration import packaged
+from briefgen.model.calibration import packaged, rule_words
 from briefgen.text.context import sentence_around
 from briefgen.validate.likelihood import sentences
 from tests.conftest import FIXTURES, REPO, copy_project
@@ -47,11 +48,13 @@ CASES: dict[str, list[str]] = {
         "'no-such-note' [note.unknown-corroboration]",
     ],
     "kj1-high-confidence": [
-        "content/judgments.yaml:19: error: judgment 'mou-2014-fell-short' is rated high "
+        "content/judgments.yaml:18: error: judgment 'mou-2014-fell-short' is rated high "
         "confidence, which needs: at least two independent sources, each graded A–C, support "
-        "it with notes graded 1–3, and none of its notes is graded 4–6; its notes are "
-        "mou-2014-us-intermediary (klingner-gsomia, C2), mou-2014-via-us (mou-article, F2), "
-        "sensor-feeds-switched-off (klingner-gsomia, C3) [judgment.confidence-unearned]",
+        "it with notes graded 1–3, and none of its notes is graded 4–6; notes that are all "
+        "weak (from sources graded D–F or themselves graded 4–6) earn low at most; its notes "
+        "are mou-2014-us-intermediary (klingner-gsomia, C2), mou-2014-via-us (mou-article, "
+        "F2), sensor-feeds-switched-off (klingner-gsomia, C3): lower its confidence, or cite "
+        "evidence that meets the rule [judgment.confidence-unearned]",
     ],
     "likelihood": [
         "content/briefs/issue.md:15: warning: 'probably' (row 2) and 'likely' (row 1) are "
@@ -62,11 +65,29 @@ CASES: dict[str, list[str]] = {
         "[likelihood.with-confidence]",
         "content/briefs/issue.md:22: warning: 60% is outside the band of 'unlikely' "
         "(20–45\u00a0%, low end included) [likelihood.outside-band]",
-        "content/judgments.yaml:12: error: likelihood 'fairly sure' is not a term of the "
+        "content/judgments.yaml:11: error: likelihood 'fairly sure' is not a term of the "
         "likelihood table (almost certain, almost certainly, almost no chance, highly "
         "improbable, highly probable, improbable, improbably, likely, nearly certain, "
         "probable, probably, remote, roughly even chance, roughly even odds, unlikely, very "
         "likely, very unlikely) [judgment.unknown-likelihood]",
+    ],
+    # Issue 24: the rubric the reader sees is the rule the check applies. One source earns
+    # no MODERATE (0.2 accepted it: a warning until 0.4.0); a recommendation carries no
+    # level; a key judgment needs one.
+    "rubric": [
+        "content/judgments.yaml:5: warning: judgment 'more-is-better' is rated moderate "
+        "confidence, which needs: at least two independent sources support it; notes that "
+        "are all weak (from sources graded D–F or themselves graded 4–6) earn low at most; "
+        "its notes are first-step (test-source, B2), share-2014 (test-source, B2): lower its "
+        "confidence, or cite evidence that meets the rule (a warning until briefgen 0.4.0, "
+        "an error from then on) [judgment.confidence-above-rubric]",
+        "content/judgments.yaml:10: warning: recommendation 'do-more-now' carries a "
+        "confidence level; a recommendation is not a judgment of evidence: remove "
+        "`confidence:` (it is not printed) and say in its text what it depends on (a "
+        "warning until briefgen 0.4.0, an error from then on) "
+        "[judgment.recommendation-confidence]",
+        "content/judgments.yaml:12: error: key judgment 'sharing-agreed' has no confidence: "
+        "add `confidence:` (low, moderate, high) [judgment.missing-confidence]",
     ],
     "unknowns-missing": [
         "content/briefs/issue.md:13: error: a issue-brief needs a '## What we don t know' "
@@ -98,13 +119,63 @@ def test_row_4_kj1_evidence_fails_high(tmp_path: Path) -> None:
 
 
 def test_kj1_evidence_earns_moderate(tmp_path: Path) -> None:
-    # The same notes meet the moderate rule (one source graded C with notes 1–3).
+    # The same notes meet the moderate rule (two independent sources, not all weak).
     root = copy_project(SCORING, tmp_path / "p")
     shutil.copytree(BAD / "kj1-high-confidence", root, dirs_exist_ok=True)
     judgments = root / "content" / "judgments.yaml"
     text = judgments.read_text("utf-8")
     judgments.write_text(text.replace("confidence: high", "confidence: moderate"), "utf-8")
     assert [d.format() for d in pipeline.check(root).diagnostics.errors] == []
+
+
+def test_all_weak_evidence_earns_low_at_most(tmp_path: Path) -> None:
+    """Issue 24: two independent sources, but every note weak by [grading] (F, or 4–6):
+    MODERATE is capped at LOW, first as a warning (0.2 accepted it)."""
+    root = copy_project(SCORING, tmp_path / "p")
+    shutil.copytree(BAD / "kj1-high-confidence", root, dirs_exist_ok=True)
+    judgments = root / "content" / "judgments.yaml"
+    text = judgments.read_text("utf-8")
+    judgments.write_text(text.replace("confidence: high", "confidence: moderate"), "utf-8")
+    notes = root / "content" / "notes" / "kj1.yaml"
+    graded = re.sub(r"credibility: [23]", "credibility: 4", notes.read_text("utf-8"))
+    notes.write_text(graded, "utf-8")
+    found = [d.format() for d in pipeline.check(root).diagnostics.sorted()]
+    assert [f for f in found if "judgment.confidence-above-rubric" in f] == [
+        "content/judgments.yaml:18: warning: judgment 'mou-2014-fell-short' is rated "
+        "moderate confidence, which needs: at least two independent sources support it; "
+        "notes that are all weak (from sources graded D–F or themselves graded 4–6) earn low "
+        "at most; its notes are mou-2014-us-intermediary (klingner-gsomia, C4), "
+        "mou-2014-via-us (mou-article, F4), sensor-feeds-switched-off (klingner-gsomia, C4): "
+        "lower its confidence, or cite evidence that meets the rule (a warning until "
+        "briefgen 0.4.0, an error from then on) [judgment.confidence-above-rubric]"
+    ]
+
+
+def test_a_loosened_confidence_rule_is_printed_for_the_reader(tmp_path: Path) -> None:
+    """Issue 24: a project may tighten the shipped rules; a loosening is printed in the
+    reader's edition, beside the generated rubric."""
+    root = copy_project(SCORING, tmp_path / "p")
+    settings = root / "briefgen.toml"
+    loose = "\n[confidence_rules.moderate]\n[[confidence_rules.moderate.any_of]]\nsources = 1\n"
+    tight = loose.replace("sources = 1", "sources = 3")
+    settings.write_text(settings.read_text("utf-8") + tight, "utf-8")
+    project = pipeline.check(root).project
+    assert project is not None and project.settings.loosened_confidence == []
+    settings.write_text(settings.read_text("utf-8").replace(tight, loose), "utf-8")
+    judgments = root / "content" / "judgments.yaml"
+    text = judgments.read_text("utf-8")
+    judgments.write_text(text.replace("confidence: low", "confidence: moderate"), "utf-8")
+    result = pipeline.build(root, formats=("html",))
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    html = " ".join((root / "output" / "issue.html").read_text("utf-8").split())
+    assert "Confidence rules loosened for this brief" in html
+    assert (
+        "<strong>Moderate</strong>: here, at least one source supports it; notes that are "
+        "all weak (from sources graded D–F or themselves graded 4–6) earn low at most. "
+        "briefgen's rule: at least two independent sources support it"
+    ) in html
+    # The key the reader sees is the rule the check applied.
+    assert "<strong>moderate</strong> — at least one source supports it" in html
 
 
 def test_an_f_graded_source_is_never_c_or_better(tmp_path: Path) -> None:
@@ -135,7 +206,9 @@ def test_packaged_rules_state_all_three_levels_in_data_and_words() -> None:
     assert [(r.sources, r.reliability, r.credibility, r.exclude_credibility) for r in high] == [
         (2, ["A", "B", "C"], [1, 2, 3], [4, 5, 6])
     ]
-    assert "two independent sources" in rules["high"].words
+    assert rule_words(rules["high"], [], [], "low").startswith("at least two independent")
+    moderate = rules["moderate"].any_of
+    assert [(r.sources, r.reliability, r.credibility) for r in moderate] == [(2, None, None)]
 
 
 def test_likelihood_table_is_icd_203_labelled_secondary() -> None:

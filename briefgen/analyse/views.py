@@ -146,6 +146,8 @@ class BriefView:
     # (code, meaning, reason) of each protected check the project lowered ([rules]): the
     # reader's edition says so on its last page.
     lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
+    # (level, the project's rule, briefgen's) for each confidence level the project loosened
+    loosened_confidence: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def meta(self) -> BriefMeta:
@@ -279,6 +281,7 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
         lowered_rules=settings.lowered_protected,
+        loosened_confidence=settings.loosened_confidence,
     )
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
     for part in layout.parts:

@@ -7,8 +7,8 @@ Each is a located diagnostic with its own code (``docs/content-format.md``,
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.calibration import EvidenceRule
-from briefgen.model.records import Judgment, Note, Project, ReliabilityGrade
+from briefgen.model.calibration import ConfidenceRule, EvidenceRule, packaged
+from briefgen.model.records import Judgment, JudgmentKind, Note, Project, ReliabilityGrade
 from briefgen.validate.likelihood import check_likelihood
 
 
@@ -49,14 +49,38 @@ def meets(project: Project, notes: list[Note], rule: EvidenceRule) -> bool:
     return len(groups) >= rule.sources
 
 
+def _weak(project: Project, note: Note) -> bool:
+    grading = project.settings.grading
+    return (
+        _grade(project, note) in grading.weak_reliability
+        or note.record.credibility in grading.weak_credibility
+    )
+
+
+def earned(project: Project, notes: list[Note], rule: ConfidenceRule) -> bool:
+    """Whether these notes earn a level: its rule is met, and notes that are all weak
+    ([grading]) earn only the floor level (the one any evidence meets)."""
+    if not any(meets(project, notes, alternative) for alternative in rule.any_of):
+        return False
+    return rule.floor or not all(_weak(project, n) for n in notes)
+
+
 def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnostics) -> None:
     record, origin = judgment.record, judgment.origin
-    rule = project.settings.confidence_rule(record.confidence)
+    if record.confidence is None or record.kind is JudgmentKind.RECOMMENDATION:
+        return  # a recommendation's level is reported, not checked, and never printed
+    settings = project.settings
+    rule = settings.confidence_rule(record.confidence)
     notes = [project.notes[n] for n in record.notes if n in project.notes]
     if rule is None or not notes or len(notes) != len(record.notes):
         return  # unknown levels and notes are reported by the scoring checks
-    if any(meets(project, notes, alternative) for alternative in rule.any_of):
+    if earned(project, notes, rule):
         return
+    # What 0.2 accepted (its shipped rules, no weak cap) is refused as a warning first.
+    old = settings.confidence_rules.get(record.confidence) or (
+        packaged().confidence_rules_0_2.get(record.confidence)
+    )
+    phased = old is not None and any(meets(project, notes, a) for a in old.any_of)
     evidence = ", ".join(
         f"{n.id} ({n.record.source}, {_grade(project, n).value}{n.record.credibility})"
         for n in notes
@@ -64,9 +88,10 @@ def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnos
     diagnostics.error(
         origin.path,
         origin.line("confidence"),
-        "judgment.confidence-unearned",
+        "judgment.confidence-above-rubric" if phased else "judgment.confidence-unearned",
         f"judgment '{judgment.id}' is rated {record.confidence} confidence, which needs: "
-        f"{rule.words}; its notes are {evidence}",
+        f"{settings.confidence_words(record.confidence)}; its notes are {evidence}: lower "
+        "its confidence, or cite evidence that meets the rule",
     )
 
 
