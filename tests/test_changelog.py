@@ -65,12 +65,14 @@ def test_the_baseline_is_release_0_1_0() -> None:
 
 
 def test_since_agrees_with_the_baseline() -> None:
-    # since = "0.1.0" exactly for the codes 0.1.0 had; every other code came later.
+    # since = "0.1.0" exactly for the codes 0.1.0 had; every other code came later, at
+    # most in the next minor version (the one [Unreleased] becomes).
+    major, minor, *_ = version_tuple(briefgen.__version__)
     wrong = [
         f"{code}: since {found.since}, {'in' if code in BASELINE['codes'] else 'not in'} 0.1.0"
         for code, found in registry().items()
         if (found.since == "0.1.0") != (code in BASELINE["codes"])
-        or version_tuple(found.since) > version_tuple(briefgen.__version__)
+        or version_tuple(found.since) > (major, minor + 1, 0)
     ]
     assert wrong == []
 

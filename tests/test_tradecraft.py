@@ -48,6 +48,13 @@ CASES: dict[str, list[str]] = {
         "max_age): set `retrospective: true` to frame it as a look-back, or cite newer "
         "sources (a warning until briefgen 0.4.0, an error from then on) "
         "[brief.stale-evidence]",
+        # Every event reported by a cited source counts (the source was written after it),
+        # so the one-pager, which cites another note of the same source, is stale too.
+        "content/briefs/one.md:5: warning: brief is dated 2016-01-02, 9 months after the "
+        "latest dated item its notes cite (March 2015, year inferred); a one-pager may be at "
+        "most 6 months later ([types.one-pager] max_age): set `retrospective: true` to frame "
+        "it as a look-back, or cite newer sources (a warning until briefgen 0.4.0, an error "
+        "from then on) [brief.stale-evidence]",
     ],
     "unapproved-release": [
         f"content/briefs/{where}: error: marking 'PUBLIC' claims an approval "

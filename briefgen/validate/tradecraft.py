@@ -64,7 +64,8 @@ def check_holders(project: Project, diagnostics: Diagnostics) -> None:
 
 
 def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    # "one" sounds like "won": a one-pager.
+    return "an" if word[0] in "aeiou" and not word.startswith("one") else "a"
 
 
 def _folded(text: str) -> str:
@@ -128,7 +129,8 @@ def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
     if age <= layout.max_age:
         return
     published = publication_end(project, cited)
-    newly = published is not None and months_between(published, meta.date) <= layout.max_age
+    # Undated sources gave 0.2 no information date at all: stale by events alone is new.
+    newly = published is None or months_between(published, meta.date) <= layout.max_age
     memo = " and asks for a decision" if "decision" in layout.parts else ""
     diagnostics.error(
         origin.path,
