@@ -159,3 +159,34 @@ def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str,
 def test_seed_builds_strict_without_warnings() -> None:
     result = pipeline.check(REPO)
     assert [d.format() for d in result.diagnostics.sorted()] == []
+
+
+# --- editorial review 3 (issue 24) ------------------------------------------------------
+
+
+def test_p5_no_single_source_moderate_and_no_recommendation_level(
+    seed_build: pipeline.Result,
+) -> None:
+    project = seed_build.project
+    assert project is not None
+    for judgment in project.judgments.values():
+        record = judgment.record
+        if record.kind.value == "recommendation":
+            assert record.confidence is None, judgment.id
+        elif record.confidence == "moderate":
+            sources = {project.notes[n].record.source for n in record.notes}
+            assert len(sources) >= 2, judgment.id
+
+
+def test_p3_p6_p22_notes_annex_promise_and_estimative_key(outputs: dict[str, str]) -> None:
+    memo = outputs["gsomia-decision-memo.pdf"]
+    assert "Untitled article, [2015?], para." in memo  # P3: an inferred year as uncertain
+    assert "Untitled article, 2015," not in memo
+    issue = outputs["trilateral-options-issue-brief.pdf"]
+    # P6: the annex gives assumptions for one of the five judgments, and the brief says so.
+    assert "The assumptions behind each judgment" not in issue
+    assert "The assumptions behind 1 of these 5 judgments" in issue
+    # P22: Klingner's "probably" is his, not the brief's estimative language.
+    assert "probably 55" not in issue
+    # P5: the rubric printed is the rule applied: one source earns no MODERATE.
+    assert "moderate — at least two independent sources support it" in issue

@@ -9,6 +9,7 @@ from __future__ import annotations
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.calibration import ConfidenceRule, EvidenceRule, packaged
 from briefgen.model.records import Judgment, JudgmentKind, Note, Project, ReliabilityGrade
+from briefgen.text.quotes import find_in
 from briefgen.validate.likelihood import check_likelihood
 
 
@@ -19,7 +20,48 @@ def validate_calibration(project: Project, diagnostics: Diagnostics) -> None:
         _check_corroboration(project, note, diagnostics)
         _check_conflict(project, note, diagnostics)
     _check_anchors(project, diagnostics)
+    _check_split_credibility(project, diagnostics)
     check_likelihood(project, diagnostics)
+
+
+def _span(project: Project, note: Note) -> tuple[int, int] | None:
+    """Where a note's quote lies in its paragraph (characters), if it is found there."""
+    source = project.sources.get(note.record.source)
+    quote = note.record.quote
+    if source is None or quote is None or note.record.paragraph > len(source.paragraphs):
+        return None
+    paragraph = source.paragraphs[note.record.paragraph - 1]
+    found = find_in(quote, paragraph)
+    if found is None:
+        return None
+    start = paragraph.find(found)
+    return start, start + len(found)
+
+
+def _check_split_credibility(project: Project, diagnostics: Diagnostics) -> None:
+    """Two notes quoting overlapping words of one paragraph grade those words' truth
+    differently: one of the grades is wrong (issue 24)."""
+    by_paragraph: dict[tuple[str, int], list[tuple[Note, tuple[int, int]]]] = {}
+    for note in project.notes.values():
+        span = _span(project, note)
+        if span is not None:
+            key = (note.record.source, note.record.paragraph)
+            by_paragraph.setdefault(key, []).append((note, span))
+    for spans in by_paragraph.values():
+        for index, (note, (start, end)) in enumerate(spans):
+            for other, (other_start, other_end) in spans[:index]:
+                overlap = start < other_end and other_start < end
+                if overlap and note.record.credibility != other.record.credibility:
+                    diagnostics.error(
+                        note.origin.path,
+                        note.origin.line("credibility"),
+                        "note.credibility-split",
+                        f"note '{note.id}' (credibility {note.record.credibility}) and "
+                        f"'{other.id}' (credibility {other.record.credibility}) quote "
+                        f"overlapping words of {note.record.source} "
+                        f"¶{note.record.paragraph}: grade the same words the same, or "
+                        "quote the part each grade is about",
+                    )
 
 
 def independence_group(project: Project, source_id: str) -> str:
