@@ -13,7 +13,7 @@ import pytest
 from briefgen import pipeline
 from briefgen.model.calibration import packaged, rule_words
 from briefgen.text.context import sentence_around
-from briefgen.validate.likelihood import sentences
+from briefgen.validate.likelihood import sentences, terms_used
 from tests.conftest import FIXTURES, REPO, copy_project
 
 SCORING = FIXTURES / "scoring"
@@ -46,6 +46,18 @@ CASES: dict[str, list[str]] = {
         "corroborate it [note.corroboration-not-independent]",
         "content/notes/corroboration.yaml:16: error: corroborated_by names unknown note "
         "'no-such-note' [note.unknown-corroboration]",
+    ],
+    # Issue 24 (review 3 P4): one paragraph's words graded two ways; words of the same
+    # paragraph that no other note quotes keep their own grade.
+    "credibility-split": [
+        "content/notes/split.yaml:3: warning: note 'first-step-doubted' is cited by no brief "
+        "[note.unused]",
+        "content/notes/split.yaml:11: warning: note 'officials-said' is cited by no brief "
+        "[note.unused]",
+        "content/notes/test-notes.yaml:16: warning: note 'first-step' (credibility 2) and "
+        "'first-step-doubted' (credibility 4) quote overlapping words of test-source ¶4: "
+        "grade the same words the same, or quote the part each grade is about (a warning "
+        "until briefgen 0.4.0, an error from then on) [note.credibility-split]",
     ],
     "kj1-high-confidence": [
         "content/judgments.yaml:18: error: judgment 'mou-2014-fell-short' is rated high "
@@ -219,6 +231,33 @@ def test_likelihood_table_is_icd_203_labelled_secondary() -> None:
     ]  # fmt: skip
     likely = table.terms["likely"][1]
     assert likely.holds(55) and not likely.holds(80)  # half-open: [low, high)
+
+
+def test_an_attributed_opinions_likelihood_word_is_not_the_briefs(tmp_path: Path) -> None:
+    """Issue 24 (review 3 P22): "critics judged it probably too little", citing the
+    critics' claim, reports their word; the brief's own estimative language, its key and
+    the row check count only "likely", the brief's own."""
+    root = copy_project(SCORING, tmp_path / "p")
+    brief = root / "content" / "briefs" / "issue.md"
+    text = brief.read_text("utf-8")
+    text = text.replace("Sharing should widen.", "Sharing was likely to widen.")
+    text = text.replace(
+        "while critics disagreed [@critics; @first-step].",
+        "while critics judged it probably too little [@critics; @first-step].",
+    )
+    brief.write_text(text, "utf-8")
+    result = pipeline.check(root)
+    assert result.project is not None
+    assert [d.format() for d in result.diagnostics.sorted()] == []
+    used = terms_used(result.project, result.project.briefs["issue"])
+    assert [term for term, _band in used] == ["likely"]
+    # Unattributed, the same word is the brief's own: two rows, and the key lists both.
+    brief.write_text(text.replace("Do more.", "Do more. It was probably too little."), "utf-8")
+    result = pipeline.check(root)
+    assert result.project is not None
+    assert "likelihood.mixed-rows" in [d.code for d in result.diagnostics.sorted()]
+    used = terms_used(result.project, result.project.briefs["issue"])
+    assert [term for term, _band in used] == ["likely", "probably"]
 
 
 def test_quoted_words_and_citations_are_not_linted() -> None:
