@@ -126,9 +126,11 @@ def _items(
     for note_id in dict.fromkeys([*note_ids, *reporting]):
         record = project.notes[note_id].record
         source = project.sources.get(record.source)
-        dated = source.record.date if source is not None else None
-        source_end = period_end(dated.value) if dated and dated.value else None
-        if dated is not None and dated.value is not None:
+        if source is None:
+            continue  # an unknown or unreadable source is reported elsewhere; no dating
+        dated = source.record.date
+        source_end = period_end(dated.value) if dated.value else None
+        if dated.value is not None:
             inferred = dated.status is Status.INFERRED
             items.append(InformationDate(dated.value, inferred, False, False, note_id))
         event = record.event
@@ -139,7 +141,6 @@ def _items(
         year_inferred = (
             event.inferred
             and len(event.date) > 4
-            and dated is not None
             and dated.status is Status.INFERRED
             and (dated.value or "")[:4] == event.date[:4]
         )
