@@ -145,18 +145,24 @@ def test_each_call_starts_afresh(citations: Citations) -> None:
 
 
 def test_d_clutter_outlet_unknown_unknown(citations: Citations) -> None:
-    """Unknown author, title, outlet: left out; an inferred year is used as the date;
-    an untitled work is described in words, unquoted (CMOS: descriptive titles)."""
+    """Unknown author, title, outlet: left out; an untitled work is described in words,
+    unquoted (CMOS: descriptive titles). An inferred year goes to the processor as an
+    uncertain date (CSL-JSON `circa`, issue 24: review 3 P3 found it printed as if
+    stated), and the vendored Chicago style prints it as CMOS 18 14.44 sets a guessed-at
+    date, "[2016?]", with no post-processing of its output."""
+    assert items()["klingner-gsomia"]["issued"] == {"date-parts": [[2016]], "circa": True}
+    assert "circa" not in items()["article-dated"]["issued"]  # type: ignore[operator]
     notes = citations.notes([Cite("klingner-gsomia", "9"), Cite("mou-article", "3")])
     bibliography = citations.bibliography(["klingner-gsomia", "mou-article"])
     assert notes == [
-        "Bruce Klingner, “US Security Benefits When Japan, South Korea Share Intelligence,” "
-        "2016, para. 9.",
-        "Untitled article, 2015, para. 3.",
+        "Bruce Klingner, “US Security Benefits When Japan, South Korea Share Intelligence” "
+        "[2016?], para. 9.",
+        "Untitled article, [2015?], para. 3.",
     ]
     assert bibliography == [
-        "Klingner, Bruce. “US Security Benefits When Japan, South Korea Share Intelligence.” 2016.",
-        "Untitled article. 2015.",
+        "Klingner, Bruce. “US Security Benefits When Japan, South Korea Share Intelligence.” "
+        "[2016?].",
+        "Untitled article. [2015?].",
     ]
     assert not [text for text in notes + bibliography if "unknown" in text.lower()]
 
@@ -167,7 +173,7 @@ def test_csl_item_maps_each_kind() -> None:
         "id": "mou-article",
         "type": "webpage",
         "genre": "Untitled article",
-        "issued": {"date-parts": [[2015]]},
+        "issued": {"date-parts": [[2015]], "circa": True},  # inferred: uncertain
         "language": "en",
     }
     report = csl_item("crs-report", record(CSL / "crs-report.yaml"))
@@ -514,7 +520,10 @@ def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: P
     text = re.sub(r"date:\n(  .*\n)+?(?=reliability)", "date:\n  status: unknown\n", text)
     record.write_text(text, encoding="utf-8")
     result = pipeline.check(minimal)
-    assert [d.format() for d in result.diagnostics.sorted()] == []
+    # Undated, the source's newest dated item is its 2014 event, two years before the
+    # memo (brief.stale-evidence, issue 24): not what this test is about.
+    found = [d.format() for d in result.diagnostics.sorted()]
+    assert [f for f in found if not f.endswith("[brief.stale-evidence]")] == []
     issue = result.views["issue"]
     assert [s.entry for s in issue.sources] == ["A Test Title"]
 

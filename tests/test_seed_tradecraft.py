@@ -127,7 +127,8 @@ def test_editorial_row_is_fixed_in_every_seed_output(case: str, outputs: dict[st
 def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -> None:
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
-        assert "Decision before the principal as of December 2016" in text
+        assert "On the record as of 14 October 2016 (year inferred) or later" in text
+        assert "Decision before the principal" not in text
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
 
 
@@ -135,10 +136,13 @@ def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
     outputs: dict[str, str],
 ) -> None:
     for name, text in sorted(outputs.items()):
-        assert "Information as of December 2016" in text, name
+        # Issue 24: the latest dated item (K¶14, "On Oct. 14"), never the inferred year's
+        # last month.
+        assert "Information as of 14 October 2016 (year inferred) or later" in text, name
+        assert "December 2016" not in text, name
         if name.startswith("annex/"):
             continue  # the annex is the audit trail of its brief, which carries the masthead
-        assert "Retrospective: what the record showed as of December 2016" in text, name
+        assert "Retrospective: what the record showed then. Not updated since" in text, name
         assert "From Seed project editors (example content)" in text, name
         assert "Evidence base: 2 sources, c. 2015 to c. 2016" in text, name
 
@@ -155,3 +159,34 @@ def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str,
 def test_seed_builds_strict_without_warnings() -> None:
     result = pipeline.check(REPO)
     assert [d.format() for d in result.diagnostics.sorted()] == []
+
+
+# --- editorial review 3 (issue 24) ------------------------------------------------------
+
+
+def test_p5_no_single_source_moderate_and_no_recommendation_level(
+    seed_build: pipeline.Result,
+) -> None:
+    project = seed_build.project
+    assert project is not None
+    for judgment in project.judgments.values():
+        record = judgment.record
+        if record.kind.value == "recommendation":
+            assert record.confidence is None, judgment.id
+        elif record.confidence == "moderate":
+            sources = {project.notes[n].record.source for n in record.notes}
+            assert len(sources) >= 2, judgment.id
+
+
+def test_p3_p6_p22_notes_annex_promise_and_estimative_key(outputs: dict[str, str]) -> None:
+    memo = outputs["gsomia-decision-memo.pdf"]
+    assert "Untitled article, [2015?], para." in memo  # P3: an inferred year as uncertain
+    assert "Untitled article, 2015," not in memo
+    issue = outputs["trilateral-options-issue-brief.pdf"]
+    # P6: the annex gives assumptions for one of the five judgments, and the brief says so.
+    assert "The assumptions behind each judgment" not in issue
+    assert "The assumptions behind 1 of these 5 judgments" in issue
+    # P22: Klingner's "probably" is his, not the brief's estimative language.
+    assert "probably 55" not in issue
+    # P5: the rubric printed is the rule applied: one source earns no MODERATE.
+    assert "moderate — at least two independent sources support it" in issue

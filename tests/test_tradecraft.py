@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from briefgen import pipeline
 from briefgen.cli import main
 from briefgen.validate.attribution import sentences
+from briefgen.validate.dating import cited_notes, information_date
 from tests.conftest import FIXTURES, MINIMAL, copy_project
 
 BAD = FIXTURES / "bad-tradecraft"
@@ -26,16 +27,34 @@ CASES: dict[str, list[str]] = {
         "the person or outlet the source names as holding this view [note.missing-holder]",
     ],
     "stale-brief": [
-        "content/briefs/issue.md:6: error: brief is dated 2026-01-04, 120 months after its "
-        "information date (December 2015); an issue-brief may be at most 12 months later "
+        "content/briefs/issue.md:6: error: brief is dated 2026-01-04, 120 months after the "
+        "latest dated item its notes cite (2015, inferred); an issue-brief may be at most 12 "
+        "months later "
         "([types.issue-brief] max_age): set `retrospective: true` to frame it as a look-back, "
         "or cite newer sources [brief.stale]",
     ],
     "stale-memo": [
-        "content/briefs/memo.md:5: error: brief is dated 2016-06-03, 5 months after its "
-        "information date (December 2015) and asks for a decision; a decision-memo may be at "
-        "most 3 months later ([types.decision-memo] max_age): set `retrospective: true` to "
-        "frame it as a look-back, or cite newer sources [brief.stale]",
+        "content/briefs/memo.md:5: error: brief is dated 2016-06-03, 5 months after the "
+        "latest dated item its notes cite (2015, inferred) and asks for a decision; a "
+        "decision-memo may be at most 3 months later ([types.decision-memo] max_age): set "
+        "`retrospective: true` to frame it as a look-back, or cite newer sources [brief.stale]",
+    ],
+    # The source is dated only "2015" (inferred), so by its date alone the memo is two
+    # months old; but the latest dated item it cites is an event of March 2015 (issue 24).
+    "stale-evidence": [
+        "content/briefs/memo.md:5: warning: brief is dated 2016-03-01, 11 months after the "
+        "latest dated item its notes cite (March 2015, year inferred) and asks for a "
+        "decision; a decision-memo may be at most 3 months later ([types.decision-memo] "
+        "max_age): set `retrospective: true` to frame it as a look-back, or cite newer "
+        "sources (a warning until briefgen 0.4.0, an error from then on) "
+        "[brief.stale-evidence]",
+        # Every event reported by a cited source counts (the source was written after it),
+        # so the one-pager, which cites another note of the same source, is stale too.
+        "content/briefs/one.md:5: warning: brief is dated 2016-01-02, 9 months after the "
+        "latest dated item its notes cite (March 2015, year inferred); a one-pager may be at "
+        "most 6 months later ([types.one-pager] max_age): set `retrospective: true` to frame "
+        "it as a look-back, or cite newer sources (a warning until briefgen 0.4.0, an error "
+        "from then on) [brief.stale-evidence]",
     ],
     "unapproved-release": [
         f"content/briefs/{where}: error: marking 'PUBLIC' claims an approval "
@@ -109,6 +128,32 @@ def test_retrospective_brief_is_not_stale(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("marking: INTERNAL\n", "marking: INTERNAL\nretrospective: true\n"))
     assert [d.format() for d in pipeline.check(root).diagnostics.sorted()] == []
+
+
+def _memo_information_date(root: Path) -> str:
+    project = pipeline.check(root).project
+    assert project is not None
+    memo = project.briefs["memo"]
+    informed = information_date(project, cited_notes(project, memo), memo.meta.date)
+    return informed.text if informed else ""
+
+
+def test_information_date_is_the_latest_past_item(tmp_path: Path) -> None:
+    """Issue 24: an event inside the source's inferred year is the information date, and
+    the year never becomes its last month; scheduled and future dates never count."""
+    root = overlay("stale-evidence", tmp_path)
+    assert _memo_information_date(root) == "March 2015 (year inferred) or later"
+    notes = root / "content/notes/dated.yaml"
+    text = notes.read_text(encoding="utf-8")
+    # After the source's own date (2015): something the source expected, not evidence.
+    notes.write_text(text.replace('"2015-03"', '"2016-02"'), encoding="utf-8")
+    assert _memo_information_date(root) == "2015 (inferred)"
+    # After the brief's own date: in the brief's future.
+    notes.write_text(text, encoding="utf-8")
+    memo = root / "content/briefs/memo.md"
+    memo_text = memo.read_text(encoding="utf-8")
+    memo.write_text(memo_text.replace("date: 2016-03-01", "date: 2015-02-01"), encoding="utf-8")
+    assert _memo_information_date(root) == "2015 (inferred)"
 
 
 def test_approved_marking_is_clean(tmp_path: Path) -> None:

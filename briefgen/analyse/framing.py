@@ -12,7 +12,7 @@ from briefgen.validate.dating import cited_notes, information_date, period_end, 
 
 @dataclass(frozen=True)
 class Framing:
-    information_as_of: str  # "December 2016", or "" when no cited source is dated
+    information_as_of: str  # "14 October 2016 (year inferred) or later", or "" if undated
     retrospective: bool
     retrospective_line: str  # masthead line of a retrospective brief, else ""
     decision_as_of: str  # a retrospective memo's decision line, else ""
@@ -83,8 +83,8 @@ def framing(
     """``cited``: the note id of every citation mark, in order (repeats counted);
     ``judgment_notes``: each shown judgment's evidence."""
     meta = brief.meta
-    informed = information_date(project, cited_notes(project, brief))
-    as_of = month_year(informed) if informed else ""
+    informed = information_date(project, cited_notes(project, brief), meta.date)
+    as_of = informed.text if informed else ""
     source_ids = sorted({project.notes[n].record.source for n in cited})
     sources = [project.sources[s] for s in source_ids]
     opinion = sum(1 for n in cited if project.notes[n].record.opinion)
@@ -103,12 +103,14 @@ def framing(
         information_as_of=as_of,
         retrospective=retrospective,
         retrospective_line=(
-            f"Retrospective: what the record showed as of {as_of}. Not updated since; "
-            "later events are not covered."
+            # The "Information as of" line above it gives the date.
+            "Retrospective: what the record showed then. Not updated since; later events "
+            "are not covered."
             if retrospective and as_of
             else ""
         ),
-        decision_as_of=f"Decision before the principal as of {as_of}" if retrospective else "",
+        # A look-back poses no live decision: it says what the record then supported.
+        decision_as_of=f"On the record as of {as_of}" if retrospective and as_of else "",
         approval=approval,
         evidence_base=line,
         opinion_key=opinion > 0,

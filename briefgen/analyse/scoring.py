@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
 from briefgen.analyse.robustness import Robustness, leaders, robustness
-from briefgen.model.records import Direction, Project
+from briefgen.model.records import Direction, JudgmentKind, Project
 from briefgen.text.markdown import CiteRenderer, Html, render_inline
 from briefgen.validate.resolve import ResolvedBrief
 
@@ -91,13 +91,15 @@ def judgment_views(
     views = []
     for judgment in brief.judgments:
         record = judgment.record
+        shown = None if record.kind is JudgmentKind.RECOMMENDATION else record.confidence
         views.append(
             JudgmentView(
                 id=record.id,
                 kind=record.kind.value,
                 text=record.text,
-                confidence=record.confidence,
-                confidence_meaning=project.settings.confidence[record.confidence],
+                # A recommendation is not an evidentiary judgment: no level is printed.
+                confidence=shown or "",
+                confidence_meaning=project.settings.confidence_words(shown) if shown else "",
                 cite=cite(tuple(record.notes), False),
                 notes=list(record.notes),
                 likelihood=record.likelihood,

@@ -24,6 +24,7 @@ from briefgen.analyse.scoring import (
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source, SourceRecord
 from briefgen.text.csl import Citations
+from briefgen.text.dates import date_text
 from briefgen.text.markdown import (
     Html,
     escaped,
@@ -32,9 +33,6 @@ from briefgen.text.markdown import (
 )
 from briefgen.validate.likelihood import terms_used
 from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
-
-MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
-MONTHS += ("August", "September", "October", "November", "December")
 
 
 @dataclass(frozen=True)
@@ -148,6 +146,8 @@ class BriefView:
     # (code, meaning, reason) of each protected check the project lowered ([rules]): the
     # reader's edition says so on its last page.
     lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
+    # (level, the project's rule, briefgen's) for each confidence level the project loosened
+    loosened_confidence: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def meta(self) -> BriefMeta:
@@ -162,11 +162,7 @@ class OptionSummary:
 
 def format_date(value: str) -> str:
     """'2014-12' → 'December 2014'; '2016-10-14' → '14 October 2016'."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+    return date_text(value)
 
 
 def _field(source: Source, name: str, value: Attested) -> FieldView:
@@ -285,6 +281,7 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
         lowered_rules=settings.lowered_protected,
+        loosened_confidence=settings.loosened_confidence,
     )
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
     for part in layout.parts:

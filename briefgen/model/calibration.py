@@ -10,7 +10,7 @@ import functools
 import re
 import tomllib
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
@@ -29,8 +29,83 @@ class EvidenceRule(Strict):
 
 
 class ConfidenceRule(Strict):
-    words: Text  # the rule in words, printed in diagnostics and the confidence key
+    # Ignored since 0.3.0: the words printed are generated from `any_of` (rule_words), so
+    # the rubric a reader sees is the rule the check applies. Accepted so old files load.
+    words: Text | None = None
     any_of: Annotated[list[EvidenceRule], Field(min_length=1)]
+
+    @property
+    def floor(self) -> bool:
+        """Met by any evidence: the level that weak evidence is capped at."""
+        return any(a.sources == 0 and not a.exclude_credibility for a in self.any_of)
+
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def grade_span(grades: list[str] | list[int] | list[ReliabilityGrade]) -> str:
+    """['A', 'B', 'C'] → 'A–C'; [4, 6] → '4 or 6'; [5] → '5'."""
+    order = [g.value if isinstance(g, ReliabilityGrade) else g for g in grades]
+    keys = sorted({ord(g) if isinstance(g, str) else g for g in order})
+    text = [chr(k) if isinstance(order[0], str) else str(k) for k in keys]
+    if len(keys) > 2 and keys == list(range(keys[0], keys[-1] + 1)):
+        return f"{text[0]}–{text[-1]}"
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " or " + text[-1]
+
+
+def _alternative_words(rule: EvidenceRule) -> str:
+    if rule.sources == 0:
+        text = "any evidence"
+    else:
+        count = _NUMBERS[rule.sources] if rule.sources < len(_NUMBERS) else str(rule.sources)
+        several = rule.sources > 1
+        text = f"at least {count} independent sources" if several else "at least one source"
+        if rule.reliability is not None:
+            grades = grade_span(rule.reliability)
+            text += f", each graded {grades}," if several else f" graded {grades}"
+        text += " support it" if several else " supports it"
+        if rule.credibility is not None:
+            text += f" with notes graded {grade_span(rule.credibility)}"
+    if rule.exclude_credibility:
+        text += f", and none of its notes is graded {grade_span(rule.exclude_credibility)}"
+    return text
+
+
+def rule_words(
+    rule: ConfidenceRule,
+    weak_reliability: list[ReliabilityGrade],
+    weak_credibility: list[int],
+    floor: str,
+) -> str:
+    """The rule in words, generated from its data and the weak-evidence cap at ``floor``."""
+    text = "; or ".join(_alternative_words(a) for a in rule.any_of)
+    if not rule.floor and (weak_reliability or weak_credibility):
+        weak = []
+        if weak_reliability:
+            weak.append(f"from sources graded {grade_span(weak_reliability)}")
+        if weak_credibility:
+            weak.append(f"themselves graded {grade_span(weak_credibility)}")
+        text += f"; notes that are all weak ({' or '.join(weak)}) earn {floor} at most"
+    return text
+
+
+def implies(tight: EvidenceRule, loose: EvidenceRule) -> bool:
+    """Whether evidence meeting ``tight`` always meets ``loose``."""
+
+    def within(inner: list[Any] | None, outer: list[Any] | None) -> bool:
+        return outer is None or (inner is not None and set(inner) <= set(outer))
+
+    return (
+        tight.sources >= loose.sources
+        and within(tight.reliability, loose.reliability)
+        and within(tight.credibility, loose.credibility)
+        and set(loose.exclude_credibility) <= set(tight.exclude_credibility)
+    )
+
+
+def loosens(rule: ConfidenceRule, shipped: ConfidenceRule) -> bool:
+    """Whether some alternative of ``rule`` accepts evidence ``shipped`` may refuse."""
+    return not all(any(implies(a, b) for b in shipped.any_of) for a in rule.any_of)
 
 
 class Band(Strict):
@@ -77,6 +152,9 @@ class LikelihoodTable(Strict):
 
 class CalibrationDefaults(Strict):
     confidence_rules: dict[Id, ConfidenceRule]
+    # The 0.2 rules: a judgment they accept that the current ones refuse draws the
+    # phased-in `judgment.confidence-above-rubric` until 0.4.0.
+    confidence_rules_0_2: dict[Id, ConfidenceRule]
     likelihood: LikelihoodTable
 
 

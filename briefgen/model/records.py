@@ -339,7 +339,8 @@ class JudgmentRecord(Strict):
     id: Id
     kind: JudgmentKind
     text: Text
-    confidence: Id
+    # A key judgment's confidence level; a recommendation carries none (issue 24).
+    confidence: Id | None = None
     likelihood: Text | None = None  # a term of the likelihood table
     notes: list[Id]
     assumptions: list[Assumption] = []

@@ -11,7 +11,13 @@ from pydantic import Field, PrivateAttr, StringConstraints, field_validator, mod
 from pydantic_core import PydanticCustomError
 
 from briefgen.model import requires
-from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
+from briefgen.model.calibration import (
+    ConfidenceRule,
+    LikelihoodTable,
+    loosens,
+    packaged,
+    rule_words,
+)
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
 from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
@@ -141,10 +147,16 @@ class MarkingSettings(Strict):
 
 
 class GradingSettings(Strict):
-    """Evidence this weak (or all ungradable) behind a judgment draws a warning."""
+    """Weak evidence: a judgment whose notes are all this weak draws a warning and earns
+    the lowest confidence level at most (F: reliability cannot be judged; 6: truth cannot
+    be judged; neither is evidence a level can rest on)."""
 
-    weak_reliability: list[ReliabilityGrade] = [ReliabilityGrade.D, ReliabilityGrade.E]
-    weak_credibility: list[Annotated[int, Field(ge=1, le=6)]] = [4, 5]
+    weak_reliability: list[ReliabilityGrade] = [
+        ReliabilityGrade.D,
+        ReliabilityGrade.E,
+        ReliabilityGrade.F,
+    ]
+    weak_credibility: list[Annotated[int, Field(ge=1, le=6)]] = [4, 5, 6]
 
 
 class LimitSettings(Strict):
@@ -280,6 +292,42 @@ class Settings(Strict):
     def confidence_rule(self, level: str) -> ConfidenceRule | None:
         """The evidence rule for a confidence level: the project's, else the packaged one."""
         return self.confidence_rules.get(level) or packaged().confidence_rules.get(level)
+
+    @property
+    def floor_level(self) -> str:
+        """The level any evidence meets (weak evidence is capped there): the lowest."""
+        for level in self.confidence:
+            rule = self.confidence_rule(level)
+            if rule is not None and rule.floor:
+                return level
+        return next(iter(self.confidence), "low")
+
+    def confidence_words(self, level: str) -> str:
+        """What a level needs, generated from its rule: printed in the confidence key and
+        in diagnostics, so the rubric a reader sees is the rule the check applies."""
+        rule = self.confidence_rule(level)
+        if rule is None:
+            return self.confidence.get(level, "")
+        grading = self.grading
+        return rule_words(
+            rule, grading.weak_reliability, grading.weak_credibility, self.floor_level
+        )
+
+    @property
+    def loosened_confidence(self) -> list[tuple[str, str, str]]:
+        """(level, the project's rule, briefgen's rule) for each level whose project rule
+        accepts evidence the shipped one may refuse: printed in the reader's edition."""
+        shipped = packaged().confidence_rules
+        loosened = []
+        for level, rule in self.confidence_rules.items():
+            base = shipped.get(level)
+            if base is not None and loosens(rule, base):
+                grading = self.grading
+                words = rule_words(
+                    base, grading.weak_reliability, grading.weak_credibility, self.floor_level
+                )
+                loosened.append((level, self.confidence_words(level), words))
+        return loosened
 
     @property
     def likelihood_table(self) -> LikelihoodTable:

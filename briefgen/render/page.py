@@ -115,7 +115,9 @@ def _judgment(judgment: JudgmentView) -> dict[str, object]:
     """A judgment with its confidence as a sentence of its own (never beside likelihood)."""
     return {
         **_fields(judgment),
-        "confidence_sentence": f"{judgment.confidence.capitalize()} confidence.",
+        "confidence_sentence": (
+            f"{judgment.confidence.capitalize()} confidence." if judgment.confidence else ""
+        ),
     }
 
 
@@ -205,7 +207,7 @@ def _meta(view: BriefView) -> dict[str, object]:
 
 def _view(view: BriefView) -> dict[str, object]:
     by_id = {e.note.id: e for e in view.endnotes}
-    levels = dict.fromkeys(j.confidence for j in view.judgments)
+    levels = dict.fromkeys(j.confidence for j in view.judgments if j.confidence)
     meanings = {j.confidence: j.confidence_meaning.rstrip(".") for j in view.judgments}
     return {
         "layout": _fields(view.layout),
@@ -241,6 +243,10 @@ def _view(view: BriefView) -> dict[str, object]:
         "lowered_rules": [
             {"code": code, "meaning": meaning, "reason": reason}
             for code, meaning, reason in view.lowered_rules
+        ],
+        "loosened_confidence": [
+            {"level": level, "rule": rule, "shipped": shipped}
+            for level, rule, shipped in view.loosened_confidence
         ],
     }
 

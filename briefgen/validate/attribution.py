@@ -58,7 +58,7 @@ def names(project: Project, note: Note) -> list[str]:
     return [holder, re.sub(r"(?i)^the\s+", "", holder), *aliases]
 
 
-def _names_holder(sentence: str, candidates: list[str]) -> bool:
+def names_holder(sentence: str, candidates: list[str]) -> bool:
     for name in candidates:
         words = r"\s+".join(re.escape(w) for w in name.split())
         if words and re.search(rf"(?<!\w){words}(?!\w)", sentence, re.IGNORECASE):
@@ -99,7 +99,7 @@ def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) 
     for line, note, sentence in citing_sentences(project, brief):
         candidates = names(project, note)
         # A note without a holder is an error of its own ([note.missing-holder]).
-        if not candidates or _names_holder(sentence, candidates):
+        if not candidates or names_holder(sentence, candidates):
             continue
         holder = note.record.holder
         diagnostics.warning(

@@ -7,8 +7,9 @@ Each is a located diagnostic with its own code (``docs/content-format.md``,
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.calibration import EvidenceRule
-from briefgen.model.records import Judgment, Note, Project, ReliabilityGrade
+from briefgen.model.calibration import ConfidenceRule, EvidenceRule, packaged
+from briefgen.model.records import Judgment, JudgmentKind, Note, Project, ReliabilityGrade
+from briefgen.text.quotes import find_in
 from briefgen.validate.likelihood import check_likelihood
 
 
@@ -19,7 +20,48 @@ def validate_calibration(project: Project, diagnostics: Diagnostics) -> None:
         _check_corroboration(project, note, diagnostics)
         _check_conflict(project, note, diagnostics)
     _check_anchors(project, diagnostics)
+    _check_split_credibility(project, diagnostics)
     check_likelihood(project, diagnostics)
+
+
+def _span(project: Project, note: Note) -> tuple[int, int] | None:
+    """Where a note's quote lies in its paragraph (characters), if it is found there."""
+    source = project.sources.get(note.record.source)
+    quote = note.record.quote
+    if source is None or quote is None or note.record.paragraph > len(source.paragraphs):
+        return None
+    paragraph = source.paragraphs[note.record.paragraph - 1]
+    found = find_in(quote, paragraph)
+    if found is None:
+        return None
+    start = paragraph.find(found)
+    return start, start + len(found)
+
+
+def _check_split_credibility(project: Project, diagnostics: Diagnostics) -> None:
+    """Two notes quoting overlapping words of one paragraph grade those words' truth
+    differently: one of the grades is wrong (issue 24)."""
+    by_paragraph: dict[tuple[str, int], list[tuple[Note, tuple[int, int]]]] = {}
+    for note in project.notes.values():
+        span = _span(project, note)
+        if span is not None:
+            key = (note.record.source, note.record.paragraph)
+            by_paragraph.setdefault(key, []).append((note, span))
+    for spans in by_paragraph.values():
+        for index, (note, (start, end)) in enumerate(spans):
+            for other, (other_start, other_end) in spans[:index]:
+                overlap = start < other_end and other_start < end
+                if overlap and note.record.credibility != other.record.credibility:
+                    diagnostics.error(
+                        note.origin.path,
+                        note.origin.line("credibility"),
+                        "note.credibility-split",
+                        f"note '{note.id}' (credibility {note.record.credibility}) and "
+                        f"'{other.id}' (credibility {other.record.credibility}) quote "
+                        f"overlapping words of {note.record.source} "
+                        f"¶{note.record.paragraph}: grade the same words the same, or "
+                        "quote the part each grade is about",
+                    )
 
 
 def independence_group(project: Project, source_id: str) -> str:
@@ -49,14 +91,38 @@ def meets(project: Project, notes: list[Note], rule: EvidenceRule) -> bool:
     return len(groups) >= rule.sources
 
 
+def _weak(project: Project, note: Note) -> bool:
+    grading = project.settings.grading
+    return (
+        _grade(project, note) in grading.weak_reliability
+        or note.record.credibility in grading.weak_credibility
+    )
+
+
+def earned(project: Project, notes: list[Note], rule: ConfidenceRule) -> bool:
+    """Whether these notes earn a level: its rule is met, and notes that are all weak
+    ([grading]) earn only the floor level (the one any evidence meets)."""
+    if not any(meets(project, notes, alternative) for alternative in rule.any_of):
+        return False
+    return rule.floor or not all(_weak(project, n) for n in notes)
+
+
 def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnostics) -> None:
     record, origin = judgment.record, judgment.origin
-    rule = project.settings.confidence_rule(record.confidence)
+    if record.confidence is None or record.kind is JudgmentKind.RECOMMENDATION:
+        return  # a recommendation's level is reported, not checked, and never printed
+    settings = project.settings
+    rule = settings.confidence_rule(record.confidence)
     notes = [project.notes[n] for n in record.notes if n in project.notes]
     if rule is None or not notes or len(notes) != len(record.notes):
         return  # unknown levels and notes are reported by the scoring checks
-    if any(meets(project, notes, alternative) for alternative in rule.any_of):
+    if earned(project, notes, rule):
         return
+    # What 0.2 accepted (its shipped rules, no weak cap) is refused as a warning first.
+    old = settings.confidence_rules.get(record.confidence) or (
+        packaged().confidence_rules_0_2.get(record.confidence)
+    )
+    phased = old is not None and any(meets(project, notes, a) for a in old.any_of)
     evidence = ", ".join(
         f"{n.id} ({n.record.source}, {_grade(project, n).value}{n.record.credibility})"
         for n in notes
@@ -64,9 +130,10 @@ def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnos
     diagnostics.error(
         origin.path,
         origin.line("confidence"),
-        "judgment.confidence-unearned",
+        "judgment.confidence-above-rubric" if phased else "judgment.confidence-unearned",
         f"judgment '{judgment.id}' is rated {record.confidence} confidence, which needs: "
-        f"{rule.words}; its notes are {evidence}",
+        f"{settings.confidence_words(record.confidence)}; its notes are {evidence}: lower "
+        "its confidence, or cite evidence that meets the rule",
     )
 
 

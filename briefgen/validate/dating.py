@@ -1,17 +1,23 @@
-"""A brief's information date: the end of the latest source date among the notes it cites.
+"""A brief's information date: the latest *past* dated item among the notes it cites.
 
-A source dated only "2016" may be as late as 2016-12-31, so the information date is the
-end of each date's precision period. Validation ([brief.stale]) and the reader-facing
-"Information as of" line both use these functions, so they cannot disagree.
+A dated item is a cited note's source date (stated, recorded or inferred) or the
+timeline ``event`` date of any note of a cited source (the source was written on or
+after it). An item dated after its own source's date (something the source expected) or
+after the brief's date is scheduled or future and never counts. The latest item is the
+one that starts latest: "2016-10-14" is later evidence than a source dated only "2016",
+whose year never becomes its last month (issue 24). Validation ([brief.stale]) and the
+reader-facing "Information as of" line both use these functions, so they cannot disagree.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass
 
-from briefgen.model.records import Brief, Project
+from briefgen.model.records import Brief, Project, Status
 from briefgen.text.citations import find_citations
+from briefgen.text.dates import date_text
 
 
 def period_end(value: str) -> datetime.date:
@@ -74,8 +80,87 @@ def cited_notes(project: Project, brief: Brief) -> list[str]:
     return [i for i in dict.fromkeys(ids) if i in project.notes]
 
 
-def information_date(project: Project, note_ids: list[str]) -> datetime.date | None:
-    """The end of the latest known source date among these notes (None if none is dated)."""
+@dataclass(frozen=True)
+class InformationDate:
+    """The latest past dated item among a brief's cited notes, and how it is known."""
+
+    value: str  # "2016", "2016-10" or "2016-10-14"
+    inferred: bool  # the date (or part of it) was worked out, not read
+    year_inferred: bool  # an inferred event date whose month or day the text states
+    event: bool  # a dated event the source reports (so its text is from then or later)
+    note: str  # the note that carries the item
+
+    @property
+    def start(self) -> datetime.date:
+        return period_start(self.value)
+
+    @property
+    def end(self) -> datetime.date:
+        return period_end(self.value)
+
+    @property
+    def label(self) -> str:
+        """For diagnostics: '14 October 2016, year inferred'."""
+        text = date_text(self.value)
+        if self.inferred:
+            text += ", year inferred" if self.year_inferred else ", inferred"
+        return text
+
+    @property
+    def text(self) -> str:
+        """'14 October 2016 (year inferred) or later', '2015 (inferred)', 'March 2020'."""
+        text = date_text(self.value)
+        if self.inferred:
+            text += " (year inferred)" if self.year_inferred else " (inferred)"
+        return text + " or later" if self.event else text
+
+
+def _items(
+    project: Project, note_ids: list[str], on: datetime.date | None
+) -> list[InformationDate]:
+    items = []
+    # A cited source was written on or after every past event its notes report, so the
+    # events of all its notes count, not only those of the notes cited.
+    cited_sources = {project.notes[n].record.source for n in note_ids}
+    reporting = [n for n, note in project.notes.items() if note.record.source in cited_sources]
+    for note_id in dict.fromkeys([*note_ids, *reporting]):
+        record = project.notes[note_id].record
+        source = project.sources.get(record.source)
+        if source is None:
+            continue  # an unknown or unreadable source is reported elsewhere; no dating
+        dated = source.record.date
+        source_end = period_end(dated.value) if dated.value else None
+        if dated.value is not None:
+            inferred = dated.status is Status.INFERRED
+            items.append(InformationDate(dated.value, inferred, False, False, note_id))
+        event = record.event
+        if event is None:
+            continue
+        if source_end is not None and period_start(event.date) > source_end:
+            continue  # scheduled: after the source's own date
+        year_inferred = (
+            event.inferred
+            and len(event.date) > 4
+            and dated.status is Status.INFERRED
+            and (dated.value or "")[:4] == event.date[:4]
+        )
+        items.append(InformationDate(event.date, event.inferred, year_inferred, True, note_id))
+    return [i for i in items if on is None or i.start <= on]
+
+
+def information_date(
+    project: Project, note_ids: list[str], on: datetime.date | None = None
+) -> InformationDate | None:
+    """The latest dated item among these notes up to ``on`` (the brief's date), or None.
+
+    Latest by start, then by end: a year-only date is not later than a day inside it.
+    """
+    return max(_items(project, note_ids, on), key=lambda i: (i.start, i.end), default=None)
+
+
+def publication_end(project: Project, note_ids: list[str]) -> datetime.date | None:
+    """The end of the latest source date alone (the 0.2 information date): used to phase
+    in the stricter, evidence-based staleness rule as a warning first."""
     ends = []
     for note_id in note_ids:
         source = project.sources.get(project.notes[note_id].record.source)

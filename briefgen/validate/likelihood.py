@@ -3,7 +3,10 @@
 Lints, each a warning (``--strict`` fails on them): terms from more than one row of the
 table in one brief without ``likelihood_disclaimer``; a confidence level and a likelihood
 term in the same sentence; a stated percentage outside the band of the term beside it.
-Quoted passages and citations are not the brief's own words and are not linted.
+Quoted passages and citations are not the brief's own words and are not linted, nor is
+a sentence that reports an attributed opinion: one that cites an opinion or quote note
+and names its holder ("Klingner judged Seoul probably more receptive"). Its likelihood
+word is the holder's, not the brief's estimate, so the key does not list it (issue 24).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.calibration import Band, LikelihoodTable
 from briefgen.model.records import Brief, Project
+from briefgen.text.citations import find_citations
+from briefgen.validate.attribution import blank_citations, names, names_holder
 
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|\[>?@[^\]]*\]")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)")
@@ -45,6 +50,31 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
         yield start, own[start : end.start()]
         start = end.end()
     yield start, own[start:]
+
+
+def attributed(project: Project, raw: str) -> bool:
+    """Whether a sentence (citations kept) reports someone's view: it cites an opinion
+    or quote note and names that note's holder outside the citation."""
+    own = blank_citations(raw)
+    for citation in find_citations(raw):
+        if citation.malformed is not None:
+            continue
+        for note_id in citation.ids:
+            note = project.notes.get(note_id)
+            if (
+                note is not None
+                and note.record.attributed
+                and names_holder(own, names(project, note))
+            ):
+                return True
+    return False
+
+
+def own_sentences(project: Project, text: str) -> Iterator[tuple[int, str]]:
+    """``sentences`` without those that report an attributed opinion."""
+    for offset, sentence in sentences(text):
+        if not attributed(project, text[offset : offset + len(sentence)]):
+            yield offset, sentence
 
 
 def check_likelihood(project: Project, diagnostics: Diagnostics) -> None:
@@ -79,7 +109,7 @@ def _check_brief(
     confidence = re.compile(rf"(?<![\w-])(?:{levels})[ -]confidence\b", re.IGNORECASE)
     uses: list[Use] = []
     for text, path, first_line in _texts(project, brief):
-        for offset, sentence in sentences(text):
+        for offset, sentence in own_sentences(project, text):
             found = []
             for match in table.pattern.finditer(sentence):
                 row, band = table.terms[" ".join(match.group().lower().split())]
@@ -132,7 +162,7 @@ def terms_used(project: Project, brief: Brief) -> list[tuple[str, Band]]:
     table = project.settings.likelihood_table
     used: set[str] = set()
     for text, _path, _line in _texts(project, brief):
-        for _offset, sentence in sentences(text):
+        for _offset, sentence in own_sentences(project, text):
             used |= {" ".join(m.group().lower().split()) for m in table.pattern.finditer(sentence)}
     for judgment_id in brief.meta.judgments:
         judgment = project.judgments.get(judgment_id)

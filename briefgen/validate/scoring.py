@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Origin, Project, ReliabilityGrade
+from briefgen.model.records import JudgmentKind, Origin, Project, ReliabilityGrade
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.quotemarks import check_quotation_marks
@@ -105,7 +105,25 @@ def _check_judgments(project: Project, report: LoadReport, diagnostics: Diagnost
     levels = project.settings.confidence
     for judgment in project.judgments.values():
         record, origin = judgment.record, judgment.origin
-        if record.confidence not in levels:
+        recommendation = record.kind is JudgmentKind.RECOMMENDATION
+        if record.confidence is None and not recommendation:
+            diagnostics.error(
+                origin.path,
+                origin.line(),
+                "judgment.missing-confidence",
+                f"key judgment '{judgment.id}' has no confidence: add `confidence:` "
+                f"({', '.join(levels)})",
+            )
+        elif record.confidence is not None and recommendation:
+            diagnostics.error(
+                origin.path,
+                origin.line("confidence"),
+                "judgment.recommendation-confidence",
+                f"recommendation '{judgment.id}' carries a confidence level; a "
+                "recommendation is not a judgment of evidence: remove `confidence:` (it is "
+                "not printed) and say in its text what it depends on",
+            )
+        elif record.confidence is not None and record.confidence not in levels:
             diagnostics.error(
                 origin.path,
                 origin.line("confidence"),

@@ -10,8 +10,12 @@ import re
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Brief, Project
-from briefgen.text.dates import month_year
-from briefgen.validate.dating import cited_notes, information_date, months_between
+from briefgen.validate.dating import (
+    cited_notes,
+    information_date,
+    months_between,
+    publication_end,
+)
 
 TOOL_NAME = "briefgen"
 # Author values that stand in for an author rather than name one (compared lowercased,
@@ -60,7 +64,8 @@ def check_holders(project: Project, diagnostics: Diagnostics) -> None:
 
 
 def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
+    # "one" sounds like "won": a one-pager.
+    return "an" if word[0] in "aeiou" and not word.startswith("one") else "a"
 
 
 def _folded(text: str) -> str:
@@ -114,18 +119,26 @@ def _check_approval(project: Project, brief: Brief, diagnostics: Diagnostics) ->
 def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> None:
     meta, origin = brief.meta, brief.origin
     layout = project.settings.layouts[meta.type]
-    informed = information_date(project, cited_notes(project, brief))
+    cited = cited_notes(project, brief)
+    informed = information_date(project, cited, meta.date)
     if informed is None or meta.retrospective:
         return
-    age = months_between(informed, meta.date)
-    if age > layout.max_age:
-        memo = " and asks for a decision" if "decision" in layout.parts else ""
-        diagnostics.error(
-            origin.path,
-            origin.line("date"),
-            "brief.stale",
-            f"brief is dated {meta.date.isoformat()}, {age} months after its information "
-            f"date ({month_year(informed)}){memo}; {_article(meta.type)} {meta.type} may be "
-            f"at most {layout.max_age} months later ([types.{meta.type}] max_age): set "
-            "`retrospective: true` to frame it as a look-back, or cite newer sources",
-        )
+    # The benefit of the doubt within the item's own precision: a month-dated item may
+    # be from its last day. The 0.2 rule measured from the latest source date's end.
+    age = months_between(informed.end, meta.date)
+    if age <= layout.max_age:
+        return
+    published = publication_end(project, cited)
+    # Undated sources gave 0.2 no information date at all: stale by events alone is new.
+    newly = published is None or months_between(published, meta.date) <= layout.max_age
+    memo = " and asks for a decision" if "decision" in layout.parts else ""
+    diagnostics.error(
+        origin.path,
+        origin.line("date"),
+        "brief.stale-evidence" if newly else "brief.stale",
+        f"brief is dated {meta.date.isoformat()}, {age} months after the latest dated item "
+        f"its notes cite ({informed.label}){memo}; "
+        f"{_article(meta.type)} {meta.type} may be at most {layout.max_age} months later "
+        f"([types.{meta.type}] max_age): set `retrospective: true` to frame it as a "
+        "look-back, or cite newer sources",
+    )

@@ -2,7 +2,8 @@
 
 Only what is known goes in: a value whose status is ``unknown`` is left out (the style
 then leaves the part out, or says "n.d." where it needs a word), never the word
-"unknown". ``inferred`` values are used as they stand.
+"unknown". ``inferred`` values are used as they stand, except a date: an inferred date
+goes to the processor as uncertain (CSL-JSON ``circa``), and the style prints it as one.
 """
 
 from __future__ import annotations
@@ -122,9 +123,12 @@ def short_title(title: str) -> str:
     return " ".join(words).rstrip(",;")
 
 
-def csl_date(value: str) -> dict[str, Any]:
-    """'2016', '2016-10' or '2016-10-20' as CSL date-parts."""
-    return {"date-parts": [[int(part) for part in value.split("-")]]}
+def csl_date(value: str, *, circa: bool = False) -> dict[str, Any]:
+    """'2016', '2016-10' or '2016-10-20' as CSL date-parts; ``circa``: uncertain."""
+    date: dict[str, Any] = {"date-parts": [[int(part) for part in value.split("-")]]}
+    if circa:
+        date["circa"] = True
+    return date
 
 
 def _type(record: SourceRecord, outlet: str | None) -> str:
@@ -158,7 +162,7 @@ def csl_item(source_id: str, record: SourceRecord) -> dict[str, Any]:
     if outlet:
         item["container-title"] = outlet
     if date:
-        item["issued"] = csl_date(date)
+        item["issued"] = csl_date(date, circa=record.date.status is Status.INFERRED)
     if record.accessed:
         item["accessed"] = csl_date(record.accessed)
     if record.publisher:
