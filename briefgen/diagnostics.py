@@ -49,6 +49,8 @@ class Diagnostics:
     version: str = __version__
     levels: Mapping[str, Configured] = field(default_factory=dict)
     _raised: list[Diagnostic] = field(default_factory=list, repr=False)
+    # Checks that read a broken setting: their findings would be about its fallback.
+    hidden: frozenset[str] = frozenset()
 
     def relative(self, path: Path | str) -> str:
         """The path from the project root, control characters escaped (one line each)."""
@@ -72,6 +74,10 @@ class Diagnostics:
         self.levels = levels
         self.items = [d for d in map(self._effective, self._raised) if d is not None]
 
+    def hide(self, codes: frozenset[str]) -> None:
+        """Leave out, from now on, what the checks of ``codes`` find (settings.fallback)."""
+        self.hidden = self.hidden | codes
+
     def _add(self, diagnostic: Diagnostic) -> None:
         declared = rule(diagnostic.code).level
         if declared.value != diagnostic.severity.value:
@@ -79,6 +85,8 @@ class Diagnostics:
                 f"{diagnostic.code} is raised as {diagnostic.severity.value} but rules.toml "
                 f"declares it {declared.value}"
             )
+        if diagnostic.code in self.hidden:
+            return
         self._raised.append(diagnostic)
         effective = self._effective(diagnostic)
         if effective is not None:
