@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -133,6 +134,18 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Every diagnostic, deduplicated, in file and line order."""
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+def closest_id(word: str, known: Iterable[str]) -> str | None:
+    """The known id most like ``word`` (a typo's likely intent), if any is close."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known id closest to ``word``, else ``""``."""
+    close = closest_id(word, known)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 class RenderError(Exception):

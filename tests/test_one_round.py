@@ -42,8 +42,11 @@ CONTENT_AND_BRIEF = {(NOTES, 18, "quote.mismatch"), (ISSUE, 19, "cite.unknown-no
         # a value of the wrong type
         ('page_size = "A4"', "page_size = 4", (SETTINGS, 6, "schema.invalid")),
         # a renamed setting in its old form and its new form at once
-        ('"INTERNAL" = false\n', '"INTERNAL" = false\n[budgets]\nissue-brief = 6\n',
-         (SETTINGS, 23, "settings.both-forms")),
+        (
+            '"INTERNAL" = false\n',
+            '"INTERNAL" = false\n[budgets]\nissue-brief = 6\n',
+            (SETTINGS, 23, "settings.both-forms"),
+        ),
         # a file that is not TOML at all
         ('title = "Test project"', "title = Test project", (SETTINGS, 2, "toml.syntax")),
     ],

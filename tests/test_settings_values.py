@@ -80,7 +80,9 @@ def test_a_language_that_is_not_a_tag(minimal: Path) -> None:
     assert "'English' is not a language tag" in errors[0].message
 
 
-def test_the_count_is_of_the_lines_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_count_is_of_the_lines_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same problem found in both editions of a brief prints once and counts once."""
     diagnostics = Diagnostics(tmp_path)
     for _edition in range(2):

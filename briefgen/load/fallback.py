@@ -33,6 +33,7 @@ _LAYOUT = frozenset(
         "memo.principal",
         "memo.that-you",
         "memo.decide-by",
+        "template.unused",
     }
 )
 _CONFIDENCE = frozenset(

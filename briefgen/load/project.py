@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics
+from briefgen.load.fallback import fallback_settings, hidden_codes
 from briefgen.load.readers import (
     LINK_MESSAGE,
     linked_part,
@@ -24,7 +25,6 @@ from briefgen.load.readers import (
 )
 from briefgen.load.readers import read_text as read_content_text
 from briefgen.load.records import M, validate_model
-from briefgen.load.fallback import fallback_settings, hidden_codes
 from briefgen.load.renames import apply_renames
 from briefgen.load.sections import split_sections
 from briefgen.model import requires
@@ -57,6 +57,8 @@ CONTENT_DIR = "content"
 # An id declared in YAML: "id: x" or "- id: x" at the start of a line.
 DECLARED_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
 RENAMED_TABLES = frozenset(rename.old for rename in RENAMES)
+# `notes:` with nothing under it: a file that holds none yet, not a schema error.
+LISTS_LEFT_EMPTY = [[(key, None)] for key in ("notes", "judgments")]
 ONE_RECORD_KINDS = {ContentKind.SOURCES, ContentKind.OPTIONS, ContentKind.BRIEFS}
 
 
@@ -261,9 +263,22 @@ def _check_rules(settings: Settings, document: Document, diagnostics: Diagnostic
 
 def _empty(path: Path, document: Document | None, kind: ContentKind, loading: _Loading) -> bool:
     """An empty data file: one error about it; it declares nothing, so hides nothing."""
-    if document is None or document.data is not None:
+    if document is None:
         return False
-    loading.diagnostics.error(path, 1, "content.empty", "the file is empty")
+    data = document.data
+    if isinstance(data, dict) and list(data.items()) in LISTS_LEFT_EMPTY:
+        key = next(iter(data))
+        loading.diagnostics.error(
+            path,
+            document.line_of((key,)),
+            "content.empty",
+            f"no {key} in this file: list them under `{key}:` (each starting '- id: '), "
+            "or delete the file",
+        )
+    elif data is None:
+        loading.diagnostics.error(path, 1, "content.empty", "the file is empty")
+    else:
+        return False
     loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
     return True
 
@@ -421,9 +436,7 @@ def load_project(
     whose rules apply to renamed settings (a test reads a project as a later one would).
     """
     loading = _Loading(diagnostics)
-    settings = load_settings(
-        root, diagnostics, version=version, text=settings_text, fallback=True
-    )
+    settings = load_settings(root, diagnostics, version=version, text=settings_text, fallback=True)
     content = root / CONTENT_DIR
     sources = load_sources(content / "sources", loading)
     notes = load_notes(content / "notes", loading)

@@ -105,8 +105,7 @@ class ProjectSettings(Strict):
     def _language_tag(cls, value: str) -> str:
         if not LANGUAGE_TAG.fullmatch(value):
             raise ValueError(
-                f"'{value}' is not a language tag: use a BCP 47 tag such as \"en\", "
-                '"en-GB" or "fr"'
+                f'\'{value}\' is not a language tag: use a BCP 47 tag such as "en", "en-GB" or "fr"'
             )
         return value
 
