@@ -260,10 +260,3 @@ def test_a_template_no_brief_uses_names_the_setting(minimal: Path) -> None:
     with (minimal / SETTINGS).open("a", encoding="utf-8") as settings:
         settings.write('\n[types.one-pager]\ntemplate = "one-pager.html.j2"\n')
     assert [d for d in _validated(minimal).warnings if d.code == "template.unused"] == []
-
-
-def test_a_holders_key_no_note_names(minimal: Path) -> None:
-    with (minimal / SETTINGS).open("a", encoding="utf-8") as settings:
-        settings.write('\n[holders]\n"Oficials" = ["the officials"]\n')
-    message = _message(minimal, SETTINGS, 24, "settings.unknown-holder")
-    assert message.endswith("did you mean 'Officials'?")

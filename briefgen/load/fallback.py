@@ -48,7 +48,7 @@ DEPENDS: dict[str, frozenset[str]] = {
     "types": _LAYOUT,
     "markings": frozenset({"brief.unknown-marking", "brief.unapproved", "marking.unknown"}),
     "comparison": frozenset({"option.compare-unknown", "option.compare-missing"}),
-    "holders": frozenset({"brief.unattributed-opinion", "settings.unknown-holder"}),
+    "holders": frozenset({"brief.unattributed-opinion"}),
     "confidence": _CONFIDENCE,
     "confidence_rules": _CONFIDENCE,
     "grading": frozenset({"judgment.weak-evidence"}),

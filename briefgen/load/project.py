@@ -242,7 +242,6 @@ def load_settings(
     if problems:
         broken |= {"types"}
     settings._layouts = layouts
-    settings._lines = document.lines
     _check_rules(settings, document, diagnostics)
     if fallback:
         diagnostics.hide(hidden_codes(broken))

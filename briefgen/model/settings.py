@@ -12,7 +12,6 @@ from pydantic_core import PydanticCustomError
 
 from briefgen.model import requires
 from briefgen.model.calibration import ConfidenceRule, LikelihoodTable, packaged
-from briefgen.model.document import Loc
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.pagesize import page_size_problem
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
@@ -279,7 +278,6 @@ class Settings(Strict):
     # class does not allow (briefgen/rules.toml's header).
     rules: dict[str, RuleEntry] = {}
     _layouts: dict[str, BriefLayout] = PrivateAttr(default_factory=dict)
-    _lines: dict[Loc, int] = PrivateAttr(default_factory=dict)  # set by loading
 
     @property
     def rule_levels(self) -> dict[str, Configured]:
@@ -307,14 +305,6 @@ class Settings(Strict):
     @property
     def likelihood_table(self) -> LikelihoodTable:
         return self.likelihood or packaged().likelihood
-
-    def line_of(self, *loc: str) -> int:
-        """The line of briefgen.toml that sets ``loc`` (or its nearest table); 0 if unknown."""
-        for end in range(len(loc), 0, -1):
-            line = self._lines.get(loc[:end])
-            if line is not None:
-                return line
-        return 0
 
     @property
     def layouts(self) -> dict[str, BriefLayout]:

@@ -21,7 +21,6 @@ from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.example import check_example_content
 from briefgen.validate.formats import check_format
-from briefgen.validate.holders import check_holder_aliases
 from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.lines import check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
@@ -63,7 +62,6 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             check_holders(project, diagnostics)
             validate_calibration(project, diagnostics)
             check_templates(project, diagnostics)
-            check_holder_aliases(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
                 _check_brief(project, report, brief, diagnostics)
