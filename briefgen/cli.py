@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from briefgen import __version__, pipeline
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, Severity
 from briefgen.model.records import SourceKind
 from briefgen.write.project_files import Recovery
 
@@ -29,9 +29,12 @@ strict_option = click.option("--strict", is_flag=True, help="Treat warnings as e
 
 def _report(diagnostics: Diagnostics, strict: bool) -> int:
     """Print every diagnostic; the exit status the run deserves."""
-    for diagnostic in diagnostics.sorted():
+    shown = diagnostics.sorted()
+    for diagnostic in shown:
         click.echo(diagnostic.format(), err=True)
-    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    # Counted as printed: the same problem found twice (once per edition) is one line.
+    errors = sum(d.severity is Severity.ERROR for d in shown)
+    warnings = len(shown) - errors
     if errors or warnings:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     lowered = sorted({d.code for d in diagnostics.lowered})

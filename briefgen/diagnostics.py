@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -51,6 +52,8 @@ class Diagnostics:
     version: str = __version__
     levels: Mapping[str, Configured] = field(default_factory=dict)
     _raised: list[Diagnostic] = field(default_factory=list, repr=False)
+    # Checks that read a broken setting: their findings would be about its fallback.
+    hidden: frozenset[str] = frozenset()
 
     def relative(self, path: Path | str) -> str:
         """The path from the project root, control characters escaped (one line each)."""
@@ -74,6 +77,10 @@ class Diagnostics:
         self.levels = levels
         self.items = [d for d in map(self._effective, self._raised) if d is not None]
 
+    def hide(self, codes: frozenset[str]) -> None:
+        """Leave out, from now on, what the checks of ``codes`` find (settings.fallback)."""
+        self.hidden = self.hidden | codes
+
     def _add(self, diagnostic: Diagnostic) -> None:
         declared = rule(diagnostic.code).level
         if declared.value != diagnostic.severity.value:
@@ -81,6 +88,8 @@ class Diagnostics:
                 f"{diagnostic.code} is raised as {diagnostic.severity.value} but rules.toml "
                 f"declares it {declared.value}"
             )
+        if diagnostic.code in self.hidden:
+            return
         self._raised.append(diagnostic)
         effective = self._effective(diagnostic)
         if effective is not None:
@@ -127,6 +136,18 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Every diagnostic, deduplicated, in file and line order."""
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+def closest_id(word: str, known: Iterable[str]) -> str | None:
+    """The known id most like ``word`` (a typo's likely intent), if any is close."""
+    close = difflib.get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known id closest to ``word``, else ``""``."""
+    close = closest_id(word, known)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 class RenderError(Exception):

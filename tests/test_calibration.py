@@ -102,9 +102,9 @@ CASES: dict[str, list[str]] = {
         "add `confidence:` (low, moderate, high) [judgment.missing-confidence]",
     ],
     "unknowns-missing": [
-        "content/briefs/issue.md:13: error: a issue-brief needs a '## What we don t know' "
+        "content/briefs/issue.md:13: error: an issue brief needs a '## What we don't know' "
         "section [brief.missing-section]",
-        "content/briefs/paper.md:13: error: a options-paper needs a '## What we don t know' "
+        "content/briefs/paper.md:13: error: an options paper needs a '## What we don't know' "
         "section [brief.missing-section]",
     ],
 }

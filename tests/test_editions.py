@@ -90,17 +90,17 @@ def test_one_pager_over_max_citations_is_a_located_error(minimal: Path) -> None:
     result = pipeline.check(minimal)
     assert messages(result) == [
         "content/briefs/one.md:11: error: this one-pager cites 3 notes; it prints at most 2 "
-        "references ([types.one-pager] max_citations): cite fewer, or choose a longer type "
-        "[brief.too-many-citations]"
+        "references: cite fewer, choose a longer type, or raise the limit in briefgen.toml "
+        "([types.one-pager] max_citations = 3) [brief.too-many-citations]"
     ]
 
 
 def test_action_memo_needs_a_principal(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
     edit(minimal, "content/briefs/memo.md", "principal: Head of the example office\n", "")
     assert messages(pipeline.check(minimal)) == [
-        "content/briefs/memo.md:2: error: a decision-memo goes to a principal: add `principal:` "
-        "naming the role that decides (e.g. 'Assistant Secretary of State for East Asian and "
-        "Pacific Affairs') [memo.principal]"
+        "content/briefs/memo.md:2: error: a decision memo goes to a principal: add "
+        "`principal:` naming the role that decides (e.g. 'Director of Policy Planning') "
+        "[memo.principal]"
     ]
 
 

@@ -35,14 +35,14 @@ CASES: dict[str, tuple[Path, list[str]]] = {
             "content/briefs/one.md:23: error: citation of unknown note 'nowhere' "
             "[cite.unknown-note]",
             "content/notes/broken.yaml:5: error: expected ',' or ']', but got '<stream end>' "
-            "[yaml.syntax]",
+            "(column 1) [yaml.syntax]",
         ],
     ),
     "broken-criteria": (
         SCORING,
         [
             "content/criteria.yaml:5: error: expected ',' or ']', but got '<stream end>' "
-            "[yaml.syntax]"
+            "(column 1) [yaml.syntax]"
         ],
     ),
     "duplicate-criterion": (

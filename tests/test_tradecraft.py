@@ -82,11 +82,13 @@ CASES: dict[str, list[str]] = {
     # line 21 names the U.S., not the officials; line 22 names officials, not the critics.
     "unattributed-opinion": [
         "content/briefs/one.md:21: warning: this sentence cites quote note 'first-step' "
-        "without naming its holder 'Officials'; attribute it (\"Officials argued …\") or "
-        "mark the passage '::: analysis' [brief.unattributed-opinion]",
+        "without naming its holder 'Officials'; attribute it (\"Officials argued …\"), "
+        "mark the passage '::: analysis', or, if the sentence names them another way, add "
+        'that name to briefgen.toml: [holders] "Officials" = ["…"] [brief.unattributed-opinion]',
         "content/briefs/one.md:22: warning: this sentence cites claim note 'critics' without "
-        "naming its holder 'Critics'; attribute it (\"Critics argued …\") or mark the passage "
-        "'::: analysis' [brief.unattributed-opinion]",
+        "naming its holder 'Critics'; attribute it (\"Critics argued …\"), mark the passage "
+        "'::: analysis', or, if the sentence names them another way, add that name to "
+        'briefgen.toml: [holders] "Critics" = ["…"] [brief.unattributed-opinion]',
     ],
 }
 

@@ -196,7 +196,7 @@ def apply_todos(root: Path, out: str) -> None:
                 first = next(i for i in range(number, len(lines)) if lines[i].strip())
                 lines[first] = "That you, " + lines[first][0].lower() + lines[first][1:]
             elif code == "brief.missing-section":
-                heading = re.search(r"'## ([^']+)'", message)
+                heading = re.search(r"'## (.+?)' section", message)
                 assert heading
                 lines += [f"## {heading[1]}", "", "::: analysis", "Tokyo's view is unknown.", ":::"]
             elif code == "brief.too-many-citations":  # cite fewer: drop three of eight

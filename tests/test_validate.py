@@ -23,7 +23,7 @@ CASES: dict[str, list[str]] = {
     ],
     "missing-source": [
         "content/notes/test-notes.yaml:3: error: note 'share-2014' cites unknown source "
-        "'no-such-source' [note.unknown-source]",
+        "'no-such-source'; did you mean 'test-source'? [note.unknown-source]",
     ],
     "misquote": [
         "content/notes/test-notes.yaml:18: error: quote of note 'first-step' not found in "
@@ -43,7 +43,7 @@ CASES: dict[str, list[str]] = {
     ],
     "malformed-yaml": [
         "content/notes/test-notes.yaml:25: error: expected <block end>, but found "
-        "'<block mapping start>' [yaml.syntax]",
+        "'<block mapping start>' (column 4) [yaml.syntax]",
     ],
     "malformed-front-matter": [
         "content/briefs/memo.md:1: error: front matter has no closing '---' "
@@ -54,11 +54,11 @@ CASES: dict[str, list[str]] = {
         "vocabulary (PUBLIC, INTERNAL) [brief.unknown-marking]",
     ],
     "missing-section": [
-        "content/briefs/memo.md:13: error: a decision-memo needs a '## Recommendation' "
+        "content/briefs/memo.md:13: error: a decision memo needs a '## Recommendation' "
         "section [brief.missing-section]",
         "content/briefs/memo.md:18: error: section 'Recomendation' is not part of a "
-        "decision-memo (allowed: issue, recommendation, other-views, background, "
-        "what-we-don-t-know) [brief.unknown-section]",
+        "decision memo (allowed: 'Issue', 'Recommendation', 'Other views', 'Background', "
+        "'What we don't know'); did you mean '## Recommendation'? [brief.unknown-section]",
         "content/briefs/memo.md:20: warning: this passage cites no note; cite one or mark it "
         "'::: analysis' [brief.unsourced]",
     ],

@@ -77,6 +77,6 @@ def _check_citation_count(view: BriefView, diagnostics: Diagnostics) -> None:
             brief.origin.document.body_line,
             "brief.too-many-citations",
             f"this {brief.meta.type} cites {view.reader_notes} notes; it prints at most "
-            f"{limit} references ([types.{brief.meta.type}] max_citations): cite fewer, "
-            "or choose a longer type",
+            f"{limit} references: cite fewer, choose a longer type, or raise the limit in "
+            f"briefgen.toml ([types.{brief.meta.type}] max_citations = {view.reader_notes})",
         )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics
+from briefgen.load.fallback import fallback_settings, hidden_codes
 from briefgen.load.readers import (
     LINK_MESSAGE,
     linked_part,
@@ -48,13 +49,16 @@ from briefgen.model.records import (
     SourceRecord,
 )
 from briefgen.model.report import ContentKind, Duplicate, LoadReport, UnreadableFile
-from briefgen.model.settings import Settings
+from briefgen.model.settings import RENAMES, Settings
 from briefgen.rules import check_setting
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"
 # An id declared in YAML: "id: x" or "- id: x" at the start of a line.
 DECLARED_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
+RENAMED_TABLES = frozenset(rename.old for rename in RENAMES)
+# `notes:` with nothing under it: a file that holds none yet, not a schema error.
+LISTS_LEFT_EMPTY = [[(key, None)] for key in ("notes", "judgments")]
 ONE_RECORD_KINDS = {ContentKind.SOURCES, ContentKind.OPTIONS, ContentKind.BRIEFS}
 
 
@@ -196,11 +200,19 @@ def _for_another_briefgen(document: Document, diagnostics: Diagnostics) -> bool:
 
 
 def load_settings(
-    root: Path, diagnostics: Diagnostics, *, version: str = __version__, text: str | None = None
+    root: Path,
+    diagnostics: Diagnostics,
+    *,
+    version: str = __version__,
+    text: str | None = None,
+    fallback: bool = False,
 ) -> Settings | None:
     """``briefgen.toml``, as briefgen ``version`` reads it (renamed settings: renames.py).
 
     ``text``, if given, is read instead of the file (what ``upgrade`` is about to write).
+    With ``fallback``, settings with errors are still returned, each broken table at its
+    default, and the checks that read a broken table are left out of ``diagnostics``
+    (load/fallback.py): the content is checked in the same run.
     """
     path = root / SETTINGS_FILE
     if text is not None:
@@ -210,21 +222,29 @@ def load_settings(
         return None
     else:
         document = _read(load_toml, path, diagnostics)
-    if document is None or _for_another_briefgen(document, diagnostics):
+    if document is not None and _for_another_briefgen(document, diagnostics):
         return None
-    renamed = apply_renames(document, version, diagnostics)
-    if renamed is None:
+    renamed = apply_renames(document, version, diagnostics) if document is not None else None
+    settings = validate_model(Settings, renamed, diagnostics) if renamed is not None else None
+    if settings is None and not fallback:
         return None
-    document = renamed
-    settings = validate_model(Settings, document, diagnostics)
+    broken: frozenset[str] = frozenset()
     if settings is None:
-        return None
+        data = document.data if document is not None else None
+        if isinstance(data, dict) and renamed is None:  # an old form that is an error
+            data = {key: value for key, value in data.items() if key not in RENAMED_TABLES}
+        settings, broken = fallback_settings(renamed.data if renamed is not None else data)
+    document = renamed or document or Document(path, {})
     layouts, problems = merge(settings.types)
     for type_id, problem in sorted(problems.items()):
         where = document.line_of(("types", type_id)) if type_id in settings.types else 0
         diagnostics.error(path, where, "type.invalid", f"brief type '{type_id}': {problem}")
+    if problems:
+        broken |= {"types"}
     settings._layouts = layouts
     _check_rules(settings, document, diagnostics)
+    if fallback:
+        diagnostics.hide(hidden_codes(broken))
     return settings
 
 
@@ -243,9 +263,22 @@ def _check_rules(settings: Settings, document: Document, diagnostics: Diagnostic
 
 def _empty(path: Path, document: Document | None, kind: ContentKind, loading: _Loading) -> bool:
     """An empty data file: one error about it; it declares nothing, so hides nothing."""
-    if document is None or document.data is not None:
+    if document is None:
         return False
-    loading.diagnostics.error(path, 1, "content.empty", "the file is empty")
+    data = document.data
+    if isinstance(data, dict) and list(data.items()) in LISTS_LEFT_EMPTY:
+        key = next(iter(data))
+        loading.diagnostics.error(
+            path,
+            document.line_of((key,)),
+            "content.empty",
+            f"no {key} in this file: list them under `{key}:` (each starting '- id: '), "
+            "or delete the file",
+        )
+    elif data is None:
+        loading.diagnostics.error(path, 1, "content.empty", "the file is empty")
+    else:
+        return False
     loading.unreadable.append(UnreadableFile(path, kind, frozenset()))
     return True
 
@@ -403,7 +436,7 @@ def load_project(
     whose rules apply to renamed settings (a test reads a project as a later one would).
     """
     loading = _Loading(diagnostics)
-    settings = load_settings(root, diagnostics, version=version, text=settings_text)
+    settings = load_settings(root, diagnostics, version=version, text=settings_text, fallback=True)
     content = root / CONTENT_DIR
     sources = load_sources(content / "sources", loading)
     notes = load_notes(content / "notes", loading)

@@ -178,6 +178,12 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 1 + line_offset
         problem = exc.problem or exc.context or "invalid YAML"
+        if mark:
+            problem += f" (column {mark.column + 1})"
+        if exc.problem == "mapping values are not allowed here":
+            problem += (
+                ": a value that contains ': ' must be quoted, e.g. title: \"Cables: a primer\""
+            )
         raise DocumentError(line, "yaml.syntax", problem) from exc
     except YAMLError as exc:
         raise DocumentError(1 + line_offset, "yaml.syntax", str(exc).splitlines()[0]) from exc

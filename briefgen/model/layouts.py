@@ -8,6 +8,7 @@ type (its sections, reading order, page budget, template) is read from here.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -191,3 +192,19 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         toc_min_pages=keys.get("toc_min_pages"),
         action_memo=keys.get("action_memo", False),
     )
+
+
+# A slug's contraction ("don-t") as the heading writes it ("don't").
+_CONTRACTION = re.compile(r"(?<=[a-z])-(t|s|d|ll|re|ve|m)(?=-|$)")
+
+
+def section_heading(slug: str) -> str:
+    """A section's slug as a heading a user writes: 'what-we-don-t-know' → "What we don't know"."""
+    words = _CONTRACTION.sub(r"'\1", slug).replace("-", " ")
+    return words[:1].upper() + words[1:]
+
+
+def type_name(type_id: str) -> str:
+    """A brief type as prose, with its article: 'issue-brief' → 'an issue brief'."""
+    words = type_id.replace("-", " ")
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"

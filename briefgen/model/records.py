@@ -15,7 +15,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from briefgen.model.document import Document, Loc
 from briefgen.model.lines import (
@@ -28,6 +35,7 @@ from briefgen.model.lines import (
     non_empty,
     split_lines,
 )
+from briefgen.model.written_dates import read_date
 from briefgen.plain import CLASS
 
 if TYPE_CHECKING:
@@ -101,9 +109,16 @@ class Attested(Strict):
 
 class Dated(Attested):
     value: Annotated[str, StringConstraints(pattern=DATE_PATTERN)] | None = None
+    # A stated date whose text gives the day and month but not the year ("Sept. 27"):
+    # why the year is this one. The year is then inferred; the day and month are stated.
+    year_reason: Text | None = None
 
     @model_validator(mode="after")
     def _precision(self) -> Dated:
+        if self.year_reason is not None and self.status is not Status.STATED:
+            raise ValueError(
+                "only a stated date has 'year_reason' (the text states its day and month)"
+            )
         if self.value is not None:
             expected = {4: Precision.YEAR, 7: Precision.MONTH, 10: Precision.DAY}[len(self.value)]
             if self.precision not in (None, expected):
@@ -155,6 +170,10 @@ class JoinRecord(Strict):
     kept_hyphen: bool
 
 
+# What a source's sha256 reads as before its text is pinned (a placeholder).
+NOT_PINNED = "0" * 64
+
+
 class SourceRecord(Strict):
     """``content/sources/<id>.yaml``: metadata of one verbatim source text."""
 
@@ -187,6 +206,17 @@ class SourceRecord(Strict):
     def grade(self) -> ReliabilityGrade | None:
         """The reliability grade; None while the source is unassessed."""
         return None if isinstance(self.reliability, str) else self.reliability.grade
+
+    @field_validator("sha256", mode="before")
+    @classmethod
+    def _not_pinned_yet(cls, value: object) -> object:
+        """A placeholder (``0``, ``TODO``, nothing) reads as not pinned yet, so that
+        ``check`` prints the digest to pin (source.checksum) rather than a pattern error."""
+        if isinstance(value, str) and re.fullmatch(r"[0-9a-fA-F]{64}", value):
+            return value.lower()
+        if value is None or isinstance(value, str | int):
+            return NOT_PINNED
+        return value
 
 
 # --- notes ---------------------------------------------------------------------
@@ -382,6 +412,20 @@ class BriefMeta(Strict):
     recommended: Id | None = None
     judgments: list[Id] = []
     likelihood_disclaimer: Text | None = None  # needed to mix rows of likelihood terms
+
+    @field_validator("date", "approved_on", "decide_by", mode="before")
+    @classmethod
+    def _typed_date(cls, value: object) -> object:
+        """A date as a person types it: "2024-10-15", "October 15, 2024", "15 Oct 2024"."""
+        if not isinstance(value, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return value
+        read = read_date(value)
+        if read is None:
+            raise ValueError(
+                f"'{value}' is not a date briefgen reads: write the day, month and year, "
+                "e.g. 2024-10-15, October 15, 2024 or 15 October 2024"
+            )
+        return read
 
 
 # --- runtime objects -----------------------------------------------------------

@@ -19,6 +19,7 @@ from briefgen.model.calibration import (
     rule_words,
 )
 from briefgen.model.layouts import BriefLayout, TypeTable
+from briefgen.model.pagesize import page_size_problem
 from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
 from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
 
@@ -94,11 +95,25 @@ RENAMES: tuple[Rename, ...] = (
 # --- settings ------------------------------------------------------------------
 
 
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
 class ProjectSettings(Strict):
     title: Text
+    # The <html lang>: hyphenation and quotation marks follow it; WeasyPrint ignores a
+    # value that is not a language tag, so it is checked here.
     language: str = "en"
     # The briefgen versions the project builds with, a PEP 440 specifier such as ">=0.2".
     requires: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str) -> str:
+        if not LANGUAGE_TAG.fullmatch(value):
+            raise ValueError(
+                f'\'{value}\' is not a language tag: use a BCP 47 tag such as "en", "en-GB" or "fr"'
+            )
+        return value
 
     @field_validator("requires")
     @classmethod
@@ -110,9 +125,18 @@ class ProjectSettings(Strict):
 
 
 class PdfSettings(Strict):
-    page_size: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9. ]{1,40}$")] = "A4"
+    # A CSS page size WeasyPrint lays out (pagesize.py): checked here, not at render time.
+    page_size: Annotated[str, StringConstraints(max_length=40)] = "A4"
     # "ua-1": tagged PDF/UA-1; "a-3b+ua-1": also PDF/A-3b for archiving (docs/pdf-standards.md).
     standard: Literal["ua-1", "a-3b+ua-1"] = "ua-1"
+
+    @field_validator("page_size")
+    @classmethod
+    def _page_size(cls, value: str) -> str:
+        problem = page_size_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 DRAFT_MARKING = "DRAFT"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June")
-MONTH_NAMES += ("July", "August", "September", "October", "November", "December")
+from briefgen.model.written_dates import MONTH_NAMES
 
 
 def month_year(date: datetime.date) -> str:

@@ -107,6 +107,7 @@ def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) 
             line,
             "brief.unattributed-opinion",
             f"this sentence cites {note.record.kind.value} note '{note.id}' without "
-            f"naming its holder '{holder}'; attribute it (\"{holder} argued …\") "
-            "or mark the passage '::: analysis'",
+            f"naming its holder '{holder}'; attribute it (\"{holder} argued …\"), "
+            "mark the passage '::: analysis', or, if the sentence names them another way, "
+            f'add that name to briefgen.toml: [holders] "{holder}" = ["…"]',
         )

@@ -6,7 +6,7 @@ Each is a located diagnostic with its own code (``docs/content-format.md``,
 
 from __future__ import annotations
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.model.calibration import ConfidenceRule, EvidenceRule, packaged
 from briefgen.model.records import Judgment, JudgmentKind, Note, Project, ReliabilityGrade
 from briefgen.text.quotes import find_in
@@ -147,7 +147,8 @@ def _check_corroboration(project: Project, note: Note, diagnostics: Diagnostics)
                 origin.path,
                 origin.line("corroborated_by", index),
                 "note.unknown-corroboration",
-                f"corroborated_by names unknown note '{other_id}'",
+                f"corroborated_by names unknown note '{other_id}'"
+                + did_you_mean(other_id, project.notes),
             )
         elif independence_group(project, other.record.source) == own:
             diagnostics.error(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, closest_id, did_you_mean
 from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.model.layouts import section_heading, type_name
 from briefgen.model.records import Brief, Note, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
+from briefgen.text.search import find_passages
 from briefgen.validate.attribution import check_attribution
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
@@ -25,6 +28,7 @@ from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
 from briefgen.validate.sic import check_sic
+from briefgen.validate.templates import check_templates
 from briefgen.validate.tradecraft import check_framing, check_holders
 
 
@@ -57,6 +61,7 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             validate_scoring(project, report, diagnostics)
             check_holders(project, diagnostics)
             validate_calibration(project, diagnostics)
+            check_templates(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
                 _check_brief(project, report, brief, diagnostics)
@@ -74,14 +79,13 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
 def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
     for source in project.sources.values():
         origin, record = source.origin, source.record
-        digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        digest = _sha256(source.text)
         if digest != record.sha256:
             diagnostics.error(
                 origin.path,
                 origin.line("sha256"),
                 "source.checksum",
-                f"text '{record.text}' has changed: sha256 is {digest}; a source text "
-                "must stay verbatim",
+                _checksum_problem(record.text, source.text, record.sha256, digest),
             )
         check_source_lines(source, diagnostics)
         if record.grade is None:
@@ -92,6 +96,37 @@ def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
                 f"source '{source.id}' is not assessed yet: set reliability (grade A–F and "
                 "a reason) before a brief's reader edition cites it",
             )
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _checksum_problem(name: str, text: str, pinned: str, digest: str) -> str:
+    """Why a source text's sha256 is not the pinned one, in the terms of the likely cause."""
+    if len(set(pinned)) == 1:  # 64 zeros: a placeholder, never a digest
+        return f"text '{name}' is not pinned yet: pin it: sha256: {digest}"
+    causes = []
+    unchanged = text
+    if text.startswith("\ufeff"):
+        causes.append("starts with a byte-order mark (BOM): save it as UTF-8 without a BOM")
+        unchanged = unchanged[1:]
+    if "\r" in text:
+        causes.append(
+            "has Windows line endings (CRLF): convert them to LF (dos2unix, or your editor's "
+            "line-ending setting); to keep git from converting them again, add "
+            "'content/sources/*.txt -text' to .gitattributes"
+        )
+        unchanged = unchanged.replace("\r\n", "\n").replace("\r", "\n")
+    if causes and _sha256(unchanged) == pinned:
+        return f"text '{name}' " + " and ".join(causes) + "; its words are unchanged"
+    if causes:
+        return (
+            f"text '{name}' has changed: sha256 is {digest}; it "
+            + " and ".join(causes)
+            + ", and a source text must stay verbatim"
+        )
+    return f"text '{name}' has changed: sha256 is {digest}; a source text must stay verbatim"
 
 
 def _check_notes(
@@ -109,7 +144,8 @@ def _check_notes(
                 origin.path,
                 origin.line("source"),
                 "note.unknown-source",
-                f"note '{note.id}' cites unknown source '{record.source}'",
+                f"note '{note.id}' cites unknown source '{record.source}'"
+                + did_you_mean(record.source, project.sources),
             )
         elif check_note_line(note, source, diagnostics):
             found = _check_locator(note, source.paragraphs, diagnostics)
@@ -123,7 +159,8 @@ def _check_notes(
                     origin.path,
                     origin.line("conflicts_with"),
                     "note.unknown-conflict",
-                    f"conflicts_with names unknown note '{other}'",
+                    f"conflicts_with names unknown note '{other}'"
+                    + did_you_mean(other, project.notes),
                 )
             elif note.id not in target.record.conflicts_with:
                 diagnostics.warning(
@@ -160,6 +197,18 @@ def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) 
             "quote.wrong-paragraph",
             f"quote of note '{note_id}' is in ¶{elsewhere.paragraph} of source "
             f"'{source_id}', not ¶{paragraph}",
+        )
+        return None
+    crossing = next((f for f in find_passages(quote, paragraphs) if f.crosses), None)
+    if crossing is not None:
+        diagnostics.error(
+            origin.path,
+            origin.line("quote"),
+            "quote.mismatch",
+            f"quote of note '{note_id}' crosses a paragraph break in source '{source_id}', "
+            f"from ¶{crossing.first + 1} into ¶{crossing.last + 1} (in a text taken from a "
+            "PDF, often a line wrap): a quote sits in one paragraph, so quote the part in "
+            f"one, or rejoin the source's wrapped lines and pin the text again",
         )
         return None
     near = closest(quote, paragraphs)
@@ -235,7 +284,8 @@ def _check_brief(
             origin.line("type"),
             "brief.unknown-type",
             f"unknown brief type '{meta.type}' (known: {', '.join(sorted(layouts))}; "
-            "a project adds one as [types.<id>] in briefgen.toml)",
+            "a project adds one as [types.<id>] in briefgen.toml)"
+            + did_you_mean(meta.type, layouts),
         )
         return
     layout = layouts[meta.type]
@@ -263,7 +313,7 @@ def _check_brief(
             origin.path,
             origin.line(),
             "brief.missing-recommended",
-            f"a {meta.type} needs 'recommended': one of its options",
+            f"{type_name(meta.type)} needs 'recommended': one of its options",
         )
     if meta.recommended is not None and meta.recommended not in meta.options:
         diagnostics.error(
@@ -280,8 +330,10 @@ def _check_brief(
                 origin.path,
                 section.line - 1,
                 "brief.unknown-section",
-                f"section '{section.heading}' is not part of a {meta.type} "
-                f"(allowed: {', '.join(allowed)})",
+                f"section '{section.heading}' is not part of {type_name(meta.type)} (allowed: "
+                + ", ".join(f"'{section_heading(slug)}'" for slug in allowed)
+                + ")"
+                + _heading_hint(section.slug, allowed),
             )
         elif slugs.count(section.slug) > 1 and slugs.index(section.slug) != brief.sections.index(
             section
@@ -298,7 +350,7 @@ def _check_brief(
                 origin.path,
                 origin.document.body_line,
                 "brief.missing-section",
-                f"a {meta.type} needs a '## {required.replace('-', ' ').capitalize()}' section",
+                f"{type_name(meta.type)} needs a '## {section_heading(required)}' section",
             )
     for section in brief.sections:
         check_citations(project, report, section.text, origin, section.line, diagnostics)
@@ -309,6 +361,11 @@ def _check_brief(
     check_framing(project, brief, diagnostics)
     check_format(brief, layout, diagnostics)
     check_attribution(project, brief, diagnostics)
+
+
+def _heading_hint(slug: str, allowed: Sequence[str]) -> str:
+    close = closest_id(slug, allowed)
+    return f"; did you mean '## {section_heading(close)}'?" if close else ""
 
 
 def _check_blocks(

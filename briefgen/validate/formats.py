@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.layouts import BriefLayout
+from briefgen.model.layouts import BriefLayout, type_name
 from briefgen.model.records import Brief
 
 # A recommendation paragraph of an action memo opens with these words.
@@ -29,8 +29,8 @@ def _check_action_memo(brief: Brief, layout: BriefLayout, diagnostics: Diagnosti
             origin.path,
             origin.line("type"),
             "memo.principal",
-            f"a {meta.type} goes to a principal: add `principal:` naming the role that "
-            "decides (e.g. 'Assistant Secretary of State for East Asian and Pacific Affairs')",
+            f"{type_name(meta.type)} goes to a principal: add `principal:` naming the role "
+            "that decides (e.g. 'Director of Policy Planning')",
         )
     recommendation = next(
         (brief.section(s) for s in ("recommendation", "recommendations") if brief.section(s)),
@@ -41,8 +41,8 @@ def _check_action_memo(brief: Brief, layout: BriefLayout, diagnostics: Diagnosti
             origin.path,
             recommendation.line - 1,
             "memo.that-you",
-            f"a {meta.type}'s recommendation asks the principal for a decision they can take: "
-            "begin a paragraph with 'That you …'",
+            f"{type_name(meta.type)}'s recommendation asks the principal for a decision "
+            "they can take: begin a paragraph with 'That you …'",
         )
     if meta.decide_by is not None and meta.decide_by < meta.date:
         diagnostics.error(

@@ -9,7 +9,8 @@ heading.
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Note, Source, Status
+from briefgen.model.records import Attested, Dated, Note, Source, Status
+from briefgen.model.written_dates import find_date
 from briefgen.text.quotes import find_in
 
 ATTESTED = ("title", "author", "outlet", "date")
@@ -91,6 +92,8 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
         if text is None:
             code = "source.line-range" if key == "line" else "source.paragraph-range"
             diagnostics.error(origin.path, origin.line(name, key), code, f"{name}: {problem}")
+        elif name == "date" and _date_stated(source, value, text, diagnostics):
+            continue
         elif find_in(value.value or "", text) is None:
             marked = _marked_hint(source, value.value or "") if key == "paragraph" else ""
             diagnostics.error(
@@ -99,6 +102,27 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
                 "source.stated-not-found",
                 f"{name} '{value.value}' is marked stated but {where} does not contain it" + marked,
             )
+
+
+def _date_stated(source: Source, value: Attested, text: str, diagnostics: Diagnostics) -> bool:
+    """Whether ``text`` writes the stated date in a common English form ("August 2, 2024",
+    "2 Aug 2024", "Sept. 27"); a day and month without the year need ``year_reason``."""
+    if value.value is None or not isinstance(value, Dated):
+        return False
+    written = find_date(value.value, text)
+    if written is None:
+        return False
+    if written.year is None and value.year_reason is None:
+        origin = source.origin
+        diagnostics.error(
+            origin.path,
+            origin.line("date", "value"),
+            "source.date-year-unstated",
+            f"date '{value.value}': the text writes '{written.text}', without the year: add "
+            "`year_reason:` saying why the year is "
+            f"{value.value[:4]} (the day and month stay stated, the year is inferred)",
+        )
+    return True
 
 
 def _marked_hint(source: Source, value: str) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.model.records import Origin, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.citations import find_citations
@@ -38,7 +38,10 @@ def check_citations(
                 continue  # it may be in a notes file that could not be read
             if note is None:
                 diagnostics.error(
-                    origin.path, line, "cite.unknown-note", f"citation of unknown note '{note_id}'"
+                    origin.path,
+                    line,
+                    "cite.unknown-note",
+                    f"citation of unknown note '{note_id}'{did_you_mean(note_id, project.notes)}",
                 )
             elif citation.quote and note.record.quote is None:
                 diagnostics.error(
@@ -56,7 +59,7 @@ def check_citations(
 
 def check_references(
     ids: list[str],
-    known: Container[str],
+    known: Collection[str],
     origin: Origin,
     key: str,
     kind: ContentKind,
@@ -69,8 +72,10 @@ def check_references(
     """Report each id in the list ``key`` that is not ``known``, at its own line.
 
     ``kind`` is the content the ids point into: an id that may be in a file of that
-    kind that could not be read is not reported again. ``message`` takes ``{id}``.
+    kind that could not be read is not reported again. ``message`` takes ``{id}``; the
+    closest known id follows it as "did you mean".
     """
     for index, item in enumerate(ids):
         if item not in known and not report.may_hold(kind, item):
-            diagnostics.error(origin.path, origin.line(key, index), code, message.format(id=item))
+            text = message.format(id=item) + did_you_mean(item, known)
+            diagnostics.error(origin.path, origin.line(key, index), code, text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.model.records import JudgmentKind, Origin, Project, ReliabilityGrade
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.validate.bounds import check_bounds
@@ -53,7 +53,8 @@ def _check_scores(project: Project, report: LoadReport, diagnostics: Diagnostics
                     origin.path,
                     origin.line("scores", criterion_id),
                     "score.unknown-criterion",
-                    f"scores: '{criterion_id}' is not a criterion in content/criteria.yaml",
+                    f"scores: '{criterion_id}' is not a criterion in content/criteria.yaml"
+                    + did_you_mean(criterion_id, declared),
                 )
                 continue
             scale = criteria.record.scales.get(criterion.scale)
