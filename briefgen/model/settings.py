@@ -202,6 +202,29 @@ class CitationSettings(Strict):
         )
 
 
+# A BCP 47 language tag as the HTML ``lang`` attribute takes it: "ja", "zh-Hant", "ko-KR".
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+class FontFile(Strict):
+    """One font a project declares: a file (relative to the project, or absolute) and
+    the sha256 of its bytes, so that every machine renders with the same font."""
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    sha256: Annotated[str, StringConstraints(pattern=SHA256)]
+
+
+class FontSettings(Strict):
+    """``[fonts]``: the fonts rendering may use besides the packaged ones (Latin, Greek,
+    Cyrillic); no font of the machine's is ever used."""
+
+    files: list[FontFile] = []
+    # The language of Han characters in briefgen's own text with no language of their
+    # own (a note's `lang:`, a source's `language`): decides their glyph forms.
+    han_default: Annotated[str, StringConstraints(pattern=LANGUAGE_TAG)] | None = None
+
+
 RuleLevel = Literal["error", "warning", "off"]
 
 
@@ -250,6 +273,7 @@ class Settings(Strict):
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
     citations: CitationSettings = CitationSettings()
+    fonts: FontSettings = FontSettings()
     # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
     # class does not allow (briefgen/rules.toml's header).
     rules: dict[str, RuleEntry] = {}
