@@ -209,3 +209,20 @@ def test_a_changed_or_missing_font_is_located_at_its_entry(tmp_path: Path) -> No
     }, [d.format() for d in result.diagnostics.sorted()]
     changed_error = next(d for d in result.diagnostics.errors if d.code == "fonts.changed")
     assert sha256(changed) in changed_error.message
+
+
+@needs_fonts
+def test_a_right_to_left_title_is_isolated_from_the_text_around_it(
+    scripts_build: pipeline.Result,
+) -> None:
+    """The annex's opening sentence quotes the title: isolated, the Arabic at its end
+    neither reverses the date after it nor moves the closing quotation mark."""
+    annex = scripts_build.diagnostics.root / "output" / "annex"
+    page = (annex / "memo.html").read_text(encoding="utf-8")
+    assert f"the brief “<bdi>Test memo {SCRIPTS}</bdi>” (2016-01-03)" in page
+    assert f"<bdi>Do more {SCRIPTS}</bdi>" in page  # an option's title
+    assert "<bdi>A Test Title" in page  # a source's title in the notes
+    text = subprocess.run(
+        ["pdftotext", str(annex / "memo.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2016-01-03)" in text, text[:800]  # in logical order, not "03-01-2016"

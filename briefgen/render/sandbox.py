@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from briefgen.limits import time_limit
 from briefgen.model.document import MAX_FILE_BYTES
@@ -138,11 +139,19 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, templates: ConfinedLoader, **options: Any) -> None:
         super().__init__(loader=templates, **options)
         self.templates = templates
+        self.filters["bdi"] = isolate
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+
+def isolate(value: Any) -> Markup:
+    """``{{ value | bdi }}``: a value set into running text, isolated from the text
+    around it (``<bdi>``, direction from its own first strong character), so an Arabic
+    or Hebrew title does not reorder the date or quotation mark after it."""
+    return Markup("<bdi>{}</bdi>").format(value)
 
 
 def template_environment(project_root: Path) -> Sandbox:
