@@ -74,6 +74,7 @@ def scripts_project(target: Path, fonts: str) -> Path:
     old_pin = re.search(r"sha256: (\w+)", record.read_text(encoding="utf-8"))
     assert old_pin is not None
     replace_once(record, old_pin.group(1), sha256(text))
+    replace_once(record, "kind: article", "kind: article\nlanguage: ko")  # Korean Han forms
     with open(root / "briefgen.toml", "a", encoding="utf-8") as settings:
         settings.write(fonts)
     return root
@@ -221,8 +222,23 @@ def test_a_right_to_left_title_is_isolated_from_the_text_around_it(
     page = (annex / "memo.html").read_text(encoding="utf-8")
     assert f"the brief “<bdi>Test memo {SCRIPTS}</bdi>” (2016-01-03)" in page
     assert f"<bdi>Do more {SCRIPTS}</bdi>" in page  # an option's title
-    assert "<bdi>A Test Title" in page  # a source's title in the notes
+    assert '<bdi lang="ko">A Test Title' in page  # a source's title in the notes
     text = subprocess.run(
         ["pdftotext", str(annex / "memo.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "2016-01-03)" in text, text[:800]  # in logical order, not "03-01-2016"
+
+
+@needs_fonts
+def test_han_characters_take_the_forms_of_their_language(scripts_build: pipeline.Result) -> None:
+    """The source is Korean: its title in the annex is marked lang="ko" and set in the
+    Korean family; the brief's own title (no language of its own) in the Japanese one."""
+    annex = scripts_build.diagnostics.root / "output" / "annex"
+    page = (annex / "memo.html").read_text(encoding="utf-8")
+    assert f'<cite><bdi lang="ko">A Test Title {SCRIPTS}</bdi></cite>' in page
+    assert re.search(
+        r":lang\(ko\) \{ font-family: [^}]*?'Noto Serif CJK KR', 'Noto Serif CJK JP'", page
+    )
+    names = pdf_fonts(annex / "memo.pdf")
+    assert any("Noto-Serif-CJK-KR" in name for name in names), names
+    assert any("Noto-Serif-CJK-JP" in name for name in names), names

@@ -92,18 +92,52 @@ def _css_string(name: str) -> str:
     return f"'{escaped}'"
 
 
-def family_stack(fonts: FontSet) -> list[str]:
-    """The families in the order text looks for a glyph: packaged, then declared."""
-    stack = [BODY_FAMILY, SCRIPTS_FAMILY]
+# A CJK family's regional suffix (Noto's and Source Han's naming) → the languages whose
+# Han glyph forms it draws.
+HAN_REGIONS = {
+    "JP": ("ja",),
+    "KR": ("ko",),
+    "SC": ("zh", "zh-Hans", "zh-CN", "zh-SG"),
+    "TC": ("zh-Hant", "zh-TW"),
+    "HK": ("zh-HK", "zh-MO"),
+}
+
+
+def _region(family: str) -> str | None:
+    last = family.rsplit(" ", 1)[-1]
+    return last if last in HAN_REGIONS else None
+
+
+def _serves(family: str, language: str) -> bool:
+    region = _region(family)
+    return region is not None and language.lower() in (t.lower() for t in HAN_REGIONS[region])
+
+
+def family_stack(fonts: FontSet, language: str | None = None) -> list[str]:
+    """The families in the order text looks for a glyph: packaged, then declared; the
+    CJK family drawing ``language``'s Han forms before the other regions'."""
+    declared: list[str] = []
     for font in fonts.files:
-        stack += [name for name in families(font) if name not in stack]
-    return stack
+        declared += [name for name in families(font) if name not in declared]
+    if language:
+        declared.sort(key=lambda name: 0 if _serves(name, language) else 1)  # stable
+    return [BODY_FAMILY, SCRIPTS_FAMILY, *declared]
+
+
+def _rule(selector: str, stack: list[str]) -> str:
+    return f"{selector} {{ font-family: {', '.join(_css_string(n) for n in stack)}, serif; }}"
 
 
 def fonts_css(fonts: FontSet) -> str:
-    """The font-family rule naming every family, packaged and declared (``serif`` last)."""
-    stack = ", ".join(_css_string(name) for name in family_stack(fonts))
-    return f"html, code {{ font-family: {stack}, serif; }}"
+    """font-family rules naming every family, packaged and declared (``serif`` last):
+    one for the page, with ``[fonts] han_default``'s Han forms first, and one per
+    language a declared CJK family serves, for text whose ``lang`` is that language."""
+    rules = [_rule("html, code", family_stack(fonts, fonts.han_default))]
+    regions = {r for f in fonts.files for name in families(f) if (r := _region(name))}
+    for region in sorted(regions):
+        for language in HAN_REGIONS[region]:
+            rules.append(_rule(f":lang({language})", family_stack(fonts, language)))
+    return "\n".join(rules)
 
 
 def describe(character: str) -> str:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -147,10 +148,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def isolate(value: Any) -> Markup:
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def isolate(value: Any, language: Any = None) -> Markup:
     """``{{ value | bdi }}``: a value set into running text, isolated from the text
     around it (``<bdi>``, direction from its own first strong character), so an Arabic
-    or Hebrew title does not reorder the date or quotation mark after it."""
+    or Hebrew title does not reorder the date or quotation mark after it.
+
+    ``{{ value | bdi(lang) }}`` also says its language (a BCP 47 tag; anything else is
+    left out), so Han characters take that language's glyph forms."""
+    if isinstance(language, str) and LANGUAGE_TAG.match(language):
+        return Markup('<bdi lang="{}">{}</bdi>').format(language, value)
     return Markup("<bdi>{}</bdi>").format(value)
 
 
