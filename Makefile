@@ -14,9 +14,10 @@ UV := $(UV_VENV)/bin/uv
 UV_SYNC := $(UV) sync --locked --python $(PYTHON) --no-python-downloads
 # Shared libraries and tools the build and tests use: HarfBuzz subsetting keeps PDFs
 # byte-reproducible; poppler-utils lets tests cross-check PDFs; chromium runs axe-core and
-# Java 17 the Nu HTML Checker on every output in `make test`.
+# Java 17 the Nu HTML Checker on every output in `make test`. The Noto fonts are the ones
+# the repository's own project declares in briefgen.toml [fonts] (CJK and Arabic).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils \
-  chromium openjdk-17-jre-headless
+  chromium openjdk-17-jre-headless fonts-noto-cjk fonts-noto-core
 # The checkers the tests run on our output (axe-core, vnu-jar), pinned by package-lock.json;
 # --ignore-scripts: vnu-jar's install script would download a JDK from outside.
 NODE_STAMP := node_modules/.installed

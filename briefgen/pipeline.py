@@ -43,6 +43,7 @@ from briefgen.write.staging import WRITE_ERRORS, Stage, output_problems, sweep
 if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads none of them
     from briefgen.analyse.impact import Dependent
     from briefgen.analyse.views import BriefView
+    from briefgen.load.fonts import FontSet
     from briefgen.model.records import Format, Project
     from briefgen.render.pdfspec import Pdf
     from briefgen.render.sandbox import Sandbox
@@ -83,6 +84,7 @@ class Result:
     artifacts: list[Artifact] = field(default_factory=list)
     written: bool = False
     up_to_date: bool = False
+    fonts: FontSet | None = None  # the fonts briefgen.toml declares, checked
 
 
 # Validation errors that leave every reference resolvable, so analysis can still run:
@@ -116,6 +118,7 @@ def check(
     """
     from briefgen.analyse.audit import audit
     from briefgen.load.citestyle import load_style
+    from briefgen.load.fonts import load_fonts
     from briefgen.load.project import load_project
     from briefgen.text.csl import (
         CitationProcessorError,
@@ -132,6 +135,7 @@ def check(
     result = Result(diagnostics, project)
     if project is None:
         return result
+    result.fonts = load_fonts(root, project.settings, diagnostics)
     resolved = validate(project, report, diagnostics)
     past = look_past_resolvable and all(d.code in RESOLVABLE for d in diagnostics.errors)
     if resolved is None and past:
@@ -362,7 +366,7 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
     try:
         stage = Stage(plan.output, keep_existing=not plan.full)
         pages = _html_pages(plan, project, result, stage)
-        pdfs = _render_pdfs(plan, project, pages, stage, pool, report)
+        pdfs = _render_pdfs(plan, project, pages, stage, pool, report, result.fonts)
         _post_render_checks(plan, project, pdfs, diagnostics)
         if not diagnostics.failed(strict=plan.strict):
             _commit(plan, fingerprint, result, stage, pdfs)
@@ -407,6 +411,9 @@ class HtmlPage:
     key: str
     entry: Entry | None  # its staged HTML file, when HTML was asked for
     html: str  # held only until its PDF job is handed out (the steps stream)
+    # Some character is in no declared font: in fonts.uncovered's warning phase the
+    # machine's fonts join the project's ("machine"); once it is an error, no PDF ("none").
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -433,20 +440,80 @@ class Rendered:
 def _html_pages(plan: Plan, project: Project, result: Result, stage: Stage) -> Iterator[HtmlPage]:
     """Step 2: each wanted brief's HTML, rendered and staged one at a time (lazily, so
     PDF workers start on the first page while the rest are still being rendered)."""
+    from briefgen.load.fonts import FontSet
+    from briefgen.render.fonts import fonts_css
     from briefgen.render.sandbox import template_environment
 
     environment = template_environment(plan.root)
+    fonts = result.fonts or FontSet()
+    families = fonts_css(fonts)
+    coverage = _Coverage(plan.root, fonts, result.diagnostics)
     for brief_id in plan.selected or sorted(project.briefs):
         for prefix, template in EDITIONS:
             view = result.views[brief_id]
-            text = render_page(project, view, environment, result.diagnostics, template)
+            text = render_page(
+                project, view, environment, result.diagnostics, template, families=families
+            )
             if text is None:
                 continue
-            name, key = f"{prefix}{brief_id}", pdf_key(text)
+            fallback = coverage.check(text)
+            name, key = f"{prefix}{brief_id}", pdf_key(text, fonts=f"{fonts.digest} {fallback}")
             entry = None
             if "html" in plan.formats:
                 entry = _stage(stage, brief_id, f"{name}.html", text.encode(), key)
-            yield HtmlPage(brief_id, name, key, entry, text)
+            yield HtmlPage(brief_id, name, key, entry, text, fallback)
+
+
+@dataclass
+class _Coverage:
+    """Checks each page's characters against the fonts before its PDF is laid out; a
+    character no font covers is reported once per build, where it first occurs."""
+
+    root: Path
+    fonts: FontSet
+    diagnostics: Diagnostics
+    reported: set[str] = field(default_factory=set)
+    unreadable: bool = False
+
+    def check(self, page: str) -> str:
+        """ "" when every character is covered, else the page's fallback (HtmlPage)."""
+        from briefgen.load.fonts import FontUnreadable
+        from briefgen.render.fonts import printed_characters, uncovered
+        from briefgen.rules import Level, rule
+
+        if self.unreadable:
+            return "none"
+        try:
+            missing = uncovered(printed_characters(page), self.fonts)
+        except FontUnreadable as exc:
+            self.unreadable = True
+            where = self.root / "briefgen.toml"
+            message = f"font file '{exc.font.path}' cannot be read as a font ({exc.problem})"
+            self.diagnostics.error(where, exc.font.line, "fonts.invalid", message)
+            return "none"
+        if not missing:
+            return ""
+        self._report([c for c in missing if c not in self.reported])
+        level = rule("fonts.uncovered").default_level(self.diagnostics.version)
+        return "machine" if level is Level.WARNING else "none"
+
+    def _report(self, characters: list[str]) -> None:
+        from briefgen.load.fonts import DOCS, FONTS_SETTING
+        from briefgen.render.fonts import describe, locate
+
+        self.reported.update(characters)
+        for (path, line), found in locate(self.root, characters, self.fonts.line).items():
+            named = ", ".join(describe(c) for c in found[:8])
+            more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+            subject = (
+                f"character {named} is" if len(found) == 1 else f"characters {named}{more} are"
+            )
+            message = (
+                f"{subject} in no font briefgen has: declare a font file that covers "
+                f"{'it' if len(found) == 1 else 'them'} in {FONTS_SETTING} of briefgen.toml "
+                f"({DOCS} says how)"
+            )
+            self.diagnostics.error(path, line, "fonts.uncovered", message)
 
 
 def _render_pdfs(
@@ -456,15 +523,20 @@ def _render_pdfs(
     stage: Stage,
     pool: WorkerPool,
     report: Progress,
+    fonts_of: FontSet | None = None,
 ) -> Rendered:
     """Step 3: each page's PDF from the cache or a worker, cached and staged at once.
 
     Nothing is held for all briefs at once, so memory stays flat however many there
     are; a cached PDF is staged from the bytes read now, never looked up again.
     """
+    from briefgen.load.fonts import FontSet
     from briefgen.render.workers import Job
+    from briefgen.write.fonts import font_configs
 
+    fonts = fonts_of or FontSet()
     cache = PdfCache(plan.root)
+    configs: list[Path] = []  # the private fontconfig files, written with the first job
     seen: dict[str, HtmlPage] = {}  # name → its page, without its HTML once handed out
     pdfs: dict[str, RenderedPdf] = {}
     total = len(plan.selected or project.briefs) * len(EDITIONS)
@@ -474,12 +546,17 @@ def _render_pdfs(
             seen[page.name] = replace(page, html="")
             if "pdf" not in plan.formats:
                 continue
+            if page.fallback == "none":  # its characters are reported: no .notdef wall
+                continue
             hit = None if plan.force else cache.get(page.key)
             if hit is not None:
                 staged = _stage_pdf(stage, page, hit)
                 pdfs[page.name] = RenderedPdf(page.brief, page.name, page.key, staged, True, hit)
             else:
-                yield Job(page.name, page.html)
+                if not configs:
+                    configs.extend(font_configs(plan.root / CACHE_DIR, fonts))
+                conf = configs[1] if page.fallback == "machine" else configs[0]
+                yield Job(page.name, page.html, str(conf))
 
     def done(reply: Reply) -> None:
         page = seen[reply.key]
@@ -550,6 +627,8 @@ def render_page(
     environment: Sandbox,
     diagnostics: Diagnostics,
     template: str | None = None,
+    *,
+    families: str = "",
 ) -> str | None:
     """One brief's HTML (its own template, or ``template``: e.g. the annex's), or None
     with its problem reported where the user can fix it."""
@@ -558,7 +637,7 @@ def render_page(
     limits = project.settings.limits
     bounds = TemplateLimits(limits.template_seconds, limits.template_memory_mb * 2**20)
     try:
-        return render_html(view, environment, bounds, template)
+        return render_html(view, environment, bounds, template, families)
     except RenderError as exc:
         if exc.path is not None:  # a template's own problem, located in it
             diagnostics.error(exc.path, exc.line, exc.code, exc.message)

@@ -241,6 +241,27 @@ class CitationSettings(Strict):
         )
 
 
+SHA256 = r"^[0-9a-f]{64}$"
+
+
+class FontFile(Strict):
+    """One font a project declares: a file (relative to the project, or absolute) and
+    the sha256 of its bytes, so that every machine renders with the same font."""
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    sha256: Annotated[str, StringConstraints(pattern=SHA256)]
+
+
+class FontSettings(Strict):
+    """``[fonts]``: the fonts rendering may use besides the packaged ones (Latin, Greek,
+    Cyrillic); no font of the machine's is ever used."""
+
+    files: list[FontFile] = []
+    # The language of Han characters in briefgen's own text with no language of their
+    # own (a note's `lang:`, a source's `language`): decides their glyph forms.
+    han_default: Annotated[str, StringConstraints(pattern=LANGUAGE_TAG.pattern)] | None = None
+
+
 RuleLevel = Literal["error", "warning", "off"]
 
 
@@ -289,6 +310,7 @@ class Settings(Strict):
     sensitivity: SensitivitySettings = SensitivitySettings()
     limits: LimitSettings = LimitSettings()
     citations: CitationSettings = CitationSettings()
+    fonts: FontSettings = FontSettings()
     # Diagnostic code → level (or {level, reason}); load_settings refuses what a rule's
     # class does not allow (briefgen/rules.toml's header).
     rules: dict[str, RuleEntry] = {}

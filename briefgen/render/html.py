@@ -1,8 +1,9 @@
 """Stage 4 — render: views → standalone HTML (Jinja2) → PDF (WeasyPrint).
 
 The HTML is rendered once and used twice: written as the HTML brief and laid out
-as the PDF, so both carry the same content. Fonts ship inside the package and are
-embedded as data URLs, so neither output depends on the machine's fonts.
+as the PDF, so both carry the same content. The packaged fonts are embedded as data
+URLs; the project's own fonts reach the PDF renderer through a private fontconfig
+configuration (render/fonts.py), so the PDF never depends on the machine's fonts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import base64
 import logging
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
 from briefgen.render import pdfua
+from briefgen.render.fonts import PACKAGED_FACES, packaged_font
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
 from briefgen.render.pdfspec import BODY_END, SUMMARY_END, SUMMARY_START
@@ -32,24 +33,17 @@ from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 from briefgen.text.csl_html import CSS as CITATION_CSS
 
-FONT_FACES = (
-    ("Caladea-Regular.ttf", "normal", 400),
-    ("Caladea-Italic.ttf", "italic", 400),
-    ("Caladea-Bold.ttf", "normal", 700),
-    ("Caladea-BoldItalic.ttf", "italic", 700),
-)
 MAX_DATA_URL = 2_000_000
 
 
 @cache
 def font_faces() -> str:
     """``@font-face`` rules with the packaged fonts inlined as data URLs."""
-    fonts = resources.files("briefgen") / "assets" / "fonts"
     rules = []
-    for filename, style, weight in FONT_FACES:
-        data = base64.b64encode((fonts / filename).read_bytes()).decode("ascii")
+    for filename, family, style, weight in PACKAGED_FACES:
+        data = base64.b64encode(packaged_font(filename).read_bytes()).decode("ascii")
         rules.append(
-            "@font-face { font-family: 'Caladea'; "
+            f"@font-face {{ font-family: '{family}'; "
             f"font-style: {style}; font-weight: {weight}; "
             f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
         )
@@ -63,10 +57,15 @@ class TemplateLimits:
 
 
 def render_html(
-    view: BriefView, environment: Sandbox, limits: TemplateLimits, template: str | None = None
+    view: BriefView,
+    environment: Sandbox,
+    limits: TemplateLimits,
+    template: str | None = None,
+    families: str = "",
 ) -> str:
     """The standalone HTML of one brief, rendered in the sandbox within ``limits``.
 
+    ``families`` is the rule naming the project's font families (fonts.fonts_css).
     Whatever goes wrong inside a template (a sandbox violation, an exception it
     raises, a limit) is the template's problem, located at its file and line; a fault
     in building the context is ours and keeps its traceback.
@@ -80,7 +79,7 @@ def render_html(
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
             heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
-            stylesheet = "\n".join((font_faces(), CITATION_CSS, css, house, heads))
+            stylesheet = "\n".join((font_faces(), CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)
             page = compiled.render(context)
     except TemplateRefused as exc:

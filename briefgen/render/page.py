@@ -86,6 +86,7 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "reliability": source.grade.value if source.grade else "not assessed",
         "credibility": note.credibility,
         "source_label": endnote.source.label,
+        "language": source.language,  # the source's: its title's and quote's
         "paragraph": note.paragraph,
         "kind": note.kind.value,
         "opinion": note.opinion,

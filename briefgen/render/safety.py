@@ -23,7 +23,7 @@ HTML_ELEMENTS = frozenset(
         # text (templates and the sanitizer)
         *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "pre", "blockquote", "span"),
         *("a", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "code", "cite"),
-        *("abbr", "q", "mark", "del", "ins", "dfn", "kbd", "samp", "var"),
+        *("abbr", "q", "mark", "del", "ins", "dfn", "kbd", "samp", "var", "bdi"),
         # lists and tables
         *("ul", "ol", "li", "dl", "dt", "dd"),
         *("table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"),

@@ -18,6 +18,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -28,6 +29,8 @@ from briefgen.limits import die_with
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
+# The configuration the process started with, restored for a job that names none.
+MACHINE_FONTCONFIG = os.environ.get("FONTCONFIG_FILE")
 # WeasyPrint's caches grow a little with every document: a worker is replaced after
 # this many briefs, so memory stays flat on large builds (one re-import per 100 briefs).
 JOBS_PER_WORKER = 100
@@ -39,6 +42,9 @@ class Job:
 
     key: str
     html: str
+    # The fontconfig file the renderer loads its fonts from (write/fonts.py): only the
+    # project's fonts. Empty: the machine's configuration (tests of the renderer alone).
+    fonts_conf: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,11 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
     # The parent handles Ctrl-C and SIGTERM and then ends its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    import weasyprint  # noqa: F401 — paid once per worker, not once per brief
+    with warnings.catch_warnings():
+        # WeasyPrint checks the machine's fonts on import; briefgen never renders with
+        # them (each job names its own fontconfig file), so a machine without is fine.
+        warnings.filterwarnings("ignore", "No fonts configured|FontConfig cannot load")
+        import weasyprint  # noqa: F401 — paid once per worker, not once per brief
 
     # Outputs carry no clock time: dates come from content. Should font subsetting fall
     # back to fontTools (no libharfbuzz-subset), it stamps this instead of "now".
@@ -91,6 +101,13 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
         if message is None:
             return
         job: Job = message
+        # Read by fontconfig each time WeasyPrint sets up a document's fonts.
+        if job.fonts_conf:
+            os.environ["FONTCONFIG_FILE"] = job.fonts_conf
+        else:
+            os.environ.pop("FONTCONFIG_FILE", None)
+            if MACHINE_FONTCONFIG is not None:
+                os.environ["FONTCONFIG_FILE"] = MACHINE_FONTCONFIG
         try:
             reply = Reply(job.key, pdf=render_pdf(job.html))
         except RenderError as exc:

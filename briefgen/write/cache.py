@@ -23,6 +23,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
+from briefgen.write.fonts import FONTS_DIR
 from briefgen.write.project_files import create_file
 
 CACHE_DIR = ".briefgen-cache"
@@ -42,9 +43,11 @@ def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
     )
 
 
-def pdf_key(html_text: str, stamp: str | None = None) -> str:
-    """The cache key of the PDF of ``html_text`` rendered by ``stamp`` (default: this one)."""
+def pdf_key(html_text: str, stamp: str | None = None, *, fonts: str = "") -> str:
+    """The cache key of the PDF of ``html_text`` rendered by ``stamp`` (default: this one)
+    with the font set ``fonts`` (its digest: the fonts the project declares)."""
     digest = hashlib.sha256((renderer_stamp() if stamp is None else stamp).encode())
+    digest.update(f"\nfonts {fonts}\n".encode())
     digest.update(html_text.encode("utf-8"))
     return digest.hexdigest()
 
@@ -129,6 +132,8 @@ class PdfCache:
         if not self.directory.is_dir():
             return
         for path in sorted(self.directory.iterdir()):
+            if path.name == FONTS_DIR and not path.is_symlink():
+                continue  # the private font configuration (write/fonts.py)
             if path.stem not in keys:
                 path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
 

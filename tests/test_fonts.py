@@ -1,0 +1,244 @@
+"""Every script in fonts the package or the project declares, never the machine's.
+
+One module-scoped build of the small fixture project with Korean, Japanese, Chinese,
+Greek, Cyrillic and Arabic in a brief's title, a note body, a source title and an
+option; the declared fonts are Debian's Noto Serif CJK and Noto Naskh Arabic (`make
+build` installs them). The other tests stop before any PDF is laid out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefgen import pipeline
+from tests.conftest import MINIMAL, copy_project
+
+SCRIPTS = "한국 日本 中国 Ελλάδα Россия مصر"
+CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
+# What a PDF may embed: the packaged fonts and the two declared ones.
+ALLOWED = re.compile(
+    r"^[A-Z]{6}\+(Caladea|Noto-Serif-Greek-Cyrillic|Noto-Serif-CJK-(JP|KR|SC|TC|HK)"
+    r"|Noto-Naskh-Arabic)(-Bold|-Italic|-BoldItalic)?$"
+)
+
+needs_fonts = pytest.mark.skipif(
+    not (CJK.is_file() and NASKH.is_file()),
+    reason="Debian's fonts-noto-cjk and fonts-noto-core (make build installs them)",
+)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def fonts_table(*files: Path | str, pins: dict[str, str] | None = None) -> str:
+    entries = []
+    for file in files:
+        pin = (pins or {}).get(str(file)) or sha256(Path(file))
+        entries.append(f'  {{ path = "{file}", sha256 = "{pin}" }},')
+    return "\n[fonts]\nfiles = [\n" + "\n".join(entries) + "\n]\n"
+
+
+def scripts_project(target: Path, fonts: str) -> Path:
+    """The minimal project, one decision memo, every script in four kinds of place."""
+    root = copy_project(MINIMAL, target)
+    for other in ("one.md", "issue.md"):
+        (root / "content" / "briefs" / other).unlink()
+    content = root / "content"
+    replace_once(content / "briefs" / "memo.md", "title: Test memo", f"title: Test memo {SCRIPTS}")
+    replace_once(
+        content / "notes" / "test-notes.yaml",
+        "body: Officials called it a first step.",
+        f"body: Officials in {SCRIPTS} called it a first step.",
+    )
+    replace_once(
+        content / "options" / "do-more.yaml", "title: Do more", f"title: Do more {SCRIPTS}"
+    )
+    text = content / "sources" / "test-source.txt"
+    replace_once(text, "A Test Title", f"A Test Title {SCRIPTS}")
+    record = content / "sources" / "test-source.yaml"
+    replace_once(record, "value: A Test Title", f"value: A Test Title {SCRIPTS}")
+    old_pin = re.search(r"sha256: (\w+)", record.read_text(encoding="utf-8"))
+    assert old_pin is not None
+    replace_once(record, old_pin.group(1), sha256(text))
+    replace_once(record, "kind: article", "kind: article\nlanguage: ko")  # Korean Han forms
+    with open(root / "briefgen.toml", "a", encoding="utf-8") as settings:
+        settings.write(fonts)
+    return root
+
+
+def pdf_fonts(pdf: Path) -> list[str]:
+    lines = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return [line.split()[0] for line in lines[2:]]
+
+
+@pytest.fixture(scope="module")
+def scripts_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    if not (CJK.is_file() and NASKH.is_file()):
+        pytest.skip("Debian's fonts-noto-cjk and fonts-noto-core are not installed")
+    root = scripts_project(tmp_path_factory.mktemp("scripts") / "project", fonts_table(CJK, NASKH))
+    return pipeline.build(root, strict=True)
+
+
+@needs_fonts
+def test_every_script_builds_strict_in_declared_fonts_only(scripts_build: pipeline.Result) -> None:
+    assert scripts_build.written, [d.format() for d in scripts_build.diagnostics.sorted()]
+    assert not scripts_build.diagnostics.sorted()
+    output = scripts_build.diagnostics.root / "output"
+    pdfs = sorted(output.rglob("*.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        names = pdf_fonts(pdf)
+        assert names, pdf
+        assert all(ALLOWED.match(name) for name in names), (pdf, names)
+        # Each script is set in a face made for it.
+        assert any("CJK" in name for name in names), names
+        assert any("Noto-Naskh-Arabic" in name for name in names), names
+        assert any("Greek-Cyrillic" in name for name in names), names
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for word in ("한국", "日本", "中国", "Ελλάδα", "Россия"):
+            assert word in text, (pdf, word)
+
+
+@needs_fonts
+def test_hiding_the_machines_fonts_changes_no_byte(
+    scripts_build: pipeline.Result,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh copy built where fontconfig finds no font at all gives the same PDFs."""
+    first = scripts_build.diagnostics.root
+    second = copy_project(first, tmp_path / "project")
+    empty = tmp_path / "empty.conf"
+    empty.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    monkeypatch.setenv("FONTCONFIG_PATH", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    result = pipeline.build(second, strict=True)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    for pdf in sorted((first / "output").rglob("*.pdf")):
+        twin = second / "output" / pdf.relative_to(first / "output")
+        assert twin.read_bytes() == pdf.read_bytes(), pdf.name
+
+
+@needs_fonts
+def test_a_character_in_no_font_is_one_located_error_before_layout(tmp_path: Path) -> None:
+    """Devanagari is in no declared font: one diagnostic at the note's line, naming the
+    character and the setting, once for both editions; no PDF is laid out."""
+    root = scripts_project(tmp_path / "project", fonts_table(CJK, NASKH))
+    notes = root / "content" / "notes" / "test-notes.yaml"
+    replace_once(notes, "body: Critics found it too little.", "body: Critics in भारत found it.")
+    result = pipeline.build(root, formats=("html",))
+    found = [d for d in result.diagnostics.sorted() if d.code == "fonts.uncovered"]
+    assert len(found) == 1, [d.format() for d in result.diagnostics.sorted()]
+    line = (
+        notes.read_text(encoding="utf-8").splitlines().index("    body: Critics in भारत found it.")
+    )
+    assert (found[0].path, found[0].line) == ("content/notes/test-notes.yaml", line + 1)
+    assert "'भ' (U+092D DEVANAGARI LETTER BHA)" in found[0].message
+    assert "[fonts] files" in found[0].message
+    assert ".notdef" not in found[0].message
+
+
+def test_a_changed_or_missing_font_is_located_at_its_entry(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    fonts = root / "fonts"
+    fonts.mkdir()
+    packaged = Path(pipeline.__file__).parent / "assets" / "fonts"
+    good = fonts / "good.ttf"
+    shutil.copyfile(packaged / "Caladea-Regular.ttf", good)
+    changed = fonts / "changed.ttf"
+    shutil.copyfile(packaged / "Caladea-Bold.ttf", changed)
+    (fonts / "notes.ttf").write_text("not a font", encoding="utf-8")
+    (fonts / "link.ttf").symlink_to(good)
+    table = fonts_table(
+        "fonts/good.ttf",
+        "fonts/changed.ttf",
+        "fonts/gone.ttf",
+        "fonts/notes.ttf",
+        "fonts/link.ttf",
+        "../outside.ttf",
+        pins={
+            "fonts/good.ttf": sha256(good),
+            "fonts/changed.ttf": sha256(good),
+            "fonts/gone.ttf": "0" * 64,
+            "fonts/notes.ttf": sha256(fonts / "notes.ttf"),
+            "fonts/link.ttf": sha256(good),
+            "../outside.ttf": "0" * 64,
+        },
+    )
+    with open(root / "briefgen.toml", "a", encoding="utf-8") as settings:
+        settings.write(table)
+    lines = (root / "briefgen.toml").read_text(encoding="utf-8").splitlines()
+    line = {
+        name: 1 + next(i for i, t in enumerate(lines) if f'"{name}"' in t)
+        for name in (
+            "fonts/changed.ttf",
+            "fonts/gone.ttf",
+            "fonts/notes.ttf",
+            "fonts/link.ttf",
+            "../outside.ttf",
+        )
+    }
+    result = pipeline.check(root)
+    got = {(d.code, d.line) for d in result.diagnostics.errors if d.path == "briefgen.toml"}
+    assert got == {
+        ("fonts.changed", line["fonts/changed.ttf"]),
+        ("fonts.missing", line["fonts/gone.ttf"]),
+        ("fonts.invalid", line["fonts/notes.ttf"]),
+        ("fonts.invalid", line["fonts/link.ttf"]),
+        ("fonts.invalid", line["../outside.ttf"]),
+    }, [d.format() for d in result.diagnostics.sorted()]
+    changed_error = next(d for d in result.diagnostics.errors if d.code == "fonts.changed")
+    assert sha256(changed) in changed_error.message
+
+
+@needs_fonts
+def test_a_right_to_left_title_is_isolated_from_the_text_around_it(
+    scripts_build: pipeline.Result,
+) -> None:
+    """The annex's opening sentence quotes the title: isolated, the Arabic at its end
+    neither reverses the date after it nor moves the closing quotation mark."""
+    annex = scripts_build.diagnostics.root / "output" / "annex"
+    page = (annex / "memo.html").read_text(encoding="utf-8")
+    assert f"the brief “<bdi>Test memo {SCRIPTS}</bdi>” (2016-01-03)" in page
+    assert f"<bdi>Do more {SCRIPTS}</bdi>" in page  # an option's title
+    assert '<bdi lang="ko">A Test Title' in page  # a source's title in the notes
+    text = subprocess.run(
+        ["pdftotext", str(annex / "memo.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "2016-01-03)" in text, text[:800]  # in logical order, not "03-01-2016"
+
+
+@needs_fonts
+def test_han_characters_take_the_forms_of_their_language(scripts_build: pipeline.Result) -> None:
+    """The source is Korean: its title in the annex is marked lang="ko" and set in the
+    Korean family; the brief's own title (no language of its own) in the Japanese one."""
+    annex = scripts_build.diagnostics.root / "output" / "annex"
+    page = (annex / "memo.html").read_text(encoding="utf-8")
+    assert f'<cite><bdi lang="ko">A Test Title {SCRIPTS}</bdi></cite>' in page
+    assert re.search(
+        r":lang\(ko\) \{ font-family: [^}]*?'Noto Serif CJK KR', 'Noto Serif CJK JP'", page
+    )
+    names = pdf_fonts(annex / "memo.pdf")
+    assert any("Noto-Serif-CJK-KR" in name for name in names), names
+    assert any("Noto-Serif-CJK-JP" in name for name in names), names
