@@ -23,10 +23,10 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
-from briefgen.write.fonts import FONTS_DIR
 from briefgen.write.project_files import create_file
 
 CACHE_DIR = ".briefgen-cache"
+FONTS_DIR = "fonts"  # the private fontconfig folders under it (write/fonts.py)
 MANIFEST = "manifest.json"
 TEMPORARY = ".tmp-"
 

@@ -19,11 +19,14 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from briefgen.load.fonts import FontSet
+from briefgen.write.cache import FONTS_DIR
 
-FONTS_DIR = "fonts"
+if TYPE_CHECKING:  # a no-op build imports the cache, never the content model
+    from briefgen.load.fonts import FontSet
+
 # fontconfig's own file names (the ".conf" suffix is its convention).
 PRIVATE, MACHINE = "fonts" + ".conf", "machine" + ".conf"
 DEFAULT_SYSTEM_CONFIG = "/etc/fonts/fonts.conf"
