@@ -107,7 +107,7 @@ def test_action_memo_needs_a_principal(minimal: Path, edit) -> None:  # type: ig
 def test_action_memo_recommendation_says_that_you(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
     edit(minimal, "content/briefs/memo.md", "That you do more.", "Do more.")
     assert messages(pipeline.check(minimal)) == [
-        "content/briefs/memo.md:18: error: a decision-memo's recommendation asks the principal "
+        "content/briefs/memo.md:18: error: a decision memo's recommendation asks the principal "
         "for a decision they can take: begin a paragraph with 'That you …' [memo.that-you]"
     ]
 

@@ -2,26 +2,34 @@
 
 ``tests/conftest.py`` puts this folder first on ``PYTHONPATH`` and names a file in
 ``BRIEFGEN_TEST_CODES``; Python imports ``sitecustomize`` at start-up in every process
-the tests start (the CLI, `serve`, render workers), and this appends each new code that
-process raises to that file, at once (a process may end with ``os._exit`` or be killed).
-The session check of codes no test raised reads the file. Outside the test suite the
-variable is unset and this does nothing; it is never part of the package.
+the tests start (the CLI, `serve`, render workers). This appends each new code that
+process raises to that file, at once (a process may end with ``os._exit`` or be
+killed). The session check of codes no test raised reads the file.
+
+It imports nothing of briefgen itself: it patches ``Diagnostics`` when the process
+imports ``briefgen.diagnostics`` (a no-op build must import no stage, and a test says
+so). Outside the test suite the variable is unset and this does nothing; it is never
+part of the package.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
+import sys
+from types import ModuleType
+from typing import Any
+
+TARGET = "briefgen.diagnostics"
 
 
-def _install(record: str) -> None:
-    try:
-        from briefgen.diagnostics import Diagnostic, Diagnostics
-    except ImportError:  # a Python without briefgen (the wheel check's fresh venv)
-        return
+def _patch(module: ModuleType, record: str) -> None:
+    diagnostics = module.Diagnostics
     seen: set[str] = set()
-    add = Diagnostics._add
+    add = diagnostics._add
 
-    def recording_add(self: Diagnostics, diagnostic: Diagnostic) -> None:
+    def recording_add(self: Any, diagnostic: Any) -> None:
         if diagnostic.code not in seen:
             seen.add(diagnostic.code)
             try:
@@ -31,8 +39,30 @@ def _install(record: str) -> None:
                 pass
         add(self, diagnostic)
 
-    Diagnostics._add = recording_add  # type: ignore[method-assign]
+    diagnostics._add = recording_add
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    def __init__(self, record: str) -> None:
+        self.record = record
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != TARGET:
+            return None
+        sys.meta_path.remove(self)  # find the real module, once
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader: Any = spec.loader
+        execute = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            execute(module)
+            _patch(module, self.record)
+
+        loader.exec_module = exec_module
+        return spec
 
 
 if os.environ.get("BRIEFGEN_TEST_CODES"):
-    _install(os.environ["BRIEFGEN_TEST_CODES"])
+    sys.meta_path.insert(0, _PatchOnImport(os.environ["BRIEFGEN_TEST_CODES"]))
