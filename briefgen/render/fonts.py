@@ -52,12 +52,26 @@ def packaged_font(filename: str) -> Path:
 
 
 @cache
-def packaged_coverage() -> Coverage:
+def packaged_coverage(family: str | None = None) -> Coverage:
+    """What the packaged faces cover: all of them, or those of one ``family``."""
     ranges: list[tuple[int, int]] = []
-    for filename, *_ in PACKAGED_FACES:
-        found = coverage(DeclaredFont(packaged_font(filename), "", 0))
-        ranges += zip(found.starts, found.ends, strict=True)
+    for filename, named, *_ in PACKAGED_FACES:
+        if family in (None, named):
+            found = coverage(DeclaredFont(packaged_font(filename), "", 0))
+            ranges += zip(found.starts, found.ends, strict=True)
     return Coverage.of(ranges)
+
+
+def families_needed(characters: Iterable[str]) -> frozenset[str]:
+    """The packaged families a page's characters call for: the body family always, the
+    Greek and Cyrillic family only when a character needs it (each page inlines the
+    faces it names, so a Latin page does not carry 600 kB of fonts it never uses)."""
+    body, scripts = packaged_coverage(BODY_FAMILY), packaged_coverage(SCRIPTS_FAMILY)
+    for character in characters:
+        code = ord(character)
+        if code not in body and code in scripts:
+            return frozenset({BODY_FAMILY, SCRIPTS_FAMILY})
+    return frozenset({BODY_FAMILY})
 
 
 def printed_characters(page: str) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,12 @@ from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
 from briefgen.render import pdfua
-from briefgen.render.fonts import PACKAGED_FACES, packaged_font
+from briefgen.render.fonts import (
+    PACKAGED_FACES,
+    families_needed,
+    packaged_font,
+    printed_characters,
+)
 from briefgen.render.layout import check_depth, check_overflow
 from briefgen.render.page import page_context
 from briefgen.render.pdfspec import BODY_END, SUMMARY_END, SUMMARY_START
@@ -36,11 +42,19 @@ from briefgen.text.csl_html import CSS as CITATION_CSS
 MAX_DATA_URL = 2_000_000
 
 
+# Stands in the stylesheet for the packaged faces until the page's characters are known;
+# the nonce keeps a template's own text from ever being taken for it.
+FACES_MARK = f"/* briefgen-faces-{secrets.token_hex(8)} */"
+
+
 @cache
-def font_faces() -> str:
-    """``@font-face`` rules with the packaged fonts inlined as data URLs."""
+def font_faces(needed: frozenset[str] | None = None) -> str:
+    """``@font-face`` rules with the packaged fonts inlined as data URLs: every family,
+    or those ``needed``."""
     rules = []
     for filename, family, style, weight in PACKAGED_FACES:
+        if needed is not None and family not in needed:
+            continue
         data = base64.b64encode(packaged_font(filename).read_bytes()).decode("ascii")
         rules.append(
             f"@font-face {{ font-family: '{family}'; "
@@ -79,9 +93,11 @@ def render_html(
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
             heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
-            stylesheet = "\n".join((font_faces(), CITATION_CSS, css, families, house, heads))
+            stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)
             page = compiled.render(context)
+            faces = font_faces(families_needed(printed_characters(page)))
+            page = page.replace(FACES_MARK, faces)
     except TemplateRefused as exc:
         raise RenderError(exc.code, exc.message or "", exc.path) from exc
     except TimeLimitExceeded as exc:
