@@ -24,6 +24,7 @@ from pathlib import Path
 
 from briefgen import pipeline
 from briefgen.render.sandbox import template_environment
+from briefgen.text.csl import keep_processors_warm
 from briefgen.write.cache import project_fingerprint
 
 UNREADABLE = "unreadable: "
@@ -33,6 +34,7 @@ class Preview:
     """Builds the project when its inputs change and remembers the last outcome."""
 
     def __init__(self, root: Path, log: Callable[[str], None]) -> None:
+        keep_processors_warm()  # every rebuild formats citations with the same processor
         self.root = root
         self.output = root / pipeline.OUTPUT_DIR
         self.log = log

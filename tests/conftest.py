@@ -18,6 +18,11 @@ from briefgen.ingest import ImportFailure
 from briefgen.model.document import DocumentError
 from briefgen.render.sandbox import TemplateRefused
 from briefgen.rules import registry
+from briefgen.text.csl import keep_processors_warm
+
+# One citation processor per style for the whole run, as serve keeps one (issue 25):
+# each in-process check no longer pays V8's start. The CLI tests run the one-shot path.
+keep_processors_warm()
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "link", "form", "input", "img", "image"}
 

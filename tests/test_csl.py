@@ -42,6 +42,7 @@ from briefgen.text.csl import (
     Style,
     csl_item,
 )
+from briefgen.text.csl.engine import Engine
 from briefgen.text.csl_html import rebuild_csl_html
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
@@ -650,7 +651,7 @@ def test_a_processor_that_cannot_start_is_one_located_error(minimal: Path) -> No
 def test_a_template_memory_limit_never_starves_a_processor_started_meanwhile() -> None:
     """The template limit is a temporary RLIMIT_AS in the parent, which a processor forked
     meanwhile (serve's other thread) inherits: the child lifts it back."""
-    with memory_limit(256 * 2**20), Citations(items()) as started:
+    with memory_limit(256 * 2**20), Citations(items(), warm=False) as started:
         note = started.notes([Cite("article-dated", "1")])[0]
     assert note.startswith("Bruce Klingner, “US Security")
 
@@ -695,3 +696,49 @@ def test_a_style_path_the_system_cannot_open_is_unreadable(minimal: Path) -> Non
         f"briefgen.toml:{style_line(root)}: error: citation style '{name}' cannot be read: "
         "File name too long [citations.style-unreadable]"
     ]
+
+
+def test_a_second_build_in_one_process_starts_no_processor_and_sees_an_edit(
+    minimal: Path,
+) -> None:
+    """Issue 25: the processor stays warm between builds in one process (serve, the
+    tests); a source's date edited in between prints in the second build, and the notes
+    of a build that follows another are the notes that build gives alone."""
+    alone = copy_project(minimal, minimal.parent / "alone")
+    pipeline.build(alone, formats=("html",), briefs=["issue"])
+    first = pipeline.build(minimal, formats=("html",))
+    assert first.written, [d.format() for d in first.diagnostics.sorted()]
+    started = Engine.started
+    record = minimal / "content" / "sources" / "test-source.yaml"
+    text = record.read_text(encoding="utf-8")
+    assert text.count('value: "2015"') == 1
+    before = (minimal / "output" / "issue.html").read_text(encoding="utf-8")
+    assert "[2015?]" in before and "[2016?]" not in before
+    record.write_text(text.replace('value: "2015"', 'value: "2016"'), "utf-8")
+    second = pipeline.build(minimal, formats=("html",))
+    assert second.written, [d.format() for d in second.diagnostics.sorted()]
+    assert Engine.started == started  # the warm processor formatted the second build
+    page = (minimal / "output" / "issue.html").read_text(encoding="utf-8")
+    assert "[2016?]" in page and "[2015?]" not in page
+    # The same project built after another gives the notes it gives alone.
+    again = copy_project(alone, minimal.parent / "again")
+    pipeline.build(again, formats=("html",), briefs=["issue"])
+    assert Engine.started == started
+    for name in ("issue.html", "annex/issue.html"):
+        assert (again / "output" / name).read_bytes() == (alone / "output" / name).read_bytes()
+
+
+def test_a_failed_processor_is_never_left_warm() -> None:
+    """A processor that was killed is stopped on close, not kept for the next build."""
+    with Citations(items()) as first:
+        first.notes([Cite("article-dated", "1")])
+    with Citations(items()) as warm:
+        taken = warm._engine
+        taken._process.kill()
+        with pytest.raises(CitationProcessorError):
+            warm.notes([Cite("article-dated", "1")])
+    started = Engine.started
+    with Citations(items()) as fresh:
+        assert fresh._engine is not taken
+        assert fresh.notes([Cite("article-dated", "1")])[0].startswith("Bruce Klingner")
+    assert Engine.started == started + 1

@@ -6,12 +6,20 @@ every fragment it returns is rebuilt from an allowlist into ``Html``
 (``markdown.csl_html``), so a hostile title cannot inject markup.
 
 Use one ``Citations`` per build, and close it (``with Citations(...) as citations:``):
-the processor's child process (~200 MB with the Chicago style) lives until then.
+the processor's child process (~200 MB with the Chicago style, ~1 s to start) lives
+until then. A process that builds again and again (``serve``, the tests) calls
+``keep_processors_warm()``: a closed ``Citations`` then leaves its processor for the
+next build that uses the same style, one per style; a processor that failed, hit a
+limit or was interrupted is stopped instead, and those left warm stop when the process
+exits. A one-shot ``build`` does not keep it: its PDFs render without the 200 MB.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -30,6 +38,7 @@ __all__ = [
     "Cite",
     "Style",
     "csl_item",
+    "keep_processors_warm",
     "shipped_style",
 ]
 
@@ -83,6 +92,39 @@ def shipped_style(name: str = DEFAULT_CITATION_STYLE) -> Style:
     return Style(name, asset(f"{name}.csl"), shipped=True)
 
 
+# Processors left warm by closed ``Citations``, by process and the SHA-256 of their
+# style. A forked child (a render worker) inherits the parent's entries but never takes,
+# stops or drops them: they stay referenced, so no finalizer of its copy stops the
+# parent's processor.
+_WARM: dict[tuple[int, str], Engine] = {}
+_WARM_LOCK = threading.Lock()
+_KEEP_WARM = False
+
+
+def keep_processors_warm(keep: bool = True) -> None:
+    """Whether a ``Citations`` closed from now on leaves its processor warm (see above)."""
+    global _KEEP_WARM
+    _KEEP_WARM = keep
+
+
+def _take_warm(style: str) -> Engine | None:
+    with _WARM_LOCK:
+        engine = _WARM.pop((os.getpid(), style), None)
+    if engine is not None and not engine.usable:
+        engine.close()
+        return None
+    return engine
+
+
+def _leave_warm(style: str, engine: Engine) -> None:
+    key = (os.getpid(), style)
+    with _WARM_LOCK:
+        displaced = _WARM.pop(key, None)
+        _WARM[key] = engine
+    if displaced is not None:  # two builds at once: keep one processor a style
+        displaced.close()
+
+
 class Citations:
     """Notes and bibliography entries for a set of CSL items, in one style."""
 
@@ -91,11 +133,25 @@ class Citations:
         items: Mapping[str, dict[str, Any]],
         style: str | Style = DEFAULT_CITATION_STYLE,
         seconds: float = CALL_SECONDS,
+        *,
+        warm: bool = True,
     ) -> None:
-        """``seconds``: what formatting every note and entry may take together."""
+        """``seconds``: what formatting every note and entry may take together.
+
+        ``warm``: take a processor an earlier build left warm for this style, and leave
+        this one so when closed (if ``keep_processors_warm()``); ``False`` starts a
+        processor of its own and stops it on close.
+        """
         self.items = dict(items)
         self.style = shipped_style(style) if isinstance(style, str) else style
         self.seconds = seconds
+        self._closed = False
+        self._warm_key = hashlib.sha256(self.style.xml.encode()).hexdigest() if warm else None
+        engine = _take_warm(self._warm_key) if self._warm_key else None
+        if engine is not None:
+            engine.renew(seconds)
+            self._engine = engine
+            return
         try:
             self._engine = Engine(self.style.xml, seconds)
         except CitationEngineError as exc:
@@ -149,8 +205,15 @@ class Citations:
             raise KeyError(f"no CSL item for {missing}")
 
     def close(self) -> None:
-        """Release the JavaScript engine (its thread and memory)."""
-        self._engine.close()
+        """Leave the processor warm for the next build, or stop it (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        key = self._warm_key
+        if key is not None and _KEEP_WARM and self._engine.usable:
+            _leave_warm(key, self._engine)
+        else:
+            self._engine.close()
 
     def __enter__(self) -> Self:
         return self

@@ -141,6 +141,8 @@ class _Processor:
     def call(
         self, seconds: float, function: str, items: Mapping[str, Any], argument: object
     ) -> Any:
+        # citeproc-js fetches each item afresh on every call (retrieveItem): a processor
+        # kept warm sees an edited source in the next build (tests/test_csl.py).
         result = self.eval(
             f"BG.items = JSON.parse({_js_string(json.dumps(items))});"
             f"BG.{function}(JSON.parse({_js_string(json.dumps(argument))}))",
@@ -240,8 +242,12 @@ def _strings(value: object, what: str) -> list[str]:
 class Engine:
     """One citeproc-js processor for one style, in a child process; items per call."""
 
+    started = 0  # processors this process has started (tests count them)
+
     def __init__(self, style_xml: str, seconds: float = CALL_SECONDS) -> None:
         """``seconds``: the time every call together may take (start-up apart)."""
+        Engine.started += 1
+        self._owner = os.getpid()
         self._budget = seconds
         # What the child says on stderr while it starts; lives until close().
         self._log = tempfile.TemporaryFile()  # noqa: SIM115
@@ -352,6 +358,21 @@ class Engine:
                 "bug",
             )
         return entries
+
+    def renew(self, seconds: float) -> None:
+        """A new time budget, for the next build that takes this processor."""
+        self._budget = seconds
+
+    @property
+    def usable(self) -> bool:
+        """Started, never failed nor interrupted, and its process still running."""
+        return (
+            self._owner == os.getpid()
+            and self._started
+            and self._broken is None
+            and self._stop.alive
+            and self._process.is_alive()
+        )
 
     def close(self) -> None:
         """Stop the child process (idempotent)."""
