@@ -39,7 +39,7 @@ from briefgen.model.records import (
     OptionRecord,
     SourceRecord,
 )
-from briefgen.model.settings import SHA256, Settings, toml_key, toml_value
+from briefgen.model.settings import LANGUAGE_TAG, SHA256, Settings, toml_key, toml_value
 
 COMMAND = "briefgen reference --out docs/reference"
 NOTICE = f"Generated from briefgen's models by `{COMMAND}`; do not edit."
@@ -184,6 +184,8 @@ NAMED_PATTERNS = {
     DATE_PATTERN: "date YYYY, YYYY-MM or YYYY-MM-DD",
     SHA256: "sha256 (64 lowercase hex digits)",
     URL_PATTERN: "URL (http:// or https://)",
+    LANGUAGE_TAG.pattern: "language tag (BCP 47: `en`, `en-GB`, `fr`)",
+    SourceRecord.model_fields["language"].metadata[0].pattern: "language tag (BCP 47)",
 }
 
 
