@@ -341,22 +341,28 @@ def tables(model: type[BaseModel]) -> list[Table]:
     return [Table(inner, path, tuple(steps[inner])) for inner, path in found]
 
 
-TOML_NAMES: dict[tuple[str, ...], str] = {
-    ("types",): "<id>",
-    ("confidence_rules",): "<level>",
-    ("rules",): '"<code>"',
+# What a ``<name>`` step of a path stands for, by the key that holds the map.
+NAMES: dict[str, str] = {
+    "types": "<id>",
+    "confidence_rules": "<level>",
+    "rules": '"<code>"',
+    "scores": "<criterion>",
+    "scales": "<scale>",
 }
+
+
+def named(path: str) -> str:
+    """'types.<name>' → 'types.<id>': each free name called what it is."""
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        if part == "<name>" and i:
+            parts[i] = NAMES.get(parts[i - 1].removesuffix("[]"), part)
+    return ".".join(parts)
 
 
 def toml_heading(path: str) -> str:
     """A settings path as its TOML table header: 'types.<name>' → '[types.<id>]'."""
-    parts = path.split(".")
-    named = []
-    for i, part in enumerate(parts):
-        if part == "<name>":
-            part = TOML_NAMES.get(tuple(p.removesuffix("[]") for p in parts[:i]), part)
-        named.append(part)
-    text = ".".join(named)
+    text = named(path)
     if text.endswith("[]"):
         return f"[[{text.replace('[]', '')}]]"
     return f"[{text.replace('[]', '')}]"
@@ -524,7 +530,7 @@ def content_page() -> str:
             *key_table(kind.model, "mapping"),
         ]
         for found in tables(kind.model):
-            uses = ", ".join(f"`{use}`" for use in found.uses)
+            uses = ", ".join(f"`{named(use)}`" for use in found.uses)
             lines += [
                 _anchor(found.model),
                 "",
