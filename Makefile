@@ -22,7 +22,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-
 # --ignore-scripts: vnu-jar's install script would download a JDK from outside.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test lint typecheck unit wheel wheel-check check clean system-deps upgrade-lock \
+.PHONY: build test lint typecheck unit wheel wheel-check check reference clean system-deps upgrade-lock \
   upgrade-uv
 
 build: $(STAMP)
@@ -30,6 +30,12 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/briefgen check
+
+# docs/reference/ and docs/rules.md, generated from the models and the code registry
+# (tests/test_reference.py and tests/test_rules.py fail when they lag).
+reference: $(STAMP)
+	$(BIN)/briefgen reference --out docs/reference
+	$(BIN)/briefgen rules --markdown > docs/rules.md
 
 test: lint typecheck unit wheel-check
 

@@ -210,6 +210,25 @@ def rules_command(markdown: bool) -> None:
         )
 
 
+@main.command("reference")
+@click.option(
+    "--out",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the Markdown into (the repository's is docs/reference).",
+)
+def reference_command(directory: Path) -> None:
+    """Write the reference of every content file, setting and key (docs/reference/)."""
+    from briefgen.model.reference import reference_files
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in reference_files().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8", newline="\n")
+        click.echo(f"wrote {path}")
+
+
 @main.command("list")
 @root_option
 def list_briefs(root: Path) -> None:

@@ -26,3 +26,19 @@ def test_schemas_are_written_and_strict(tmp_path: Path) -> None:
     assert "budget" in settings["$defs"]["TypeTable"]["properties"]
     brief = json.loads((tmp_path / "schemas" / "brief.schema.json").read_text())
     assert brief["properties"]["type"]["enum"] == ["fact-sheet", "one-pager"]
+
+
+def test_every_property_has_its_meaning_for_editors() -> None:
+    """The reference's lines (briefgen/model/reference.toml) are the schemas' descriptions."""
+    missing = []
+    for name, text in schema_texts(["one-pager"]).items():
+        schema = json.loads(text)
+        for where, definition in [("", schema), *schema.get("$defs", {}).items()]:
+            for key, prop in definition.get("properties", {}).items():
+                if not prop.get("description"):
+                    missing.append(f"{name} {where} {key}")
+    assert missing == []
+    notes = json.loads(schema_texts([])["notes.schema.json"])
+    assert notes["$defs"]["NoteRecord"]["properties"]["credibility"]["description"].startswith(
+        "Admiralty credibility"
+    )

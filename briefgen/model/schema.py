@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -18,6 +19,7 @@ from briefgen.model.records import (
     OptionRecord,
     SourceRecord,
 )
+from briefgen.model.reference import meaning, tables
 from briefgen.model.settings import Settings
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -39,9 +41,25 @@ def schema_texts(brief_types: Iterable[str]) -> dict[str, str]:
     texts = {}
     for name, model in SCHEMA_MODELS.items():
         schema = model.model_json_schema(by_alias=True)
+        describe(model, schema)
         if model is BriefMeta:
             schema["properties"]["type"]["enum"] = sorted(brief_types)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"briefgen:{name}"
         texts[f"{name}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return texts
+
+
+def describe(model: type[BaseModel], schema: dict[str, Any]) -> None:
+    """Each property's meaning (briefgen/model/reference.toml), for an editor to show."""
+    found = {inner.model.__name__: inner.model for inner in tables(model)}
+    definitions = [(model, schema)] + [
+        (found[name], definition)
+        for name, definition in schema.get("$defs", {}).items()
+        if name in found
+    ]
+    for inner, definition in definitions:
+        for key, prop in definition.get("properties", {}).items():
+            line = meaning(inner, key)
+            if line is not None:
+                prop["description"] = line
