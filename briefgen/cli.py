@@ -180,7 +180,8 @@ def check(root: Path, strict: bool) -> None:
 @root_option
 @click.argument("source_id")
 def impact(root: Path, source_id: str) -> None:
-    """List every note, judgment, option, score, brief and sentence resting on a source."""
+    """List every note (its own, and those it corroborates), judgment, option, score, brief
+    and sentence resting on a source."""
     result = pipeline.impact(root, source_id)
     # A query, not a check: only errors (which stop it) are shown.
     errors = Diagnostics(result.diagnostics.root, result.diagnostics.errors)
