@@ -311,11 +311,12 @@ Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
 def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
     section = brief.section(slug)
     if section is not None:
+        analysis = slug in view.layout.analysis
         view.sections[slug] = SectionView(
             section.slug,
             section.heading,
-            render(section.text, notes.cite),
-            slug in view.layout.analysis,
+            render(section.text, notes.cite, analysis=analysis),
+            analysis,
         )
 
 
