@@ -166,7 +166,7 @@ def format_date(value: str) -> str:
 
 
 def _field(source: Source, name: str, value: Attested) -> FieldView:
-    shown = value.value or "unknown"
+    shown = value.shown or "unknown"
     if name == "date" and value.value:
         shown = format_date(value.value)
     if value.status.value == "stated" and (value.paragraph or value.line):
