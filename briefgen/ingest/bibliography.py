@@ -191,10 +191,12 @@ def _csl_json(text: str, wanted: Callable[[str], bool]) -> Bibliography:
     bibliography = Bibliography()
     searched = 0
     for number, item in enumerate(items, start=1):
-        key = _clean(item.get("id")) if isinstance(item, dict) else None
+        # Better BibTeX writes the citation key as the id (and as "citation-key", which
+        # Zotero's own export also carries when its items have one).
+        key = _clean(item.get("citation-key") or item.get("id")) if isinstance(item, dict) else None
         line, searched = _line_of_id(text, key, searched)
         if not isinstance(item, dict) or key is None:
-            bibliography.broken.append((line, f"item {number} has no 'id' (citation key)"))
+            bibliography.broken.append((line, f"item {number} has no citation key ('id')"))
             continue
         entry = Entry(key, line)
         if wanted(key):
@@ -207,7 +209,8 @@ def _line_of_id(text: str, key: str | None, start: int) -> tuple[int, int]:
     """The line of an item's ``"id": "key"`` (JSON keeps no lines), searched onwards."""
     if key is None:
         return text.count("\n", 0, start) + 1, start
-    pattern = re.compile(r'"id"\s*:\s*' + re.escape(json.dumps(key, ensure_ascii=False)))
+    quoted = re.escape(json.dumps(key, ensure_ascii=False))
+    pattern = re.compile(r'"(?:id|citation-key)"\s*:\s*' + quoted)
     found = pattern.search(text, start) or pattern.search(text)
     if found is None:
         return text.count("\n", 0, start) + 1, start

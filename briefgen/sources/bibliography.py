@@ -254,6 +254,8 @@ def _check_values(file: Path, entry: Entry, plan: _Plan, where: str, imported: I
                 (e["msg"] for e in exc.errors() if e["loc"] and e["loc"][0] == name),
                 exc.errors()[0]["msg"],
             )
+            if problem.startswith("String should match pattern"):  # the pattern is no help
+                problem = "not an http or https address" if name == "url" else "not its form"
             imported.diagnostics.warning(
                 file,
                 value.line,
