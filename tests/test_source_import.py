@@ -248,3 +248,36 @@ def test_a_broken_bibtex_block_is_left_out_and_the_rest_imported(project: Path) 
         == "mixed.bib:1: warning: this block is not valid BibTeX: left out [import.bad-value]"
     )
     assert out[0] == "filled content/sources/gadgets.yaml: outlet"
+
+
+def test_a_record_that_is_a_link_is_never_written_through(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    record_path = project / SOURCES / "widgets-may.yaml"
+    outside.write_bytes(record_path.read_bytes())
+    record_path.unlink()
+    record_path.symlink_to(outside)
+    before = outside.read_bytes()
+    code, _out, err = run(project, project / "refs.bib")
+    assert code == 0
+    assert (
+        "refs.bib:2: warning: entry 'widgets-may': its source record "
+        "content/sources/widgets-may.yaml does not load: run briefgen check, fix it, then "
+        "import again [import.no-source]"
+    ) in err
+    assert outside.read_bytes() == before and record_path.is_symlink()
+
+
+def test_the_annex_says_a_value_came_from_the_bibliography(project: Path) -> None:
+    from briefgen.analyse.views import _field
+    from briefgen.diagnostics import Diagnostics
+    from briefgen.load.project import load_project
+
+    run(project, project / "refs.bib")
+    loaded, _ = load_project(project, Diagnostics(project))
+    assert loaded is not None
+    source = loaded.sources["widgets-may"]
+    shown = _field(source, "author", source.record.author)
+    assert (shown.value, shown.reason) == (
+        "Ana Ruiz and Clare Ribando Seelke",
+        "recorded in the bibliography refs.bib, not stated in the text",
+    )

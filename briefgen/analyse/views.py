@@ -173,6 +173,8 @@ def _field(source: Source, name: str, value: Attested) -> FieldView:
         reason: str | None = f"stated in {source.place_of(value)}"
     elif value.status.value == "recorded":
         reason = f"recorded in the file's {value.from_}, not stated in its text"
+        if (value.from_ or "").endswith((".bib", ".json")):  # briefgen source import
+            reason = f"recorded in the bibliography {value.from_}, not stated in the text"
     else:
         reason = value.reason
     return FieldView(name, shown, value.status.value, reason)
