@@ -227,6 +227,11 @@ def test_hostile_bibliographies_are_located_errors(project: Path, tmp_path: Path
     assert error("broken.json", b'[\n  {"id": "gadgets",\n  "title": }\n]') == [
         "broken.json:3: error: is not valid JSON (Expecting value) [import.bad-bibliography]"
     ]
+    long_number = b'[{"id": "gadgets", "issued": {"date-parts": [[' + b"9" * 5000 + b"]]}}]"
+    assert error("number.json", long_number) == [
+        "number.json: error: holds a number too long to be in a CSL-JSON export "
+        "[import.bad-bibliography]"
+    ]
     huge = b"[" + json.dumps({"id": "gadgets", "note": "x" * 6_000_000}).encode() + b"]"
     assert error("huge.json", huge)[0].startswith("huge.json: error: the file is ")
     assert error("refs.txt", b"") == [

@@ -121,7 +121,7 @@ def _iso(year: int, month: int | None = None, day: int | None = None) -> str | N
     """'2024', '2024-05' or '2024-05-02' when it is a real date, else None."""
     try:
         datetime.date(year, month or 1, day or 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     if not 1000 <= year <= 9999:
         return None
@@ -179,6 +179,10 @@ def _csl_json(text: str, wanted: Callable[[str], bool]) -> Bibliography:
     except json.JSONDecodeError as exc:
         raise ImportFailure(
             "import.bad-bibliography", f"is not valid JSON ({exc.msg})", line=exc.lineno
+        ) from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise ImportFailure(
+            "import.bad-bibliography", "holds a number too long to be in a CSL-JSON export"
         ) from None
     if isinstance(items, dict) and "items" in items:  # some exports wrap the list
         items = items["items"]
@@ -256,9 +260,11 @@ def _csl_date(value: object) -> str | None:
     parts = value.get("date-parts")
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         numbers = parts[0][:3]
+        if not all(isinstance(p, int | str) and not isinstance(p, bool) for p in numbers):
+            return None
         try:
             year, *rest = (int(p) for p in numbers)
-        except (TypeError, ValueError):
+        except ValueError:
             return None
         month = rest[0] if rest else None
         day = rest[1] if len(rest) > 1 else None
