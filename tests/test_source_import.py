@@ -241,6 +241,19 @@ def test_hostile_bibliographies_are_located_errors(project: Path, tmp_path: Path
     assert texts(project) == texts(copy_project(PROJECT, tmp_path / "fresh"))
 
 
+def test_a_citation_key_that_is_no_id_says_how_to_match_it(project: Path) -> None:
+    (project / "keys.json").write_text(
+        '[{"id": "ruizWidgetExports2024", "title": "Widget Exports in 2024"}]', encoding="utf-8"
+    )
+    code, _out, err = run(project, project / "keys.json")
+    assert code == 0 and err[0] == (
+        "keys.json:1: warning: entry 'ruizWidgetExports2024' matches no source: its citation "
+        "key is not a source id (lowercase letters, digits and single hyphens); set the key "
+        "to the id of the source it describes (in Better BibTeX, pin the citation key), then "
+        "import again [import.no-source]"
+    )
+
+
 def test_a_broken_bibtex_block_is_left_out_and_the_rest_imported(project: Path) -> None:
     (project / "mixed.bib").write_text(
         "@misc{elsewhere, title = {unclosed\n@article{gadgets, journal = {Gadget Quarterly}}\n",

@@ -38,7 +38,7 @@ from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, Entry, Value, r
 from briefgen.load.project import load_project
 from briefgen.load.readers import linked_part, parse_yaml, read_text
 from briefgen.model.document import DocumentError
-from briefgen.model.records import Attested, Source, SourceRecord, Status
+from briefgen.model.records import ID_PATTERN, Attested, Source, SourceRecord, Status
 from briefgen.sources.add import read_user_file
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
@@ -181,7 +181,14 @@ def _plan(
     source = sources.get(entry.key)
     if source is None:
         stored = root / SOURCES / f"{entry.key}.yaml"
-        if stored.is_file():
+        if not re.fullmatch(ID_PATTERN, entry.key):
+            message = (
+                f"entry '{entry.key}' matches no source: its citation key is not a source id "
+                "(lowercase letters, digits and single hyphens); set the key to the id of "
+                "the source it describes (in Better BibTeX, pin the citation key), then "
+                "import again"
+            )
+        elif stored.is_file():
             message = (
                 f"entry '{entry.key}': its source record {diagnostics.relative(stored)} does "
                 "not load: run briefgen check, fix it, then import again"
