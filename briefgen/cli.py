@@ -180,7 +180,8 @@ def check(root: Path, strict: bool) -> None:
 @root_option
 @click.argument("source_id")
 def impact(root: Path, source_id: str) -> None:
-    """List every note, judgment, option, score, brief and sentence resting on a source."""
+    """List every note (its own, and those it corroborates), judgment, option, score, brief
+    and sentence resting on a source."""
     result = pipeline.impact(root, source_id)
     # A query, not a check: only errors (which stop it) are shown.
     errors = Diagnostics(result.diagnostics.root, result.diagnostics.errors)
@@ -364,7 +365,8 @@ def migrate_locators(root: Path, path: Path | None, dry_run: bool) -> None:
 
 @main.group()
 def source() -> None:
-    """Add a source from your own file, show its paragraphs, re-check an imported one."""
+    """Add a source from your own file, fill sources from a bibliography, show a source's
+    paragraphs, re-check an imported one."""
 
 
 @source.command("add")
@@ -428,6 +430,38 @@ def source_add(
         f"      set reliability: A–F in content/sources/{sid}.yaml when you have assessed "
         "the source"
     )
+    sys.exit(0)
+
+
+@source.command("import")
+@root_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+def source_import(root: Path, file: Path) -> None:
+    """Fill existing sources' metadata from a bibliography: FILE is a BibTeX (.bib) or
+    Zotero / Better BibTeX CSL-JSON (.json) export inside the project.
+
+    An entry fills the source whose id is its citation key: title, author(s), outlet,
+    date, url, accessed, publisher, number, version, short title, each recorded
+    `from:` FILE. A value the source's text states is kept; a contradiction is a
+    warning. The texts are never changed; the records are written all or nothing.
+    """
+    from briefgen.sources.bibliography import import_bibliography
+
+    result = import_bibliography(root, file, waiting=lambda: click.echo(pipeline.WAITING, err=True))
+    diagnostics = result.diagnostics
+    _finished(result.recovery, diagnostics)
+    status = _report(diagnostics, False)
+    if status:
+        click.echo("nothing written", err=True)
+        sys.exit(status)
+    by_source: dict[str, list[str]] = {}
+    for filled in result.filled:
+        was = f" (was '{filled.was}')" if filled.was else ""
+        by_source.setdefault(filled.source_id, []).append(filled.name + was)
+    for path in result.written:
+        names = ", ".join(by_source.get(path.stem, []))
+        click.echo(f"filled {diagnostics.relative(path)}: {names}")
+    click.echo(f"{len(result.written)} source(s) filled from {result.entries} entry(ies)")
     sys.exit(0)
 
 

@@ -1,3 +1,7 @@
+import re
+from pathlib import Path
+
+from briefgen import pipeline
 from briefgen.text.markdown import render, render_inline
 
 
@@ -29,6 +33,33 @@ def test_analysis_blocks_are_wrapped_and_labelled() -> None:
         '<p class="analysis-label">Analysis</p><p>Our view.</p></div>\n'
         '<p>More<sup class="cite">b</sup>.</p>'
     )
+
+
+def test_a_fenced_block_in_an_analysis_section_has_no_second_label() -> None:
+    html = str(render("::: analysis\nOur view.\n:::", cite, analysis=True))
+    assert html == "<p>Our view.</p>"
+
+
+def test_an_analysis_section_prints_one_badge(minimal: Path) -> None:
+    """new-user-3 row 22: "What we don't know" (analysis by nature, its heading badged)
+    with its body also fenced '::: analysis' printed ANALYSIS twice."""
+    brief = minimal / "content" / "briefs" / "issue.md"
+    text = brief.read_text(encoding="utf-8")
+    fenced = "## What we don't know\n\n::: analysis\nWhat the other side made of it.\n:::\n"
+    brief.write_text(
+        text.replace("## What we don't know\n\nWhat the other side made of it.\n", fenced),
+        encoding="utf-8",
+    )
+    result = pipeline.build(minimal, briefs=["issue"], formats=("html",))
+    assert not result.diagnostics.errors, result.diagnostics.sorted()
+    page = (minimal / "output" / "issue.html").read_text(encoding="utf-8")
+    section = re.search(r'<section id="what-we-don-t-know".*?</section>', page, re.DOTALL)
+    assert section is not None
+    assert re.findall(r">\s*Analysis\s*<", section[0]) == [">Analysis<"]  # the heading's
+    assert "What the other side made of it." in section[0]
+    # A fenced block in a sourced section keeps its label.
+    points = re.search(r'<section id="key-points".*?</section>', page, re.DOTALL)
+    assert points is not None and '<p class="analysis-label">Analysis</p>' in points[0]
 
 
 def test_inline_render_drops_the_paragraph() -> None:

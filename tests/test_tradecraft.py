@@ -6,6 +6,8 @@ each case asserts the exact diagnostics — code, file and line — and nothing 
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -183,6 +185,43 @@ def test_impact_lists_every_dependent_with_its_line() -> None:
         in lines
     )
     assert lines[-1] == "22 item(s) depend on source 'test-source'"
+
+
+def test_impact_follows_corroborated_by(tmp_path: Path) -> None:
+    """A note of another source that a note of this one corroborates rests on it too
+    (new-user-3 row 16): its credibility 1 goes if the corroborating note goes."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    sources = root / "content" / "sources"
+    text = "A Test Title\nBy officials\nThe alliance agreed to share data in 2014, they said.\n"
+    (sources / "other-source.txt").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    record = (sources / "test-source.yaml").read_text(encoding="utf-8")
+    record = record.replace("text: test-source.txt", "text: other-source.txt")
+    record = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", record)
+    record = record.replace("value: Jane Roe\n  paragraph: 2", "value: officials\n  paragraph: 2")
+    (sources / "other-source.yaml").write_text(record, encoding="utf-8")
+    (root / "content" / "notes" / "other.yaml").write_text(
+        "notes:\n"
+        "  - id: share-confirmed\n"
+        "    source: other-source\n"
+        "    paragraph: 3\n"
+        "    credibility: 1\n"
+        "    corroborated_by: [share-2014]\n"
+        "    kind: fact\n"
+        "    body: Officials confirmed the 2014 agreement.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["impact", "--root", str(root), "test-source"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert (
+        "content/notes/other.yaml:6: corroborated share-confirmed: corroborated by "
+        "'share-2014': Officials confirmed the 2014 agreement."
+    ) in lines
+    assert lines[-1] == "23 item(s) depend on source 'test-source'"
+    other = CliRunner().invoke(main, ["impact", "--root", str(root), "other-source"])
+    assert other.exit_code == 0, other.output
+    assert other.stdout.splitlines()[-1] == "1 item(s) depend on source 'other-source'"
 
 
 def test_impact_of_an_unknown_source_is_a_located_error() -> None:

@@ -39,9 +39,9 @@ def _date_text(source: Source) -> str:
 
 def _byline(source: Source) -> str:
     author = source.record.author
-    if author.status is Status.UNKNOWN or author.value is None:
+    if author.status is Status.UNKNOWN or author.shown is None:
         return "author not named in our copy"
-    return author.value
+    return author.shown
 
 
 def _evidence_base(

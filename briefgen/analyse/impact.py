@@ -1,5 +1,6 @@
-"""What depends on a source (ICD 206): its notes, and every judgment, option text, score,
-brief and brief sentence that cites them, each with its file and line."""
+"""What depends on a source (ICD 206): its notes, the notes of other sources they
+corroborate, and every judgment, option text, score, brief and brief sentence that cites
+its notes, each with its file and line."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from briefgen.validate.dating import cited_notes
 class Dependent:
     path: Path
     line: int
-    kind: str  # note | judgment | option | score | brief | sentence
+    kind: str  # note | corroborated | judgment | option | score | brief | sentence
     id: str  # the note, judgment, option (option/criterion for a score) or brief id
     text: str  # what depends, as written
 
@@ -41,6 +42,14 @@ def impact(project: Project, source_id: str) -> list[Dependent]:
     for note in project.notes.values():
         if note.id in notes:
             add(note.origin, (), "note", note.id, note.record.body)
+    # A note of another source that one of these corroborates: its credibility rests on
+    # them (credibility 1, "confirmed by another source"), so a change here touches it.
+    for note in project.notes.values():
+        for index, other in enumerate(note.record.corroborated_by):
+            if note.id not in notes and other in notes:
+                text = f"corroborated by '{other}': {note.record.body}"
+                add(note.origin, ("corroborated_by", index), "corroborated", note.id, text)
+                break
     for judgment in project.judgments.values():
         claim = judgment.record
         if set(claim.notes) & notes or _cites(claim.text, notes):

@@ -166,13 +166,15 @@ def format_date(value: str) -> str:
 
 
 def _field(source: Source, name: str, value: Attested) -> FieldView:
-    shown = value.value or "unknown"
+    shown = value.shown or "unknown"
     if name == "date" and value.value:
         shown = format_date(value.value)
     if value.status.value == "stated" and (value.paragraph or value.line):
         reason: str | None = f"stated in {source.place_of(value)}"
     elif value.status.value == "recorded":
         reason = f"recorded in the file's {value.from_}, not stated in its text"
+        if (value.from_ or "").endswith((".bib", ".json")):  # briefgen source import
+            reason = f"recorded in the bibliography {value.from_}, not stated in the text"
     else:
         reason = value.reason
     return FieldView(name, shown, value.status.value, reason)
@@ -311,11 +313,12 @@ Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
 def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
     section = brief.section(slug)
     if section is not None:
+        analysis = slug in view.layout.analysis
         view.sections[slug] = SectionView(
             section.slug,
             section.heading,
-            render(section.text, notes.cite),
-            slug in view.layout.analysis,
+            render(section.text, notes.cite, analysis=analysis),
+            analysis,
         )
 
 

@@ -106,6 +106,54 @@ class Attested(Strict):
             raise ValueError("only a recorded value has 'from'")
         return self
 
+    @property
+    def names(self) -> list[str]:
+        """The value as a list (an author list); [] when unknown."""
+        return [] if self.value is None else [self.value]
+
+    @property
+    def shown(self) -> str | None:
+        """The value as a reader reads it; None when unknown."""
+        return self.value
+
+
+def _given_first(name: str) -> str:
+    """'Ribando Seelke, Clare' → 'Clare Ribando Seelke' (a suffix after a second comma
+    stays last: 'King, Martin Luther, Jr.' → 'Martin Luther King, Jr.')."""
+    family, _, rest = name.partition(",")
+    given, _, suffix = rest.partition(",")
+    if not family.strip() or not given.strip():
+        return name
+    shown = f"{given.strip()} {family.strip()}"
+    return f"{shown}, {suffix.strip()}" if suffix.strip() else shown
+
+
+AuthorList = Text | Annotated[list[Text], Field(min_length=1, max_length=100)]
+
+
+class Authors(Attested):
+    """``author:``: one name, or a list of names ("Leticia Chacon", "Clare Ribando
+    Seelke"), each a person ("Given Family", or "Family, Given" to state the split) or
+    an office. A stated list is stated name by name on its line or paragraph."""
+
+    value: AuthorList | None = None  # type: ignore[assignment]
+
+    @property
+    def names(self) -> list[str]:
+        if self.value is None:
+            return []
+        return [self.value] if isinstance(self.value, str) else list(self.value)
+
+    @property
+    def shown(self) -> str | None:
+        """'A', 'A and B', 'A, B, and C'; a list's "Family, Given" as "Given Family"."""
+        names = self.names
+        if isinstance(self.value, list):
+            names = [_given_first(name) for name in names]
+        if len(names) <= 2:
+            return " and ".join(names) or None
+        return ", ".join(names[:-1]) + ", and " + names[-1]
+
 
 class Dated(Attested):
     value: Annotated[str, StringConstraints(pattern=DATE_PATTERN)] | None = None
@@ -181,7 +229,7 @@ class SourceRecord(Strict):
     text: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$")]
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     title: Attested
-    author: Attested
+    author: Authors
     outlet: Attested
     date: Dated
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")] = "en"
@@ -197,6 +245,7 @@ class SourceRecord(Strict):
     accessed: Annotated[str, StringConstraints(pattern=DATE_PATTERN)] | None = None
     publisher: Text | None = None
     number: Text | None = None  # a report's number, e.g. "RL30382"
+    version: Text | None = None  # a revised report's version, e.g. "2" or "updated"
     short_title: Text | None = None  # Chicago's short form; default: derived from the title
     # An imported source (`briefgen source add`): its original file and the words joined.
     original: Original | None = None

@@ -162,8 +162,12 @@ def render_inline(text: str, cite: CiteRenderer) -> Markup:
     return Markup(inner)
 
 
-def render(text: str, cite: CiteRenderer) -> Markup:
-    """Render Markdown with citations; ``::: analysis`` blocks become marked divs."""
+def render(text: str, cite: CiteRenderer, *, analysis: bool = False) -> Markup:
+    """Render Markdown with citations; ``::: analysis`` blocks become marked divs.
+
+    In a section that is analysis by nature (``analysis``: its heading carries the
+    badge) a fenced block is already analysis: it prints as the rest, with no second
+    label."""
     citations: list[Citation] = []
     pieces: list[str] = []
     position = 0
@@ -180,7 +184,7 @@ def render(text: str, cite: CiteRenderer) -> Markup:
     chunks, _ = analysis_chunks("".join(pieces))
     for chunk in chunks:
         body = _sanitize(_markdown(chunk.text))
-        if chunk.analysis:
+        if chunk.analysis and not analysis:
             body = (
                 '<div class="analysis" role="note" aria-label="Analysis">'
                 '<p class="analysis-label">Analysis</p>' + body + "</div>"

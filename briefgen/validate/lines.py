@@ -94,14 +94,18 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
             diagnostics.error(origin.path, origin.line(name, key), code, f"{name}: {problem}")
         elif name == "date" and _date_stated(source, value, text, diagnostics):
             continue
-        elif find_in(value.value or "", text) is None:
-            marked = _marked_hint(source, value.value or "") if key == "paragraph" else ""
-            diagnostics.error(
-                origin.path,
-                origin.line(name, "value"),
-                "source.stated-not-found",
-                f"{name} '{value.value}' is marked stated but {where} does not contain it" + marked,
-            )
+        else:
+            for index, missing in enumerate(value.names):
+                if find_in(missing, text) is not None:
+                    continue
+                marked = _marked_hint(source, missing) if key == "paragraph" else ""
+                loc = (name, "value", index) if isinstance(value.value, list) else (name, "value")
+                diagnostics.error(
+                    origin.path,
+                    origin.line(*loc),
+                    "source.stated-not-found",
+                    f"{name} '{missing}' is marked stated but {where} does not contain it" + marked,
+                )
 
 
 def _date_stated(source: Source, value: Attested, text: str, diagnostics: Diagnostics) -> bool:

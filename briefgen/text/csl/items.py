@@ -149,7 +149,7 @@ def csl_item(source_id: str, record: SourceRecord) -> dict[str, Any]:
     """The CSL-JSON item for one source record."""
     outlet = known(record.outlet)
     title = known(record.title)
-    author = known(record.author)
+    authors = [] if record.author.status is Status.UNKNOWN else record.author.names
     date = known(record.date)
     item: dict[str, Any] = {"id": source_id, "type": _type(record, outlet)}
     if title:
@@ -157,8 +157,8 @@ def csl_item(source_id: str, record: SourceRecord) -> dict[str, Any]:
         item["title-short"] = record.short_title or short_title(title)
     else:
         item["genre"] = UNTITLED[record.kind]
-    if author:
-        item["author"] = [csl_name(author)]
+    if authors:
+        item["author"] = [csl_name(name) for name in authors]
     if outlet:
         item["container-title"] = outlet
     if date:
@@ -169,6 +169,8 @@ def csl_item(source_id: str, record: SourceRecord) -> dict[str, Any]:
         item["publisher"] = record.publisher
     if record.number:
         item["number"] = record.number
+    if record.version:
+        item["version"] = record.version
     if record.url:
         item["URL"] = record.url
     if record.language:
