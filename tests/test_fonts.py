@@ -20,6 +20,7 @@ from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
 
 SCRIPTS = "한국 日本 中国 Ελλάδα Россия مصر"
+NOTE_LANG_LINE = "    holder: Officials\n    lang: zh-Hant\n"
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
 # What a PDF may embed: the packaged fonts and the two declared ones.
@@ -62,6 +63,11 @@ def scripts_project(target: Path, fonts: str) -> Path:
     content = root / "content"
     replace_once(content / "briefs" / "memo.md", "title: Test memo", f"title: Test memo {SCRIPTS}")
     replace_once(
+        content / "briefs" / "memo.md",
+        "Whether to share more [@share-2014].",
+        "Whether to share more [@share-2014]. Officials called it a [>@first-step].",
+    )
+    replace_once(
         content / "notes" / "test-notes.yaml",
         "body: Officials called it a first step.",
         f"body: Officials in {SCRIPTS} called it a first step.",
@@ -69,6 +75,8 @@ def scripts_project(target: Path, fonts: str) -> Path:
     replace_once(
         content / "options" / "do-more.yaml", "title: Do more", f"title: Do more {SCRIPTS}"
     )
+    # A note of its own language: Traditional Chinese forms for its body and quote.
+    replace_once(content / "notes" / "test-notes.yaml", "    holder: Officials\n", NOTE_LANG_LINE)
     text = content / "sources" / "test-source.txt"
     replace_once(text, "A Test Title", f"A Test Title {SCRIPTS}")
     record = content / "sources" / "test-source.yaml"
@@ -254,3 +262,32 @@ def test_a_page_inlines_the_packaged_faces_its_characters_need(
     assert page.count("font-family: 'Caladea'; font-style") == 4
     assert "font-family: 'Noto Serif Greek Cyrillic'; font-style" not in page
     assert "briefgen-faces-" not in page + scripts_page
+
+
+def test_a_notes_lang_marks_its_body_and_quote_wherever_they_print(
+    scripts_build: pipeline.Result,
+) -> None:
+    """The note 'first-step' says `lang: zh-Hant`: its body in the annex, its quote in the
+    annex and in the option that quotes it in the brief carry that lang (not the Korean source's),
+    and the annex PDF sets its Han characters in the Traditional Chinese family."""
+    output = scripts_build.diagnostics.root / "output"
+    annex = (output / "annex" / "memo.html").read_text(encoding="utf-8")
+    assert f'<span lang="zh-Hant">Officials in {SCRIPTS} called it a first step.</span>' in annex
+    assert '“<bdi lang="zh-Hant">good first step</bdi>”' in annex
+    reader = (output / "memo.html").read_text(encoding="utf-8")
+    assert '<span class="quote" lang="zh-Hant">“good first step”</span>' in reader
+    names = pdf_fonts(output / "annex" / "memo.pdf")
+    assert any("Noto-Serif-CJK-TC" in name for name in names), names
+
+
+def test_a_notes_lang_must_be_a_language_tag(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    notes = root / "content" / "notes" / "test-notes.yaml"
+    replace_once(notes, "    holder: Officials\n", "    holder: Officials\n    lang: Korean\n")
+    line = notes.read_text(encoding="utf-8").splitlines().index("    lang: Korean") + 1
+    result = pipeline.check(root)
+    found = [d for d in result.diagnostics.errors if d.path == "content/notes/test-notes.yaml"]
+    assert [(d.code, d.line) for d in found] == [("schema.invalid", line)], [
+        d.format() for d in result.diagnostics.sorted()
+    ]
+    assert "'Korean' is not a language tag" in found[0].message

@@ -86,7 +86,11 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "reliability": source.grade.value if source.grade else "not assessed",
         "credibility": note.credibility,
         "source_label": endnote.source.label,
-        "language": source.language,  # the source's: its title's and quote's
+        "language": source.language,  # the source's: its title's
+        # The note's `lang`, for its body (None: the page's); its quote's language: the
+        # note's `lang`, else the source's.
+        "note_language": note.lang,
+        "quote_language": note.lang or source.language,
         "paragraph": note.paragraph,
         "kind": note.kind.value,
         "opinion": note.opinion,
