@@ -83,15 +83,15 @@ def _check_document(document: Document, root: Path, diagnostics: Diagnostics) ->
 def check_bidi_controls(project: Project, diagnostics: Diagnostics) -> None:
     """Warn at each bidi control in the analyst's files: notes, options, judgments,
     criteria and briefs (front matter and prose), at the character's own line."""
-    documents: dict[int, Document] = {}
-    records = [
-        *project.notes.values(),
-        *project.options.values(),
-        *project.judgments.values(),
-        *project.briefs.values(),
-        *([project.criteria] if project.criteria else []),
+    origins = [
+        *(n.origin for n in project.notes.values()),
+        *(o.origin for o in project.options.values()),
+        *(j.origin for j in project.judgments.values()),
+        *(b.origin for b in project.briefs.values()),
+        *([project.criteria.origin] if project.criteria else []),
     ]
-    for record in records:
-        documents.setdefault(id(record.origin.document), record.origin.document)
+    documents: dict[int, Document] = {}
+    for origin in origins:
+        documents.setdefault(id(origin.document), origin.document)
     for document in documents.values():
         _check_document(document, project.root, diagnostics)
