@@ -21,6 +21,7 @@ from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView
 from briefgen.render.robustness import robustness_context
 from briefgen.text.context import sentence_around
+from briefgen.text.direction import direction
 from briefgen.text.markdown import Html
 from briefgen.text.nesting import mark_sic, shown_quote
 
@@ -218,6 +219,7 @@ def _view(view: BriefView) -> dict[str, object]:
         "layout": _fields(view.layout),
         "project_title": view.project_title,
         "language": view.language,
+        "direction": direction(view.language),  # "rtl" for Arabic, Hebrew, Persian…
         "page_size": view.page_size,
         "pdf_standard": view.pdf_standard,
         "generator": view.generator,
