@@ -20,6 +20,15 @@ from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
 
 SCRIPTS = "한국 日本 中国 Ελλάδα Россия مصر"
+# A long Japanese paragraph with a Latin word in it: breaks between characters, never
+# inside the word.
+CJK_PARAGRAPH = (
+    "日本と韓国は情報共有の協定について長い間話し合ってきたが、"
+    "両国の担当者によれば interoperability の課題は今も残っている。"
+    "協定の範囲、期間、そして情報の扱い方について、両国の意見はまだ一致していない。"
+    "次の会合では、これらの点を一つずつ確かめることになる。"
+)
+NOTE_LANG_LINE = "    holder: Officials\n    lang: zh-Hant\n"
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 NASKH = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
 # What a PDF may embed: the packaged fonts and the two declared ones.
@@ -62,6 +71,14 @@ def scripts_project(target: Path, fonts: str) -> Path:
     content = root / "content"
     replace_once(content / "briefs" / "memo.md", "title: Test memo", f"title: Test memo {SCRIPTS}")
     replace_once(
+        content / "briefs" / "memo.md",
+        "Whether to share more [@share-2014].",
+        "Whether to share more [@share-2014]. Officials called it a [>@first-step].",
+    )
+    replace_once(
+        content / "briefs" / "memo.md", "None recorded.", f"None recorded.\n\n{CJK_PARAGRAPH}"
+    )
+    replace_once(
         content / "notes" / "test-notes.yaml",
         "body: Officials called it a first step.",
         f"body: Officials in {SCRIPTS} called it a first step.",
@@ -69,6 +86,8 @@ def scripts_project(target: Path, fonts: str) -> Path:
     replace_once(
         content / "options" / "do-more.yaml", "title: Do more", f"title: Do more {SCRIPTS}"
     )
+    # A note of its own language: Traditional Chinese forms for its body and quote.
+    replace_once(content / "notes" / "test-notes.yaml", "    holder: Officials\n", NOTE_LANG_LINE)
     text = content / "sources" / "test-source.txt"
     replace_once(text, "A Test Title", f"A Test Title {SCRIPTS}")
     record = content / "sources" / "test-source.yaml"
@@ -92,6 +111,14 @@ def pdf_fonts(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def scripts_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
     root = scripts_project(tmp_path_factory.mktemp("scripts") / "project", fonts_table(CJK, NASKH))
+    return pipeline.build(root, strict=True)
+
+
+@pytest.fixture(scope="module")
+def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+    """The same project in a language written right to left: `[project] language = "ar"`."""
+    root = scripts_project(tmp_path_factory.mktemp("arabic") / "project", fonts_table(CJK, NASKH))
+    replace_once(root / "briefgen.toml", 'language = "en"', 'language = "ar"')
     return pipeline.build(root, strict=True)
 
 
@@ -254,3 +281,113 @@ def test_a_page_inlines_the_packaged_faces_its_characters_need(
     assert page.count("font-family: 'Caladea'; font-style") == 4
     assert "font-family: 'Noto Serif Greek Cyrillic'; font-style" not in page
     assert "briefgen-faces-" not in page + scripts_page
+
+
+def test_a_notes_lang_marks_its_body_and_quote_wherever_they_print(
+    scripts_build: pipeline.Result,
+) -> None:
+    """The note 'first-step' says `lang: zh-Hant`: its body in the annex, its quote in the
+    annex and in the option that quotes it in the brief carry that lang (not the Korean source's),
+    and the annex PDF sets its Han characters in the Traditional Chinese family."""
+    output = scripts_build.diagnostics.root / "output"
+    annex = (output / "annex" / "memo.html").read_text(encoding="utf-8")
+    assert f'<span lang="zh-Hant">Officials in {SCRIPTS} called it a first step.</span>' in annex
+    assert '“<bdi lang="zh-Hant">good first step</bdi>”' in annex
+    reader = (output / "memo.html").read_text(encoding="utf-8")
+    assert '<span class="quote" lang="zh-Hant">“good first step”</span>' in reader
+    names = pdf_fonts(output / "annex" / "memo.pdf")
+    assert any("Noto-Serif-CJK-TC" in name for name in names), names
+
+
+def test_a_notes_lang_must_be_a_language_tag(tmp_path: Path) -> None:
+    root = copy_project(MINIMAL, tmp_path / "project")
+    notes = root / "content" / "notes" / "test-notes.yaml"
+    replace_once(notes, "    holder: Officials\n", "    holder: Officials\n    lang: Korean\n")
+    line = notes.read_text(encoding="utf-8").splitlines().index("    lang: Korean") + 1
+    result = pipeline.check(root)
+    found = [d for d in result.diagnostics.errors if d.path == "content/notes/test-notes.yaml"]
+    assert [(d.code, d.line) for d in found] == [("schema.invalid", line)], [
+        d.format() for d in result.diagnostics.sorted()
+    ]
+    assert "'Korean' is not a language tag" in found[0].message
+
+
+def test_a_brief_in_a_right_to_left_language_lays_out_right_to_left(
+    arabic_build: pipeline.Result, scripts_build: pipeline.Result
+) -> None:
+    """`language = "ar"`: both editions' <html> say dir="rtl" and both PDFs /Lang (ar);
+    the page's styles use logical sides (start, end), so they mirror. An English brief
+    says no dir."""
+    from pypdf import PdfReader
+
+    assert arabic_build.written, [d.format() for d in arabic_build.diagnostics.sorted()]
+    output = arabic_build.diagnostics.root / "output"
+    for page in (output / "memo.html", output / "annex" / "memo.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="ar" dir="rtl">' in html, page
+        assert "border-inline-start: 3px" in html and "border-left" not in html
+        assert '@top-right { content: "Test memo' in html  # the running title mirrored
+    for pdf in (output / "memo.pdf", output / "annex" / "memo.pdf"):
+        assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "ar", pdf
+    english = scripts_build.diagnostics.root / "output" / "memo.html"
+    assert '<html lang="en">' in english.read_text(encoding="utf-8")
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_cjk_text_breaks_between_characters_never_inside_a_latin_word(
+    scripts_build: pipeline.Result,
+) -> None:
+    """The Japanese paragraph runs over several lines, each break between two characters
+    (no hyphen added, nothing lost: the lines joined are the paragraph), and the Latin
+    word inside it is whole on one line."""
+    text = pdf_text(scripts_build.diagnostics.root / "output" / "memo.pdf")
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(CJK_PARAGRAPH[:8]))
+    end = next(
+        i
+        for i in range(first, len(lines))
+        if lines[i].endswith("。") and "".join(lines[first : i + 1]).endswith(CJK_PARAGRAPH[-8:])
+    )
+    printed = lines[first : end + 1]
+    assert len(printed) >= 3, printed
+    assert "".join(printed) == CJK_PARAGRAPH, printed
+    assert any(" interoperability " in line for line in printed), printed
+
+
+def test_cjk_and_arabic_pages_pass_vnu_axe_and_pdfua(
+    scripts_build: pipeline.Result, arabic_build: pipeline.Result
+) -> None:
+    """The accessibility checks of tests/test_accessibility.py, on the scripts builds:
+    left to right and right to left, with Korean, Japanese, Chinese and Arabic text."""
+    from tests import checkers
+    from tests.checkers import WIDTHS, axe, pdfua, vnu
+    from tests.pdf_structure import findings
+
+    artifacts = [a for b in (scripts_build, arabic_build) for a in b.artifacts]
+    pages = [a.path for a in artifacts if a.format == "html"]
+    pdfs = [a.path for a in artifacts if a.format == "pdf"]
+    assert len(pages) == len(pdfs) == 4
+    assert vnu(pages) == []
+    assert [f for pdf in pdfs for f in (*pdfua(pdf), *findings(pdf))] == []
+    with checkers.chromium() as browser:
+        for page in pages:
+            for width in WIDTHS:
+                result = axe(browser, page, width)
+                assert result["violations"] == [], (page, width, result["violations"])
+                assert result["passes"] >= 25, (page, width)
+
+
+def test_which_languages_are_written_right_to_left() -> None:
+    from briefgen.text.direction import direction
+
+    rtl = ("ar", "ar-EG", "he", "fa", "ur", "yi", "az-Arab", "pa-Arab")
+    ltr = ("en", "en-GB", "ja", "ko", "zh-Hant", "ru", "ug-Cyrl", "az")
+    assert {tag: direction(tag) for tag in rtl + ltr} == {
+        **dict.fromkeys(rtl, "rtl"),
+        **dict.fromkeys(ltr, "ltr"),
+    }

@@ -120,10 +120,17 @@ class Endnotes:
             marks.append(CiteMark(number, first, self.items[number - 1].grade, opinion))
         quoted = self.items[self.numbers[ids[0]] - 1]
         shown = quoted.quote or "" if quote else None
+        language = self.language(quoted.note, quoted.source)
         if self.inline:
             references = [self._short(self.items[m.number - 1]) for m in marks]
-            return inline_reference(references, shown, quoted.note.record.sic)
-        return cite_html(marks, shown, quoted.note.record.sic)
+            return inline_reference(references, shown, quoted.note.record.sic, language)
+        return cite_html(marks, shown, quoted.note.record.sic, language)
+
+    def language(self, note: Note, source: Source | None = None) -> str | None:
+        """The language of a note's body (``source`` None) or quote (the note's `lang`,
+        else the source's), None when it is the page's: printed as their ``lang``."""
+        own = note.record.lang or (source.record.language if source else None)
+        return None if own == self.resolved.project.settings.project.language else own
 
     def _short(self, item: Endnote) -> Html:
         """The note's short form (as after a first citation): a compact reference."""

@@ -245,7 +245,7 @@ def _annex(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: End
 def _account(linked: ResolvedNote, notes: Endnotes) -> Account:
     note, source = linked.note, linked.source
     cite = notes.cite((note.id,), note.record.quote is not None)
-    text = escaped(note.record.body)
+    text = escaped(note.record.body, notes.language(note))
     return Account(source, note.record.paragraph, text, cite)
 
 

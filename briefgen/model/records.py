@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -51,6 +52,20 @@ DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 # make the link's text read reversed; a control character is never part of a URL).
 URL_PATTERN = r"^https?://[^\s<>\"'`" + CLASS + "]+$"
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=2000)]
+# A BCP 47 language tag as briefgen accepts one (the project's `language`, a note's
+# `lang`): WeasyPrint and browsers ignore a `lang` that is not one, so it is checked here.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def language_tag(value: str) -> str:
+    if not LANGUAGE_TAG.fullmatch(value):
+        raise ValueError(
+            f'\'{value}\' is not a language tag: use a BCP 47 tag such as "en", "en-GB" or "fr"'
+        )
+    return value
+
+
+LanguageTag = Annotated[str, AfterValidator(language_tag)]
 
 
 class Strict(BaseModel):
@@ -314,6 +329,9 @@ class NoteRecord(Strict):
     # Whose view an opinion note (or a quote note's words) is: a person or outlet the
     # source names. Required for those kinds (validate/tradecraft.py).
     holder: Text | None = None
+    # The language of the note's body and quote (BCP 47, e.g. "ko"), when it is not the
+    # project's: printed as their `lang`, so Han characters take that language's forms.
+    lang: LanguageTag | None = None
 
     @property
     def opinion(self) -> bool:

@@ -20,7 +20,7 @@ from briefgen.model.calibration import (
 )
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.pagesize import page_size_problem
-from briefgen.model.records import Id, ReliabilityGrade, Strict, Text
+from briefgen.model.records import LANGUAGE_TAG, Id, LanguageTag, ReliabilityGrade, Strict, Text
 from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
@@ -95,25 +95,13 @@ RENAMES: tuple[Rename, ...] = (
 # --- settings ------------------------------------------------------------------
 
 
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-
-
 class ProjectSettings(Strict):
     title: Text
     # The <html lang>: hyphenation and quotation marks follow it; WeasyPrint ignores a
     # value that is not a language tag, so it is checked here.
-    language: str = "en"
+    language: LanguageTag = "en"
     # The briefgen versions the project builds with, a PEP 440 specifier such as ">=0.2".
     requires: str | None = None
-
-    @field_validator("language")
-    @classmethod
-    def _language_tag(cls, value: str) -> str:
-        if not LANGUAGE_TAG.fullmatch(value):
-            raise ValueError(
-                f'\'{value}\' is not a language tag: use a BCP 47 tag such as "en", "en-GB" or "fr"'
-            )
-        return value
 
     @field_validator("requires")
     @classmethod

@@ -38,6 +38,7 @@ from briefgen.render.running import running_heads
 from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
 from briefgen.text.csl_html import CSS as CITATION_CSS
+from briefgen.text.direction import right_to_left
 
 MAX_DATA_URL = 2_000_000
 
@@ -92,7 +93,9 @@ def render_html(
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
-            heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
+            heads = running_heads(
+                view.brief.meta.title, view.brief.meta.marking, right_to_left(view.language)
+            )
             stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)
             page = compiled.render(context)

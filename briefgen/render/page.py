@@ -21,6 +21,7 @@ from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView
 from briefgen.render.robustness import robustness_context
 from briefgen.text.context import sentence_around
+from briefgen.text.direction import direction
 from briefgen.text.markdown import Html
 from briefgen.text.nesting import mark_sic, shown_quote
 
@@ -86,7 +87,11 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "reliability": source.grade.value if source.grade else "not assessed",
         "credibility": note.credibility,
         "source_label": endnote.source.label,
-        "language": source.language,  # the source's: its title's and quote's
+        "language": source.language,  # the source's: its title's
+        # The note's `lang`, for its body (None: the page's); its quote's language: the
+        # note's `lang`, else the source's.
+        "note_language": note.lang,
+        "quote_language": note.lang or source.language,
         "paragraph": note.paragraph,
         "kind": note.kind.value,
         "opinion": note.opinion,
@@ -214,6 +219,7 @@ def _view(view: BriefView) -> dict[str, object]:
         "layout": _fields(view.layout),
         "project_title": view.project_title,
         "language": view.language,
+        "direction": direction(view.language),  # "rtl" for Arabic, Hebrew, Persian…
         "page_size": view.page_size,
         "pdf_standard": view.pdf_standard,
         "generator": view.generator,

@@ -32,13 +32,26 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def running_heads(title: str, marking: str) -> str:
-    """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom centre."""
+def running_heads(title: str, marking: str, rtl: bool = False) -> str:
+    """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom
+    centre; mirrored for a page written right to left (``rtl``): the title top right,
+    the marking top left, the page number bottom left."""
     title_css, marking_css = css_string(title), css_string(marking)
+    if not rtl:
+        return (
+            "@media print { @page {\n"
+            f"  @top-left {{ content: {title_css}; }}\n"
+            f"  @top-right {{ content: {marking_css}; }}\n"
+            f"  @bottom-center {{ content: {marking_css}; }}\n"
+            "} }"
+        )
     return (
         "@media print { @page {\n"
-        f"  @top-left {{ content: {title_css}; }}\n"
-        f"  @top-right {{ content: {marking_css}; }}\n"
+        f"  @top-right {{ content: {title_css}; font-weight: normal; color: #5b6475; }}\n"
+        f"  @top-left {{ content: {marking_css}; font-weight: bold; color: inherit; }}\n"
         f"  @bottom-center {{ content: {marking_css}; }}\n"
+        "  @bottom-right { content: none; }\n"
+        '  @bottom-left { content: "page " counter(page) " of " counter(pages); '
+        "font: 8pt 'Caladea'; }\n"
         "} }"
     )

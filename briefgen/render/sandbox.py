@@ -141,6 +141,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(loader=templates, **options)
         self.templates = templates
         self.filters["bdi"] = isolate
+        self.filters["lang"] = in_language
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and attribute in obj:
@@ -161,6 +162,16 @@ def isolate(value: Any, language: Any = None) -> Markup:
     if isinstance(language, str) and LANGUAGE_TAG.match(language):
         return Markup('<bdi lang="{}">{}</bdi>').format(language, value)
     return Markup("<bdi>{}</bdi>").format(value)
+
+
+def in_language(value: Any, language: Any = None, page: Any = None) -> Markup:
+    """``{{ text | lang(language) }}``: text in a language of its own, as
+    ``<span lang="ko">text</span>``, so Han characters take that language's glyph forms;
+    the text unchanged when ``language`` is not a BCP 47 tag (None: not given) or is
+    ``page``, the page's own language."""
+    if isinstance(language, str) and LANGUAGE_TAG.match(language) and language != page:
+        return Markup('<span lang="{}">{}</span>').format(language, value)
+    return Markup("{}").format(value)
 
 
 def template_environment(project_root: Path) -> Sandbox:

@@ -68,15 +68,22 @@ CiteRenderer = Callable[[tuple[str, ...], bool], Html]
 WORD_JOINER = "&#8288;"
 
 
-def cite_html(marks: Sequence[CiteMark], quote: str | None = None, sic: Sequence[str] = ()) -> Html:
-    """A citation mark (superscript endnote numbers), after the quotation if any.
+def cite_html(
+    marks: Sequence[CiteMark],
+    quote: str | None = None,
+    sic: Sequence[str] = (),
+    language: str | None = None,
+) -> Html:
+    """A citation mark (superscript endnote numbers), after the quotation if any (in
+    ``language``, when it is not the page's).
 
     Numbers are sorted and runs compressed ("2–4, 7"); a word joiner glues the mark
     to what it follows, so the number never starts a line.
     """
     links = [_group_html(group) for group in mark_groups(marks)]
     sup = '<sup class="cite">' + ", ".join(links) + "</sup>"
-    return Markup((quote_html(quote, sic) if quote is not None else "") + WORD_JOINER + sup)
+    quoted = quote_html(quote, sic, language) if quote is not None else ""
+    return Markup(quoted + WORD_JOINER + sup)
 
 
 def _group_html(group: MarkGroup) -> str:
@@ -105,18 +112,24 @@ def _group_html(group: MarkGroup) -> str:
 
 
 def inline_reference(
-    references: Sequence[Html], quote: str | None = None, sic: Sequence[str] = ()
+    references: Sequence[Html],
+    quote: str | None = None,
+    sic: Sequence[str] = (),
+    language: str | None = None,
 ) -> Html:
     """Compact references in the text, e.g. ``(Klingner, “US Security Benefits,” para.
     9; …)``, each a short note without its closing period, after a space; after the
     quotation, if any."""
     parts = [str(ref).strip().removesuffix(".") for ref in dict.fromkeys(references)]
-    quoted = quote_html(quote, sic) if quote is not None else ""
+    quoted = quote_html(quote, sic, language) if quote is not None else ""
     return Markup(quoted + ' <span class="inline-ref">(' + "; ".join(parts) + ")</span>")
 
 
-def escaped(text: str) -> Html:
-    """Plain text as HTML: every special character escaped."""
+def escaped(text: str, language: str | None = None) -> Html:
+    """Plain text as HTML: every special character escaped; in a ``<span lang>`` when
+    it has a ``language`` (a validated BCP 47 tag) other than the page's."""
+    if language:
+        return Markup(f'<span lang="{html.escape(language)}">{html.escape(text)}</span>')
     return Markup(html.escape(text, quote=True))
 
 
@@ -237,7 +250,9 @@ def _literal(text: str, citations: list[Citation], token: re.Match[str]) -> str:
     return html.escape(text[citation.start : citation.end], quote=True)
 
 
-def quote_html(source_text: str, sic: Sequence[str] = ()) -> str:
-    """A quotation in double quotes: the source's characters, its own quotes alternated."""
+def quote_html(source_text: str, sic: Sequence[str] = (), language: str | None = None) -> str:
+    """A quotation in double quotes: the source's characters, its own quotes alternated;
+    marked as ``language`` (a validated BCP 47 tag) when it is not the page's."""
     shown = shown_quote(source_text, sic)
-    return f'<span class="quote">“{html.escape(shown, quote=False)}”</span>'
+    lang = f' lang="{html.escape(language)}"' if language else ""
+    return f'<span class="quote"{lang}>“{html.escape(shown, quote=False)}”</span>'

@@ -17,6 +17,7 @@ from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.text.search import find_passages
 from briefgen.validate.attribution import check_attribution
+from briefgen.validate.bidi import check_bidi_controls
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.example import check_example_content
@@ -62,6 +63,7 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             check_holders(project, diagnostics)
             validate_calibration(project, diagnostics)
             check_templates(project, diagnostics)
+            check_bidi_controls(project, diagnostics)
             for brief in project.briefs.values():
                 place.path, place.line, place.what = brief.origin.path, 1, "this brief"
                 _check_brief(project, report, brief, diagnostics)
