@@ -482,20 +482,45 @@ def test_a_time_limit_never_separates_a_call_from_its_reply(citations: Citations
 
 
 def test_a_call_interrupted_otherwise_stops_the_processor() -> None:
-    """Another signal's exception can still cut a wait short: later calls fail, naming it."""
+    """Another signal's exception can still cut a wait short: later calls fail, naming it.
 
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
+    The interrupt lands while the processor works on the request. A fixed 0.05 s timer
+    once fired, on a loaded box, before the request was sent (V8's own threads still
+    busy from start-up), so the exception came from outside the call and nothing failed
+    later: the signal now repeats until the request is out and the processor has worked
+    on it for a few clock ticks."""
 
-    previous = signal.signal(signal.SIGUSR1, interrupt)
-    with Citations(items()) as alone:
-        timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1))
-        timer.start()
+    def cpu_ticks(pid: int) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    with Citations(items(), warm=False) as alone:
+        engine, seen = alone._engine, []
+
+        def interrupt(_signum: int, _frame: object) -> None:
+            if engine._number != 1 or done.is_set():
+                return  # the request is not out yet, or was interrupted already
+            ticks = cpu_ticks(engine._process.pid)
+            seen.append(ticks)
+            if ticks >= seen[0] + 2:
+                done.set()  # once: a second one would end the whole test run
+                raise KeyboardInterrupt
+
+        done = threading.Event()
+        previous = signal.signal(signal.SIGUSR1, interrupt)
+
+        def repeat() -> None:
+            while not done.wait(0.005):
+                os.kill(os.getpid(), signal.SIGUSR1)
+
+        sender = threading.Thread(target=repeat)
+        sender.start()
         try:
             with pytest.raises(KeyboardInterrupt):
-                alone.notes([Cite("article-dated", str(n)) for n in range(1, 2001)])
+                alone.notes([Cite("article-dated", str(n)) for n in range(1, 5001)])
         finally:
-            timer.cancel()
+            done.set()
+            sender.join()
             signal.signal(signal.SIGUSR1, previous)
         with pytest.raises(CitationEngineError, match=r"an earlier notes\(\) call was interrupted"):
             alone.notes([Cite("crs-report", "1")])

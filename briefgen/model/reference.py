@@ -31,6 +31,7 @@ from briefgen.model.layouts import packaged_tables
 from briefgen.model.records import (
     DATE_PATTERN,
     ID_PATTERN,
+    LANGUAGE_TAG,
     URL_PATTERN,
     BriefMeta,
     CriteriaFile,
@@ -38,8 +39,9 @@ from briefgen.model.records import (
     NotesFile,
     OptionRecord,
     SourceRecord,
+    language_tag,
 )
-from briefgen.model.settings import LANGUAGE_TAG, SHA256, Settings, toml_key, toml_value
+from briefgen.model.settings import SHA256, Settings, toml_key, toml_value
 
 COMMAND = "briefgen reference --out docs/reference"
 NOTICE = f"Generated from briefgen's models by `{COMMAND}`; do not edit."
@@ -208,6 +210,8 @@ def _bounds(found: list[Any]) -> str:
 
 
 def _string(found: list[Any]) -> str:
+    if any(getattr(c, "func", None) is language_tag for c in found):  # LanguageTag
+        return NAMED_PATTERNS[LANGUAGE_TAG.pattern]
     pattern = next((c.pattern for c in found if getattr(c, "pattern", None)), None)
     if pattern in NAMED_PATTERNS:
         return NAMED_PATTERNS[pattern]
