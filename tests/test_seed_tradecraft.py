@@ -240,7 +240,7 @@ def test_p10_p11_one_pager_dates_from_its_source_and_gives_the_contrary_view(
     # Item 9: what a GSOMIA is, why real time matters, and Klingner's contrary view.
     assert "is simply a legal framework of required methods to protect classified" in page
     assert "Why real time matters" in page
-    assert "Klingner, the one source on the point, disagreed" in page
+    assert "Klingner, the one source on the point, took the other view" in page
     assert "That sequencing is ours" in outputs["trilateral-options-paper.pdf"]
 
 
