@@ -234,9 +234,10 @@ def test_p10_p11_one_pager_dates_from_its_source_and_gives_the_contrary_view(
     outputs: dict[str, str],
 ) -> None:
     page = outputs["trilateral-one-pager.pdf"]
-    # P10: the December 2014 date is Klingner's (para. 10), not the undated article's.
-    sentence = page[page.index("The December 2014 arrangement") :]
-    assert sentence[: sentence.index("para.")].endswith('(Klingner, "US Security Benefits," ')
+    # P10: no date cited to the undated article's para. 3 (the date is Klingner's, para. 10).
+    sentence = page[page.index("the trilateral arrangement then in place") :]
+    assert sentence[: sentence.index("para.")].endswith("(Untitled article, ")
+    assert "December 2014" not in page
     # Item 9: what a GSOMIA is, why real time matters, and Klingner's contrary view.
     assert "is simply a legal framework of required methods to protect classified" in page
     assert "Why real time matters" in page
