@@ -115,7 +115,20 @@ def test_endnotes_are_numbered_in_reading_order(seed_build: pipeline.Result) -> 
         assert numbers == list(range(1, len(numbers) + 1)), page.name
 
 
-def test_the_seed_fits_the_packaged_types_unchanged() -> None:
-    """The showcase uses the formats as shipped: no raised budget, no loosened limit."""
+def test_the_seed_fits_the_packaged_types_or_tighter() -> None:
+    """The showcase uses the formats as shipped, or tighter: no raised budget, no loosened
+    limit. (Its issue brief is cut to a think-tank brief's 5 pages, issue 24.)"""
     settings = tomllib.loads((REPO / "briefgen.toml").read_text(encoding="utf-8"))
-    assert settings.get("types", {}) == {}
+    shipped = packaged_tables()
+    limits = ("budget", "summary_pages", "max_citations")
+    for kind, table in settings.get("types", {}).items():
+        assert kind in shipped, kind
+        assert set(table) <= {*limits, "parts", "compact_options"}, kind
+        for key in limits:
+            limit = getattr(shipped[kind], key)
+            if key in table and limit is not None:
+                assert table[key] <= limit, (kind, key)
+        # parts may only be dropped, never added or reordered
+        packaged = list(shipped[kind].parts)
+        parts = table.get("parts", packaged)
+        assert parts == [p for p in packaged if p in parts], kind

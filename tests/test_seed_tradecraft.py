@@ -183,10 +183,81 @@ def test_p3_p6_p22_notes_annex_promise_and_estimative_key(outputs: dict[str, str
     assert "Untitled article, [2015?], para." in memo  # P3: an inferred year as uncertain
     assert "Untitled article, 2015," not in memo
     issue = outputs["trilateral-options-issue-brief.pdf"]
-    # P6: the annex gives assumptions for one of the five judgments, and the brief says so.
-    assert "The assumptions behind each judgment" not in issue
-    assert "The assumptions behind 1 of these 5 judgments" in issue
+    # P6: every judgment now has its assumptions in the annex, and the brief says so.
+    assert "The assumptions behind each judgment, and what would change it" in issue
+    assert "The assumptions behind 1 of these" not in issue
     # P22: Klingner's "probably" is his, not the brief's estimative language.
     assert "probably 55" not in issue
     # P5: the rubric printed is the rule applied: one source earns no MODERATE.
     assert "moderate — at least two independent sources support it" in issue
+
+
+# Editorial review 3, the seed's content: each problem's wording, which no output may print.
+ABSENT_3: dict[str, tuple[str, ...]] = {
+    # the 2014 arrangement's terms said what it allowed, not what was shared
+    "p08-permission-as-practice": ("Keep sharing North Korea nuclear", "Actual sharing would"),
+    "p09-scope-broadened": ("share North Korea information with each other voluntarily",),
+    "p11-authors-sequencing-as-the-record": ("On that record, the case pointed",),
+    # Option 2's example was a North Korean threat, in an option defined as beyond it
+    "p14-option-against-its-example": (
+        "for example submarine threats",
+        "Could cover the submarine",
+    ),
+    "p15-shear-stretched": ("following Shear's call", "already welcomed as a good first step"),
+    "p16-only-on-china": ("the sources record only its threats",),
+    "p17-one-official-as-officials": ("Seoul's own officials called escalating",),
+    "p18-passive-reported": ("was reported c. 2015 to want", "as reported in 2016"),
+    "p19-unnamed-opinions": (
+        "real-time crisis cooperation is still out of reach",
+        "Progress depends on implementing",
+        "leaving the stopgap in place",
+    ),
+    "p20-overstated-judgment": ("did not work in real time",),
+    "p21-contrary-evidence-omitted": ("binding constraint",),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ABSENT_3))
+def test_editorial_3_problem_is_gone_from_every_seed_output(
+    case: str, outputs: dict[str, str]
+) -> None:
+    found = [
+        f"{name}: {phrase!r}"
+        for name, text in sorted(outputs.items())
+        for phrase in ABSENT_3[case]
+        if phrase in text
+    ]
+    assert found == []
+
+
+def test_p10_p11_one_pager_dates_from_its_source_and_gives_the_contrary_view(
+    outputs: dict[str, str],
+) -> None:
+    page = outputs["trilateral-one-pager.pdf"]
+    # P10: no date cited to the undated article's para. 3 (the date is Klingner's, para. 10).
+    sentence = page[page.index("the trilateral arrangement then in place") :]
+    assert sentence[: sentence.index("para.")].endswith("(Untitled article, ")
+    assert "December 2014" not in page
+    # Item 9: what a GSOMIA is, why real time matters, and Klingner's contrary view.
+    assert "is simply a legal framework of required methods to protect classified" in page
+    assert "Why real time matters" in page
+    assert "Klingner, the one source on the point, took the other view" in page
+    assert "That sequencing is ours" in outputs["trilateral-options-paper.pdf"]
+
+
+def test_every_seed_judgment_states_assumptions_and_what_would_change_it(
+    seed_build: pipeline.Result,
+) -> None:
+    project = seed_build.project
+    assert project is not None
+    for judgment in project.judgments.values():
+        assert judgment.record.assumptions, judgment.id
+        assert judgment.record.indicators, judgment.id
+
+
+def test_issue_brief_body_is_think_tank_length(seed_build: pipeline.Result) -> None:
+    """The seed builds (seed_build asserts it), so its issue brief's body is within the
+    budget; the budget is a think-tank issue brief's 3-5 pages."""
+    project = seed_build.project
+    assert project is not None
+    assert project.settings.layouts["issue-brief"].budget <= 5
