@@ -12,6 +12,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -391,3 +392,23 @@ def test_which_languages_are_written_right_to_left() -> None:
         **dict.fromkeys(rtl, "rtl"),
         **dict.fromkeys(ltr, "ltr"),
     }
+
+
+def test_a_build_run_in_the_project_folder_sets_cjk_in_the_declared_font(tmp_path: Path) -> None:
+    """`briefgen build` run in the project (root ".") once gave the render workers a
+    relative FONTCONFIG_FILE, which fontconfig looks up in /etc/fonts: every PDF printed
+    "Fontconfig error: Cannot load default config file" three times and saw none of the
+    declared fonts."""
+    root = scripts_project(tmp_path / "project", fonts_table(CJK, NASKH))
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", "--strict"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Fontconfig" not in done.stdout + done.stderr
+    names = pdf_fonts(root / "output" / "memo.pdf")
+    assert any("CJK" in name for name in names), names
+    assert all(ALLOWED.match(name) for name in names), names

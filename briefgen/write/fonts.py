@@ -109,4 +109,6 @@ def font_configs(cache: Path, fonts: FontSet) -> tuple[Path, Path]:
     machine = base / MACHINE
     system = f'  <include ignore_missing="yes">{escape(_machine_config())}</include>\n'
     _write(machine, f"{header}<fontconfig>\n{own}{system}</fontconfig>\n")
-    return private, machine
+    # Absolute: fontconfig looks a relative FONTCONFIG_FILE up in its own folder (/etc/fonts),
+    # so a build run as `briefgen build` in the project saw no declared font at all.
+    return private.absolute(), machine.absolute()
