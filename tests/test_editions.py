@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from briefgen import pipeline
-from tests.conftest import REPO
+from tests.conftest import MINIMAL, REPO, copy_project
 
 GRADE_CODE = re.compile(r"\b[A-F][1-6]\b")
 
@@ -67,9 +68,12 @@ def test_d_reader_clutter_is_in_the_annex_not_the_brief(seed_build: pipeline.Res
 
 
 def test_c9_grades_read_as_words_where_the_notes_are(seed_build: pipeline.Result) -> None:
-    """F2 read as "fail": the reader's notes say the grade in words instead."""
-    memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
-    notes = " ".join(memo[memo.index("Notes") :].split())
+    """F2 read as "fail": the reader's notes say the grade in words instead (the memo's
+    notes are in its Tab A without grades: the issue brief's say them)."""
+    brief = printed(
+        next(p for p in reader_pdfs(seed_build) if p.stem == "trilateral-options-issue-brief")
+    )
+    notes = " ".join(brief[brief.rindex("Notes") :].split())
     assert "from a fairly reliable source" in notes
     assert "from a source whose reliability cannot be judged" in notes
     assert "Klingner's view, not a reported fact" in notes
@@ -123,6 +127,74 @@ def test_retrospective_memo_has_no_decision_lines(seed_build: pipeline.Result) -
     memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
     assert "That you encourage" in memo and "Other views" in memo
     assert "Approve" not in memo and "Disapprove" not in memo
+
+
+def _retrospective(root: Path) -> Path:
+    memo = root / "content" / "briefs" / "memo.md"
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace("principal:", "retrospective: true\nprincipal:"), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def information_memo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The minimal memo marked retrospective, built as HTML only: its visible text."""
+    root = _retrospective(copy_project(MINIMAL, tmp_path_factory.mktemp("info") / "m"))
+    result = pipeline.build(root, briefs=["memo"], formats=("html",))
+    assert result.written, messages(result)
+    html = (root / "output" / "memo.html").read_text(encoding="utf-8")
+    body = html[html.index("<body") :]
+    text = unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u2060", "")
+    return " ".join(text.split())
+
+
+def test_retrospective_action_memo_prints_as_an_information_memo(information_memo: str) -> None:
+    """Issue 24 item 2 (editorial-3 P2): a look back asks for no decision, so it is an
+    information memo: its label, a Purpose, no decision lines."""
+    text = information_memo
+    assert "Information Memo · Test project" in text and "Action Memo" not in text
+    assert "Purpose To inform, not to ask for a decision: on the record as of 2015" in text
+    assert "the analysis favoured the option Do more" in text
+    assert "Approve" not in text and "Disapprove" not in text and "Decision" not in text
+
+
+def test_action_memo_shows_benefits_beside_costs_and_risks(information_memo: str) -> None:
+    text = information_memo
+    assert "Benefits No effort 1 . Costs Too little 2° . Risks Falls behind 2° ." in text
+
+
+def test_memo_notes_and_grades_go_to_tab_a(information_memo: str) -> None:
+    """The body is what the principal reads: the notes follow it as Tab A, with the
+    citation key and without grades (the annex has them)."""
+    text = information_memo
+    tab = text[text.index("Tab A: Notes and sources") :]
+    assert "Sourced text cites the notes" in tab
+    assert "Sourced text cites the notes" not in text[: text.index("Tab A")]
+    assert "Jane Roe, “A Test Title” [2015?], para. 3." in tab
+    assert "reliable source" not in tab and "view, not a reported fact" not in tab
+
+
+def test_action_memo_type_without_information_label_refuses_retrospective(
+    minimal: Path, edit
+) -> None:  # type: ignore[no-untyped-def]
+    """A project's own action-memo type with no information_label: a retrospective memo
+    of it is a located warning (an error from 0.4.0)."""
+    with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            '\n[types.ask]\nlabel = "Ask"\naction_memo = true\nbudget = 2\nmax_age = 3\n'
+            'required = ["issue", "recommendation", "other-views"]\n'
+            'analysis = ["recommendation", "other-views"]\n'
+            'parts = ["issue", "recommendation", "options", "other-views", "decision"]\n'
+        )
+    edit(minimal, "content/briefs/memo.md", "type: decision-memo", "type: ask")
+    _retrospective(minimal)
+    assert messages(pipeline.check(minimal)) == [
+        "content/briefs/memo.md:11: warning: an ask asks the principal for a decision, which "
+        "a look back can't: give the type an `information_label` in briefgen.toml "
+        '([types.ask] information_label = "Information Memo") so it prints as an '
+        "information memo, or use a type that is not an action memo (a warning until "
+        "briefgen 0.4.0, an error from then on) [memo.retrospective]"
+    ]
 
 
 def test_budget_counts_the_body_not_its_notes() -> None:

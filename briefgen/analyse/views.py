@@ -153,6 +153,12 @@ class BriefView:
     def meta(self) -> BriefMeta:
         return self.brief.meta
 
+    @property
+    def informs(self) -> bool:
+        """An action memo that looks back prints as an information memo: its purpose,
+        no decision lines ([types] information_label)."""
+        return self.layout.label_for(self.brief.meta.retrospective) != self.layout.label
+
 
 @dataclass(frozen=True)
 class OptionSummary:
@@ -386,6 +392,10 @@ def _decision(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, _notes
         view.recommended = OptionSummary(option.id, option.record.title)
 
 
+def _purpose(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    _decision(view, resolved, brief, notes)
+
+
 def _nothing(
     _view: BriefView, _resolved: Resolved, _brief: ResolvedBrief, _notes: Endnotes
 ) -> None:
@@ -401,6 +411,7 @@ PART_BUILDERS: dict[str, Builder] = {
     "matrix": _matrix,
     "sensitivity": _sensitivity,
     "decision": _decision,
+    "purpose": _purpose,
 }
 
 
@@ -415,7 +426,8 @@ def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
         "comparison": bool(view.comparison),
         "matrix": view.matrix is not None,
         "sensitivity": view.matrix is not None,
-        "decision": view.recommended is not None,
+        "decision": view.recommended is not None and not view.informs,
+        "purpose": view.informs,
         "endnotes": bool(view.endnotes),
         "evidence": bool(view.judgments),
         "sources": bool(view.sources),

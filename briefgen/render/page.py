@@ -185,7 +185,7 @@ def _meta(view: BriefView) -> dict[str, object]:
     return {
         "id": view.brief.id,
         "type": meta.type,
-        "type_label": view.layout.label,
+        "type_label": view.layout.label_for(meta.retrospective),
         "title": meta.title,
         "subtitle": meta.subtitle,
         "audience": meta.audience,
@@ -219,6 +219,7 @@ def _view(view: BriefView) -> dict[str, object]:
         "generator": view.generator,
         "marking_statement": view.marking_statement,
         "framing": view.framing,
+        "informs": view.informs,
         "parts": view.parts,
         "sections": view.sections,
         "timeline": view.timeline,
