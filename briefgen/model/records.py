@@ -371,10 +371,15 @@ class JudgmentRecord(Strict):
     text: Text
     # A key judgment's confidence level; a recommendation carries none (issue 24).
     confidence: Id | None = None
+    # Why the evidence earns this level, printed beside it; it cannot carry a judgment
+    # above moderate (judgment.reason-above-moderate).
+    confidence_reason: Text | None = None
     likelihood: Text | None = None  # a term of the likelihood table
     notes: list[Id]
+    # A key judgment states both (judgment.unstated-assumptions).
     assumptions: list[Assumption] = []
-    indicators: list[Text] = []
+    would_change: list[Text] = []  # what would change the judgment
+    indicators: list[Text] = []  # 0.2's name for would_change, still read
 
 
 class JudgmentsFile(Strict):

@@ -113,13 +113,12 @@ def _reader_endnote(endnote: Endnote) -> dict[str, object]:
 
 
 def _judgment(judgment: JudgmentView) -> dict[str, object]:
-    """A judgment with its confidence as a sentence of its own (never beside likelihood)."""
-    return {
-        **_fields(judgment),
-        "confidence_sentence": (
-            f"{judgment.confidence.capitalize()} confidence." if judgment.confidence else ""
-        ),
-    }
+    """A judgment with its confidence as a sentence of its own (never beside likelihood),
+    and the reason for the level beside it when the judgment states one."""
+    sentence = f"{judgment.confidence.capitalize()} confidence" if judgment.confidence else ""
+    if sentence and judgment.confidence_reason:
+        sentence += f": {judgment.confidence_reason.rstrip('.')}"
+    return {**_fields(judgment), "confidence_sentence": f"{sentence}." if sentence else ""}
 
 
 def _account(account: Account) -> dict[str, object]:
