@@ -52,6 +52,18 @@ CASES: dict[str, list[str]] = {
         "not above it: remove confidence_reason (the evidence alone must earn high), or rate "
         "it moderate [judgment.reason-above-moderate]",
     ],
+    # Issue 24 item 4 (review 3 P4): "doubtful" against a claim another source confirms.
+    "corroborated-doubt": [
+        "content/notes/doubt.yaml:4: warning: note 'agreed-doubted' is cited by no brief "
+        "[note.unused]",
+        "content/notes/doubt.yaml:7: warning: note 'agreed-doubted' is graded credibility 4 "
+        "(doubtful or worse) but 'agreed-elsewhere', from an independent source, corroborates "
+        "it: raise its credibility (2 'probably true', or 1 'confirmed' with corroborated_by), "
+        "or remove corroborated_by if the notes do not say the same thing "
+        "[note.corroborated-but-doubted]",
+        "content/notes/doubt.yaml:11: warning: note 'agreed-elsewhere' is cited by no brief "
+        "[note.unused]",
+    ],
     "conflict": [
         "content/notes/conflict.yaml:10: warning: note 'agreed-in-2014' (2014) and "
         "'agreed-in-june' (2014-06) are marked as conflicting, but their event dates overlap: "

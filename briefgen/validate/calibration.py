@@ -139,6 +139,8 @@ def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnos
     )
 
 
+# Credibility 4-6 (doubtful, improbable, cannot be judged): at odds with corroboration.
+DOUBTED = 4
 # A stated reason may explain a level up to this one, never above it.
 REASON_CAP = "moderate"
 
@@ -207,6 +209,22 @@ def _check_corroboration(project: Project, note: Note, diagnostics: Diagnostics)
                 f"note '{other_id}' comes from the same source (independence group "
                 f"'{own}') as '{note.id}', so it cannot corroborate it",
             )
+    independent = [
+        other_id
+        for other_id in record.corroborated_by
+        if other_id in project.notes
+        and independence_group(project, project.notes[other_id].record.source) != own
+    ]
+    if record.credibility >= DOUBTED and independent:
+        diagnostics.warning(
+            origin.path,
+            origin.line("credibility"),
+            "note.corroborated-but-doubted",
+            f"note '{note.id}' is graded credibility {record.credibility} (doubtful or "
+            f"worse) but '{independent[0]}', from an independent source, corroborates it: "
+            "raise its credibility (2 'probably true', or 1 'confirmed' with corroborated_by), "
+            "or remove corroborated_by if the notes do not say the same thing",
+        )
     if record.credibility == 1 and not record.corroborated_by:
         diagnostics.error(
             origin.path,
