@@ -197,6 +197,58 @@ def test_action_memo_type_without_information_label_refuses_retrospective(
     ]
 
 
+def test_grade_key_is_in_the_footer_of_every_page_with_a_grade(
+    minimal_build: pipeline.Result,
+) -> None:
+    """Issue 24 item 4: a reader meeting "C3" on any printed page finds its key on that
+    page; a page with no grade carries no key."""
+    import pypdf
+
+    from briefgen.analyse.endnotes import grade_key
+
+    key = " ".join(grade_key().split())
+    annexes = [a.path for a in minimal_build.artifacts if a.format == "pdf"]
+    annexes = [p for p in annexes if p.parent.name == "annex"]
+    assert annexes
+    graded = plain = 0
+    for pdf in annexes:
+        for page in pypdf.PdfReader(pdf).pages:
+            text = " ".join(page.extract_text().split())
+            without_key = text.replace(key, "")
+            # a note's grade (B2), or a source record's reliability grade
+            if GRADE_CODE.search(without_key) or "Reliability:" in without_key:
+                assert key in text, (pdf.name, text[:200])
+                graded += 1
+            else:
+                assert "Grades: source reliability" not in text, (pdf.name, text[:200])
+                plain += 1
+    assert graded and plain
+
+
+def test_grade_key_at_the_first_grade_of_each_html_section(
+    minimal_build: pipeline.Result,
+) -> None:
+    from briefgen.analyse.endnotes import grade_key
+
+    annex = next(
+        a.path
+        for a in minimal_build.artifacts
+        if a.format == "html" and a.path.parent.name == "annex" and a.brief == "issue"
+    )
+    html = annex.read_text(encoding="utf-8")
+    for section in ("annex-notes", "source-records"):
+        start = (
+            html.index(f'class="{section}')
+            if section != "annex-notes"
+            else html.index('class="endnotes annex-notes"')
+        )
+        part = html[start : html.index("</section>", start)]
+        first_grade = part.find('class="grade"')
+        key_at = part.index('class="grade-key"')
+        assert first_grade == -1 or key_at < first_grade, section
+        assert grade_key() in unescape(part)
+
+
 def test_budget_counts_the_body_not_its_notes() -> None:
     """A real WeasyPrint render: the pages after the body-end mark (the notes) are not
     the body's; a budget counts the body (pipeline._check_budget)."""

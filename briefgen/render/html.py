@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from briefgen.analyse.endnotes import grade_key
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
@@ -92,7 +93,7 @@ def render_html(
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
-            heads = running_heads(view.brief.meta.title, view.brief.meta.marking)
+            heads = running_heads(view.brief.meta.title, view.brief.meta.marking, grade_key())
             stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)
             page = compiled.render(context)

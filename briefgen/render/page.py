@@ -15,7 +15,7 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
-from briefgen.analyse.endnotes import Endnote
+from briefgen.analyse.endnotes import Endnote, grade_key
 from briefgen.analyse.robustness import whole_points
 from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView
@@ -219,6 +219,7 @@ def _view(view: BriefView) -> dict[str, object]:
         "marking_statement": view.marking_statement,
         "framing": view.framing,
         "informs": view.informs,
+        "grade_key": grade_key(),
         "parts": view.parts,
         "sections": view.sections,
         "timeline": view.timeline,

@@ -32,13 +32,18 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def running_heads(title: str, marking: str) -> str:
-    """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom centre."""
+def running_heads(title: str, marking: str, grade_key: str = "") -> str:
+    """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom centre,
+    and ``grade_key`` bottom left on the pages of parts that print grade codes (the named
+    page ``graded``: brief.css puts those parts on it, so no other page carries the key)."""
     title_css, marking_css = css_string(title), css_string(marking)
+    graded = ""
+    if grade_key:
+        graded = f"\n@page graded {{\n  @bottom-left {{ content: {css_string(grade_key)}; }}\n}}"
     return (
         "@media print { @page {\n"
         f"  @top-left {{ content: {title_css}; }}\n"
         f"  @top-right {{ content: {marking_css}; }}\n"
         f"  @bottom-center {{ content: {marking_css}; }}\n"
-        "} }"
+        f"}}{graded} }}"
     )
