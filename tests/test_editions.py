@@ -136,16 +136,39 @@ def _retrospective(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def information_memo(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The minimal memo marked retrospective, built as HTML only: its visible text."""
-    root = _retrospective(copy_project(MINIMAL, tmp_path_factory.mktemp("info") / "m"))
-    result = pipeline.build(root, briefs=["memo"], formats=("html",))
-    assert result.written, messages(result)
-    html = (root / "output" / "memo.html").read_text(encoding="utf-8")
+def visible(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
     body = html[html.index("<body") :]
     text = unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u2060", "")
     return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def information_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project with its memo marked retrospective and its source classed as
+    commentary, the memo and one-pager built as HTML only."""
+    root = _retrospective(copy_project(MINIMAL, tmp_path_factory.mktemp("info") / "m"))
+    source = root / "content" / "sources" / "test-source.yaml"
+    source.write_text(source.read_text("utf-8") + "genre: commentary\n", "utf-8")
+    result = pipeline.build(root, briefs=["memo", "one"], formats=("html",))
+    assert result.written, messages(result)
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def information_memo(information_build: Path) -> str:
+    """The retrospective memo's visible text."""
+    return visible(information_build / "memo.html")
+
+
+def test_source_genre_is_printed_as_the_analysts_classification(information_build: Path) -> None:
+    """Issue 24 item 7: the reader learns what kind of writing a source is, as our call."""
+    memo = visible(information_build / "memo.html")
+    assert "Roe, Jane. “A Test Title.” [2015?]. We class it as commentary." in memo
+    one = visible(information_build / "one.html")
+    assert "Sources: A Test Title (Jane Roe, c. 2015; we class it as commentary)." in one
+    annex = visible(information_build / "annex" / "memo.html")
+    assert "Genre: commentary — the analyst's classification, not the source's" in annex
 
 
 def test_retrospective_action_memo_prints_as_an_information_memo(information_memo: str) -> None:

@@ -69,8 +69,13 @@ def _evidence_base(
     return "; ".join(parts) + "."
 
 
+def _genre(source: Source) -> str:
+    genre = source.record.genre
+    return f"; we class it as {genre.value}" if genre else ""
+
+
 def _source_list(sources: list[Source]) -> str:
-    return "; ".join(f"{s.label} ({_byline(s)}, {_date_text(s)})" for s in sources)
+    return "; ".join(f"{s.label} ({_byline(s)}, {_date_text(s)}{_genre(s)})" for s in sources)
 
 
 def framing(

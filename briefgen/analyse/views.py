@@ -91,6 +91,7 @@ class SourceView:
     reliability: str
     reliability_reason: str
     entry: Html  # the reader's bibliography entry: only what is known
+    genre: str = ""  # the analyst's classification (commentary, advocacy, ...), if given
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ def _source_view(source: Source, citations: Citations) -> SourceView:
         record.sha256,
         *_reliability(record),
         entries[0] if entries else escaped(source.label),
+        record.genre.value if record.genre else "",
     )
 
 

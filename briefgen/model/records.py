@@ -134,6 +134,16 @@ class SourceKind(StrEnum):
     OTHER = "other"
 
 
+class Genre(StrEnum):
+    """The analyst's classification of a source (not the source's own claim)."""
+
+    COMMENTARY = "commentary"
+    ADVOCACY = "advocacy"
+    NEWS = "news"
+    OFFICIAL = "official"
+    RESEARCH = "research"
+
+
 class ReliabilityGrade(StrEnum):
     """Admiralty source reliability; F means "cannot be judged", not "worst"."""
 
@@ -188,6 +198,8 @@ class SourceRecord(Strict):
     reliability: Reliability | Literal["unassessed"]
     # Sources sharing a group count as one (two copies of one wire report); default: own id.
     independence: Id | None = None
+    # What kind of writing the analyst judges it to be; printed as the analyst's call.
+    genre: Genre | None = None
     marking: Text | None = None
     lines: LineMarks | None = None  # the text's non-body lines (model/lines.py)
     # How notes of this source count ¶: "body" paragraphs; unset, every non-empty line.
