@@ -145,12 +145,18 @@ def visible(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def information_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal project with its memo marked retrospective and its source classed as
-    commentary, the memo and one-pager built as HTML only."""
+    """The minimal project with its memo marked retrospective, its source classed as
+    commentary, a holder given a role and one in the plain alias form; the memo, issue
+    brief and one-pager built as HTML only."""
     root = _retrospective(copy_project(MINIMAL, tmp_path_factory.mktemp("info") / "m"))
     source = root / "content" / "sources" / "test-source.yaml"
     source.write_text(source.read_text("utf-8") + "genre: commentary\n", "utf-8")
-    result = pipeline.build(root, briefs=["memo", "one"], formats=("html",))
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            '\n[holders]\n"Officials" = {role = "spokespeople of the alliance", aliases = '
+            '["the officials"]}\n"Critics" = ["the critics"]\n'
+        )
+    result = pipeline.build(root, briefs=["memo", "one", "issue"], formats=("html",))
     assert result.written, messages(result)
     return root / "output"
 
@@ -159,6 +165,16 @@ def information_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def information_memo(information_build: Path) -> str:
     """The retrospective memo's visible text."""
     return visible(information_build / "memo.html")
+
+
+def test_holder_role_is_printed_at_the_first_mention_as_of_its_source(
+    information_build: Path,
+) -> None:
+    """Issue 24 item 7: who speaks, with their role then; once per brief."""
+    issue = visible(information_build / "issue.html")
+    assert "Officials (spokespeople of the alliance, as of c. 2015) called it a" in issue
+    assert issue.count("spokespeople of the alliance") == 1
+    assert "Critics (" not in issue  # the plain alias list form is still read: no role
 
 
 def test_source_genre_is_printed_as_the_analysts_classification(information_build: Path) -> None:

@@ -37,6 +37,11 @@ def _date_text(source: Source) -> str:
     return f"c. {text}" if date.status is Status.INFERRED else text
 
 
+def source_date_text(source: Source) -> str:
+    """A source's date as prose: '2016', 'October 2016', 'c. 2015', or 'undated'."""
+    return _date_text(source)
+
+
 def _byline(source: Source) -> str:
     author = source.record.author
     if author.status is Status.UNKNOWN or author.value is None:

@@ -7,12 +7,13 @@ document order, so templates hold layout only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen import __version__
 from briefgen.analyse.endnotes import Endnote, Endnotes
-from briefgen.analyse.framing import Framing, event_order, framing
+from briefgen.analyse.framing import Framing, event_order, framing, source_date_text
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -149,6 +150,8 @@ class BriefView:
     lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
     # (level, the project's rule, briefgen's) for each confidence level the project loosened
     loosened_confidence: list[tuple[str, str, str]] = field(default_factory=list)
+    # Holders given a role ([holders]) already introduced with it in this brief.
+    introduced: set[str] = field(default_factory=set)
 
     @property
     def meta(self) -> BriefMeta:
@@ -292,9 +295,10 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         loosened_confidence=settings.loosened_confidence,
     )
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
+    roles = _holder_roles(resolved)
     for part in layout.parts:
         if part in layout.sections:
-            _section(view, brief, part, notes)
+            _section(view, brief, part, notes, roles)
         else:
             PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
     view.reader_notes, reader_cited = len(notes.items), list(notes.cited)
@@ -316,15 +320,69 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
 Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
 
 
-def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
+def _section(
+    view: BriefView, brief: Brief, slug: str, notes: Endnotes, roles: dict[str, HolderRole]
+) -> None:
     section = brief.section(slug)
     if section is not None:
         view.sections[slug] = SectionView(
             section.slug,
             section.heading,
-            render(section.text, notes.cite),
+            render(_introduce(view, section.text, roles), notes.cite),
             slug in view.layout.analysis,
         )
+
+
+@dataclass(frozen=True)
+class HolderRole:
+    names: tuple[str, ...]  # the holder's name and aliases, longest first
+    text: str  # "Assistant Secretary …, as of c. 2015"
+
+
+def _holder_roles(resolved: Resolved) -> dict[str, HolderRole]:
+    """Each holder given a role, with the date of the source their notes come from."""
+    settings = resolved.project.settings
+    roles = {}
+    for name, holder in settings.holder_roles().items():
+        source = next(
+            (
+                resolved.project.sources.get(n.record.source)
+                for n in resolved.project.notes.values()
+                if (n.record.holder or "").strip() == name
+            ),
+            None,
+        )
+        date = source_date_text(source) if source is not None else "undated"
+        as_of = f", as of {date}" if date != "undated" else ""
+        names = sorted({name, *holder.aliases}, key=len, reverse=True)
+        roles[name] = HolderRole(tuple(names), f"{holder.role}{as_of}")
+    return roles
+
+
+# Where a name is not a mention to annotate: a citation, link or quotation.
+_NOT_PROSE = re.compile(r"\[[^\]]*\]|“[^”]*”|\"[^\"]*\"|`[^`]*`")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _introduce(view: BriefView, text: str, roles: dict[str, HolderRole]) -> str:
+    """The first mention of each holder given a role, in this brief's reading order, gets
+    the role as of its source's date: "Shear (Assistant Secretary …, as of c. 2015)"."""
+    for holder, role in roles.items():
+        if holder in view.introduced:
+            continue
+        skip = [m.span() for m in _NOT_PROSE.finditer(text)]
+        found = None
+        for name in role.names:
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if not any(a <= match.start() < b for a, b in skip):
+                    if found is None or match.start() < found.start():
+                        found = match
+                    break
+        if found is not None:
+            view.introduced.add(holder)
+            note = _MARKDOWN_SPECIAL.sub(r"\\\1", role.text)
+            text = f"{text[: found.end()]} ({note}){text[found.end() :]}"
+    return text
 
 
 def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
