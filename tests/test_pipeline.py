@@ -138,7 +138,9 @@ def test_seed_pdfs_carry_metadata_fonts_and_bookmarks(seed_build: pipeline.Resul
             continue
         assert titles[0] == meta.title
         # The one-pager cites in the text and names its sources on its evidence-base line.
-        assert ("Notes" in titles) == ("Sources" in titles) == (meta.type != "one-pager")
+        # A type with a notes tab (the memo's "Tab A") heads its notes with the tab.
+        notes = "Notes" in titles or any(t.endswith(": Notes and sources") for t in titles)
+        assert notes == ("Sources" in titles) == (meta.type != "one-pager")
 
 
 def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None:

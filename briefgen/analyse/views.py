@@ -355,7 +355,8 @@ def _holder_roles(resolved: Resolved) -> dict[str, HolderRole]:
         date = source_date_text(source) if source is not None else "undated"
         as_of = f", as of {date}" if date != "undated" else ""
         names = sorted({name, *holder.aliases}, key=len, reverse=True)
-        roles[name] = HolderRole(tuple(names), f"{holder.role}{as_of}")
+        # One line: the role goes inside a line of the brief, whose numbering must hold.
+        roles[name] = HolderRole(tuple(names), f"{' '.join(holder.role.split())}{as_of}")
     return roles
 
 
