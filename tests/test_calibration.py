@@ -29,6 +29,41 @@ CASES: dict[str, list[str]] = {
         "it matches (5: a new pact); give off_anchor: the reason, or score it as the anchor "
         "says [score.off-anchor]",
     ],
+    # Issue 24 item 3 (review 3 P6): each key judgment says what it assumes and what would
+    # change it; a stated reason for a level is printed beside it and lifts nothing above
+    # moderate.
+    "assumptions": [
+        "content/judgments.yaml:2: warning: key judgment 'more-is-better' has no "
+        "`would_change:`: state what it assumes (each assumption with `if_wrong:`) and what "
+        "evidence would change it (a warning until briefgen 0.4.0, an error from then on) "
+        "[judgment.unstated-assumptions]",
+        "content/judgments.yaml:13: warning: key judgment 'sharing-agreed' has no "
+        "`assumptions:` and no `would_change:`: state what it assumes (each assumption with "
+        "`if_wrong:`) and what evidence would change it (a warning until briefgen 0.4.0, an "
+        "error from then on) [judgment.unstated-assumptions]",
+        "content/judgments.yaml:16: error: judgment 'sharing-agreed' is rated high "
+        "confidence, which needs: at least two independent sources, each graded A–C, support "
+        "it with notes graded 1–3, and none of its notes is graded 4–6; notes that are all "
+        "weak (from sources graded D–F or themselves graded 4–6) earn low at most; its notes "
+        "are share-2014 (test-source, B2): lower its confidence, or cite evidence that meets "
+        "the rule [judgment.confidence-unearned]",
+        "content/judgments.yaml:17: error: judgment 'sharing-agreed' gives a "
+        "confidence_reason for high confidence; a reason can explain a level up to moderate, "
+        "not above it: remove confidence_reason (the evidence alone must earn high), or rate "
+        "it moderate [judgment.reason-above-moderate]",
+    ],
+    # Issue 24 item 4 (review 3 P4): "doubtful" against a claim another source confirms.
+    "corroborated-doubt": [
+        "content/notes/doubt.yaml:4: warning: note 'agreed-doubted' is cited by no brief "
+        "[note.unused]",
+        "content/notes/doubt.yaml:7: warning: note 'agreed-doubted' is graded credibility 4 "
+        "(doubtful or worse) but 'agreed-elsewhere', from an independent source, corroborates "
+        "it: raise its credibility (2 'probably true', or 1 'confirmed' with corroborated_by), "
+        "or remove corroborated_by if the notes do not say the same thing "
+        "[note.corroborated-but-doubted]",
+        "content/notes/doubt.yaml:11: warning: note 'agreed-elsewhere' is cited by no brief "
+        "[note.unused]",
+    ],
     "conflict": [
         "content/notes/conflict.yaml:10: warning: note 'agreed-in-2014' (2014) and "
         "'agreed-in-june' (2014-06) are marked as conflicting, but their event dates overlap: "
@@ -60,7 +95,7 @@ CASES: dict[str, list[str]] = {
         "until briefgen 0.4.0, an error from then on) [note.credibility-split]",
     ],
     "kj1-high-confidence": [
-        "content/judgments.yaml:18: error: judgment 'mou-2014-fell-short' is rated high "
+        "content/judgments.yaml:20: error: judgment 'mou-2014-fell-short' is rated high "
         "confidence, which needs: at least two independent sources, each graded A–C, support "
         "it with notes graded 1–3, and none of its notes is graded 4–6; notes that are all "
         "weak (from sources graded D–F or themselves graded 4–6) earn low at most; its notes "
@@ -77,7 +112,7 @@ CASES: dict[str, list[str]] = {
         "[likelihood.with-confidence]",
         "content/briefs/issue.md:22: warning: 60% is outside the band of 'unlikely' "
         "(20–45\u00a0%, low end included) [likelihood.outside-band]",
-        "content/judgments.yaml:11: error: likelihood 'fairly sure' is not a term of the "
+        "content/judgments.yaml:13: error: likelihood 'fairly sure' is not a term of the "
         "likelihood table (almost certain, almost certainly, almost no chance, highly "
         "improbable, highly probable, improbable, improbably, likely, nearly certain, "
         "probable, probably, remote, roughly even chance, roughly even odds, unlikely, very "
@@ -93,12 +128,12 @@ CASES: dict[str, list[str]] = {
         "its notes are first-step (test-source, B2), share-2014 (test-source, B2): lower its "
         "confidence, or cite evidence that meets the rule (a warning until briefgen 0.4.0, "
         "an error from then on) [judgment.confidence-above-rubric]",
-        "content/judgments.yaml:10: warning: recommendation 'do-more-now' carries a "
+        "content/judgments.yaml:12: warning: recommendation 'do-more-now' carries a "
         "confidence level; a recommendation is not a judgment of evidence: remove "
         "`confidence:` (it is not printed) and say in its text what it depends on (a "
         "warning until briefgen 0.4.0, an error from then on) "
         "[judgment.recommendation-confidence]",
-        "content/judgments.yaml:12: error: key judgment 'sharing-agreed' has no confidence: "
+        "content/judgments.yaml:14: error: key judgment 'sharing-agreed' has no confidence: "
         "add `confidence:` (low, moderate, high) [judgment.missing-confidence]",
     ],
     "unknowns-missing": [
@@ -153,7 +188,7 @@ def test_all_weak_evidence_earns_low_at_most(tmp_path: Path) -> None:
     notes.write_text(graded, "utf-8")
     found = [d.format() for d in pipeline.check(root).diagnostics.sorted()]
     assert [f for f in found if "judgment.confidence-above-rubric" in f] == [
-        "content/judgments.yaml:18: warning: judgment 'mou-2014-fell-short' is rated "
+        "content/judgments.yaml:20: warning: judgment 'mou-2014-fell-short' is rated "
         "moderate confidence, which needs: at least two independent sources support it; "
         "notes that are all weak (from sources graded D–F or themselves graded 4–6) earn low "
         "at most; its notes are mou-2014-us-intermediary (klingner-gsomia, C4), "
@@ -302,3 +337,24 @@ def test_row_5_thaad_is_threats_against_the_us_that_made_seoul_more_receptive() 
         for index in [i for i in range(len(text)) if text.startswith("THAAD", i)]:
             around = text[max(0, index - 200) : index + 100]
             assert "threats" in around and "receptive" in around, (path.name, around)
+
+
+def test_confidence_reason_is_printed_beside_the_level() -> None:
+    """Issue 24 item 3: the reader sees why the level is what it is, in the same place."""
+    from briefgen.analyse.scoring import JudgmentView
+    from briefgen.render.page import _judgment
+    from briefgen.text.markdown import escaped
+
+    view = JudgmentView(
+        "kj",
+        "key-judgment",
+        "Text.",
+        "moderate",
+        "",
+        escaped(""),
+        [],
+        confidence_reason=("two independent sources, but neither saw the talks."),
+    )
+    assert _judgment(view)["confidence_sentence"] == (
+        "Moderate confidence: two independent sources, but neither saw the talks."
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from briefgen import pipeline
-from tests.conftest import REPO
+from tests.conftest import MINIMAL, REPO, copy_project
 
 GRADE_CODE = re.compile(r"\b[A-F][1-6]\b")
 
@@ -67,9 +68,12 @@ def test_d_reader_clutter_is_in_the_annex_not_the_brief(seed_build: pipeline.Res
 
 
 def test_c9_grades_read_as_words_where_the_notes_are(seed_build: pipeline.Result) -> None:
-    """F2 read as "fail": the reader's notes say the grade in words instead."""
-    memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
-    notes = " ".join(memo[memo.index("Notes") :].split())
+    """F2 read as "fail": the reader's notes say the grade in words instead (the memo's
+    notes are in its Tab A without grades: the issue brief's say them)."""
+    brief = printed(
+        next(p for p in reader_pdfs(seed_build) if p.stem == "trilateral-options-issue-brief")
+    )
+    notes = " ".join(brief[brief.rindex("Notes") :].split())
     assert "from a fairly reliable source" in notes
     assert "from a source whose reliability cannot be judged" in notes
     assert "Klingner's view, not a reported fact" in notes
@@ -123,6 +127,165 @@ def test_retrospective_memo_has_no_decision_lines(seed_build: pipeline.Result) -
     memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
     assert "That you encourage" in memo and "Other views" in memo
     assert "Approve" not in memo and "Disapprove" not in memo
+
+
+def _retrospective(root: Path) -> Path:
+    memo = root / "content" / "briefs" / "memo.md"
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace("principal:", "retrospective: true\nprincipal:"), "utf-8")
+    return root
+
+
+def visible(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    body = html[html.index("<body") :]
+    text = unescape(re.sub(r"<[^>]+>", " ", body)).replace("\u2060", "")
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def information_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal project with its memo marked retrospective, its source classed as
+    commentary, a holder given a role and one in the plain alias form; the memo, issue
+    brief and one-pager built as HTML only."""
+    root = _retrospective(copy_project(MINIMAL, tmp_path_factory.mktemp("info") / "m"))
+    source = root / "content" / "sources" / "test-source.yaml"
+    source.write_text(source.read_text("utf-8") + "genre: commentary\n", "utf-8")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            '\n[holders]\n"Officials" = {role = "spokespeople of the alliance", aliases = '
+            '["the officials"]}\n"Critics" = ["the critics"]\n'
+        )
+    result = pipeline.build(root, briefs=["memo", "one", "issue"], formats=("html",))
+    assert result.written, messages(result)
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def information_memo(information_build: Path) -> str:
+    """The retrospective memo's visible text."""
+    return visible(information_build / "memo.html")
+
+
+def test_holder_role_is_printed_at_the_first_mention_as_of_its_source(
+    information_build: Path,
+) -> None:
+    """Issue 24 item 7: who speaks, with their role then; once per brief."""
+    issue = visible(information_build / "issue.html")
+    assert "Officials (spokespeople of the alliance, as of c. 2015) called it a" in issue
+    assert issue.count("spokespeople of the alliance") == 1
+    assert "Critics (" not in issue  # the plain alias list form is still read: no role
+
+
+def test_source_genre_is_printed_as_the_analysts_classification(information_build: Path) -> None:
+    """Issue 24 item 7: the reader learns what kind of writing a source is, as our call."""
+    memo = visible(information_build / "memo.html")
+    assert "Roe, Jane. “A Test Title.” [2015?]. We class it as commentary." in memo
+    one = visible(information_build / "one.html")
+    assert "Sources: A Test Title (Jane Roe, c. 2015; we class it as commentary)." in one
+    annex = visible(information_build / "annex" / "memo.html")
+    assert "Genre: commentary — the analyst's classification, not the source's" in annex
+
+
+def test_retrospective_action_memo_prints_as_an_information_memo(information_memo: str) -> None:
+    """Issue 24 item 2 (editorial-3 P2): a look back asks for no decision, so it is an
+    information memo: its label, a Purpose, no decision lines."""
+    text = information_memo
+    assert "Information Memo · Test project" in text and "Action Memo" not in text
+    assert "Purpose To inform, not to ask for a decision: on the record as of 2015" in text
+    assert "the analysis favoured the option Do more" in text
+    assert "Approve" not in text and "Disapprove" not in text and "Decision" not in text
+
+
+def test_action_memo_shows_benefits_beside_costs_and_risks(information_memo: str) -> None:
+    text = information_memo
+    assert "Benefits No effort 1 . Costs Too little 2° . Risks Falls behind 2° ." in text
+
+
+def test_memo_notes_and_grades_go_to_tab_a(information_memo: str) -> None:
+    """The body is what the principal reads: the notes follow it as Tab A, with the
+    citation key and without grades (the annex has them)."""
+    text = information_memo
+    tab = text[text.index("Tab A: Notes and sources") :]
+    assert "Sourced text cites the notes" in tab
+    assert "Sourced text cites the notes" not in text[: text.index("Tab A")]
+    assert "Jane Roe, “A Test Title” [2015?], para. 3." in tab
+    assert "reliable source" not in tab and "view, not a reported fact" not in tab
+
+
+def test_action_memo_type_without_information_label_refuses_retrospective(
+    minimal: Path, edit
+) -> None:  # type: ignore[no-untyped-def]
+    """A project's own action-memo type with no information_label: a retrospective memo
+    of it is a located warning (an error from 0.4.0)."""
+    with (minimal / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            '\n[types.ask]\nlabel = "Ask"\naction_memo = true\nbudget = 2\nmax_age = 3\n'
+            'required = ["issue", "recommendation", "other-views"]\n'
+            'analysis = ["recommendation", "other-views"]\n'
+            'parts = ["issue", "recommendation", "options", "other-views", "decision"]\n'
+        )
+    edit(minimal, "content/briefs/memo.md", "type: decision-memo", "type: ask")
+    _retrospective(minimal)
+    assert messages(pipeline.check(minimal)) == [
+        "content/briefs/memo.md:11: warning: an ask asks the principal for a decision, which "
+        "a look back can't: give the type an `information_label` in briefgen.toml "
+        '([types.ask] information_label = "Information Memo") so it prints as an '
+        "information memo, or use a type that is not an action memo (a warning until "
+        "briefgen 0.4.0, an error from then on) [memo.retrospective]"
+    ]
+
+
+def test_grade_key_is_in_the_footer_of_every_page_with_a_grade(
+    minimal_build: pipeline.Result,
+) -> None:
+    """Issue 24 item 4: a reader meeting "C3" on any printed page finds its key on that
+    page; a page with no grade carries no key."""
+    import pypdf
+
+    from briefgen.analyse.endnotes import grade_key
+
+    key = " ".join(grade_key().split())
+    annexes = [a.path for a in minimal_build.artifacts if a.format == "pdf"]
+    annexes = [p for p in annexes if p.parent.name == "annex"]
+    assert annexes
+    graded = plain = 0
+    for pdf in annexes:
+        for page in pypdf.PdfReader(pdf).pages:
+            text = " ".join(page.extract_text().split())
+            without_key = text.replace(key, "")
+            # a note's grade (B2), or a source record's reliability grade
+            if GRADE_CODE.search(without_key) or "Reliability:" in without_key:
+                assert key in text, (pdf.name, text[:200])
+                graded += 1
+            else:
+                assert "Grades: source reliability" not in text, (pdf.name, text[:200])
+                plain += 1
+    assert graded and plain
+
+
+def test_grade_key_at_the_first_grade_of_each_html_section(
+    minimal_build: pipeline.Result,
+) -> None:
+    from briefgen.analyse.endnotes import grade_key
+
+    annex = next(
+        a.path
+        for a in minimal_build.artifacts
+        if a.format == "html" and a.path.parent.name == "annex" and a.brief == "issue"
+    )
+    html = annex.read_text(encoding="utf-8")
+    for section in ("annex-notes", "source-records"):
+        start = (
+            html.index(f'class="{section}')
+            if section != "annex-notes"
+            else html.index('class="endnotes annex-notes"')
+        )
+        part = html[start : html.index("</section>", start)]
+        first_grade = part.find('class="grade"')
+        key_at = part.index('class="grade-key"')
+        assert first_grade == -1 or key_at < first_grade, section
+        assert grade_key() in unescape(part)
 
 
 def test_budget_counts_the_body_not_its_notes() -> None:

@@ -100,7 +100,8 @@ def test_seed_page_budgets(seed_build: pipeline.Result) -> None:
     reader = [a for a in seed_build.artifacts if a.format == "pdf" and "annex" not in a.path.parts]
     pages = {a.brief: a.pages for a in reader}
     assert pages["trilateral-one-pager"] == 1
-    assert pages["gsomia-decision-memo"] is not None and pages["gsomia-decision-memo"] <= 3
+    # the memo: at most 3 pages of body, then its notes in Tab A on a page of their own
+    assert pages["gsomia-decision-memo"] is not None and pages["gsomia-decision-memo"] <= 4
     issue_pages = pages["trilateral-options-issue-brief"]
     assert issue_pages is not None and 3 <= issue_pages <= 10
     paper_pages = pages["trilateral-options-paper"]
@@ -137,7 +138,9 @@ def test_seed_pdfs_carry_metadata_fonts_and_bookmarks(seed_build: pipeline.Resul
             continue
         assert titles[0] == meta.title
         # The one-pager cites in the text and names its sources on its evidence-base line.
-        assert ("Notes" in titles) == ("Sources" in titles) == (meta.type != "one-pager")
+        # A type with a notes tab (the memo's "Tab A") heads its notes with the tab.
+        notes = "Notes" in titles or any(t.endswith(": Notes and sources") for t in titles)
+        assert notes == ("Sources" in titles) == (meta.type != "one-pager")
 
 
 def test_issue_brief_has_the_required_parts(seed_build: pipeline.Result) -> None:

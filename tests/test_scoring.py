@@ -26,7 +26,7 @@ CASES: dict[str, list[str]] = {
         "criterion 'risk' [score.missing]",
     ],
     "no-evidence": [
-        "content/judgments.yaml:10: error: judgment 'do-more-now' names no supporting notes "
+        "content/judgments.yaml:12: error: judgment 'do-more-now' names no supporting notes "
         "[judgment.no-evidence]",
     ],
     "out-of-scale": [
@@ -48,7 +48,7 @@ CASES: dict[str, list[str]] = {
     "weak-evidence": [
         f"content/judgments.yaml:{line}: warning: all the evidence for judgment '{judgment}' "
         "is below the grading threshold [judgment.weak-evidence]"
-        for line, judgment in ((6, "more-is-better"), (10, "do-more-now"))
+        for line, judgment in ((6, "more-is-better"), (12, "do-more-now"))
     ],
 }
 

@@ -127,7 +127,9 @@ def test_editorial_row_is_fixed_in_every_seed_output(case: str, outputs: dict[st
 def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -> None:
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
-        assert "On the record as of 14 October 2016 (year inferred) or later" in text
+        # Issue 24 item 2: a look back is an information memo that says its purpose.
+        assert "on the record as of 14 October 2016 (year inferred) or later" in text
+        assert "INFORMATION MEMO" in text.upper() and "Purpose" in text
         assert "Decision before the principal" not in text
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
 

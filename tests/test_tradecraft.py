@@ -24,6 +24,13 @@ BAD = FIXTURES / "bad-tradecraft"
 AUTHOR_HINT = "; name the person or office accountable for the brief (optionally with `contact:`)"
 
 CASES: dict[str, list[str]] = {
+    # Issue 24 item 8: one note's claim in three sections of one brief.
+    "repeats": [
+        "content/briefs/issue.md:31: warning: note 'share-2014' is cited in 3 sections of "
+        "this brief ('Bottom line up front', 'Key points', 'Recommendations'): a reader meets "
+        "the same claim again; state it once and cite it only where it adds something "
+        "[brief.repeats]",
+    ],
     "missing-holder": [
         "content/notes/test-notes.yaml:25: error: note 'critics' is a claim: add `holder:`, "
         "the person or outlet the source names as holding this view [note.missing-holder]",

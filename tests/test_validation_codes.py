@@ -144,7 +144,7 @@ CASES = [
         "    notes: [critic]\n",
         "judgment.unknown-note",
         "content/judgments.yaml",
-        10,
+        12,
     ),
 ]
 

@@ -36,6 +36,21 @@ CREDIBILITY_WORDS = {
 }
 
 
+def grade_key() -> str:
+    """The key to the Admiralty codes, in the words the reader's notes use: printed at the
+    first grade of each section (HTML) and in the footer of every page with a grade (PDF)."""
+    reliability = ", ".join(
+        f"{letter} {words.removeprefix('an ').removeprefix('a ').removesuffix(' source')}"
+        for letter, words in RELIABILITY_WORDS.items()
+        if letter != "F"
+    )
+    credibility = ", ".join(f"{n} {words}" for n, words in CREDIBILITY_WORDS.items())
+    return (
+        f"Grades: source reliability {reliability}, F cannot be judged; "
+        f"note credibility {credibility}."
+    )
+
+
 def grade_words(note: Note, source: Source) -> str:
     """A note's Admiralty grade in words, e.g. 'Possibly true; from a fairly reliable
     source.' or, for someone's view, "Klingner's view; from a fairly reliable source."."""

@@ -37,6 +37,11 @@ def _date_text(source: Source) -> str:
     return f"c. {text}" if date.status is Status.INFERRED else text
 
 
+def source_date_text(source: Source) -> str:
+    """A source's date as prose: '2016', 'October 2016', 'c. 2015', or 'undated'."""
+    return _date_text(source)
+
+
 def _byline(source: Source) -> str:
     author = source.record.author
     if author.status is Status.UNKNOWN or author.shown is None:
@@ -69,8 +74,13 @@ def _evidence_base(
     return "; ".join(parts) + "."
 
 
+def _genre(source: Source) -> str:
+    genre = source.record.genre
+    return f"; we class it as {genre.value}" if genre else ""
+
+
 def _source_list(sources: list[Source]) -> str:
-    return "; ".join(f"{s.label} ({_byline(s)}, {_date_text(s)})" for s in sources)
+    return "; ".join(f"{s.label} ({_byline(s)}, {_date_text(s)}{_genre(s)})" for s in sources)
 
 
 def framing(

@@ -25,7 +25,8 @@ class JudgmentView:
     notes: list[str]
     likelihood: str | None = None
     assumptions: list[tuple[str, str]] = field(default_factory=list)  # (text, if wrong)
-    indicators: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)  # what would change it
+    confidence_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def judgment_views(
                 notes=list(record.notes),
                 likelihood=record.likelihood,
                 assumptions=[(a.text, a.if_wrong) for a in record.assumptions],
-                indicators=list(record.indicators),
+                indicators=[*record.would_change, *record.indicators],
+                confidence_reason=(record.confidence_reason or "") if shown else "",
             )
         )
     return views

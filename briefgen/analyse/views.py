@@ -7,12 +7,13 @@ document order, so templates hold layout only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen import __version__
 from briefgen.analyse.endnotes import Endnote, Endnotes
-from briefgen.analyse.framing import Framing, event_order, framing
+from briefgen.analyse.framing import Framing, event_order, framing, source_date_text
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -91,6 +92,7 @@ class SourceView:
     reliability: str
     reliability_reason: str
     entry: Html  # the reader's bibliography entry: only what is known
+    genre: str = ""  # the analyst's classification (commentary, advocacy, ...), if given
 
 
 @dataclass(frozen=True)
@@ -148,10 +150,18 @@ class BriefView:
     lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
     # (level, the project's rule, briefgen's) for each confidence level the project loosened
     loosened_confidence: list[tuple[str, str, str]] = field(default_factory=list)
+    # Holders given a role ([holders]) already introduced with it in this brief.
+    introduced: set[str] = field(default_factory=set)
 
     @property
     def meta(self) -> BriefMeta:
         return self.brief.meta
+
+    @property
+    def informs(self) -> bool:
+        """An action memo that looks back prints as an information memo: its purpose,
+        no decision lines ([types] information_label)."""
+        return self.layout.label_for(self.brief.meta.retrospective) != self.layout.label
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,7 @@ def _source_view(source: Source, citations: Citations) -> SourceView:
         record.sha256,
         *_reliability(record),
         entries[0] if entries else escaped(source.label),
+        record.genre.value if record.genre else "",
     )
 
 
@@ -286,9 +297,10 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         loosened_confidence=settings.loosened_confidence,
     )
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
+    roles = _holder_roles(resolved)
     for part in layout.parts:
         if part in layout.sections:
-            _section(view, brief, part, notes)
+            _section(view, brief, part, notes, roles)
         else:
             PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
     view.reader_notes, reader_cited = len(notes.items), list(notes.cited)
@@ -310,16 +322,71 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
 Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
 
 
-def _section(view: BriefView, brief: Brief, slug: str, notes: Endnotes) -> None:
+def _section(
+    view: BriefView, brief: Brief, slug: str, notes: Endnotes, roles: dict[str, HolderRole]
+) -> None:
     section = brief.section(slug)
     if section is not None:
         analysis = slug in view.layout.analysis
         view.sections[slug] = SectionView(
             section.slug,
             section.heading,
-            render(section.text, notes.cite, analysis=analysis),
+            render(_introduce(view, section.text, roles), notes.cite, analysis=analysis),
             analysis,
         )
+
+
+@dataclass(frozen=True)
+class HolderRole:
+    names: tuple[str, ...]  # the holder's name and aliases, longest first
+    text: str  # "Assistant Secretary …, as of c. 2015"
+
+
+def _holder_roles(resolved: Resolved) -> dict[str, HolderRole]:
+    """Each holder given a role, with the date of the source their notes come from."""
+    settings = resolved.project.settings
+    roles = {}
+    for name, holder in settings.holder_roles().items():
+        source = next(
+            (
+                resolved.project.sources.get(n.record.source)
+                for n in resolved.project.notes.values()
+                if (n.record.holder or "").strip() == name
+            ),
+            None,
+        )
+        date = source_date_text(source) if source is not None else "undated"
+        as_of = f", as of {date}" if date != "undated" else ""
+        names = sorted({name, *holder.aliases}, key=len, reverse=True)
+        # One line: the role goes inside a line of the brief, whose numbering must hold.
+        roles[name] = HolderRole(tuple(names), f"{' '.join(holder.role.split())}{as_of}")
+    return roles
+
+
+# Where a name is not a mention to annotate: a citation, link or quotation.
+_NOT_PROSE = re.compile(r"\[[^\]]*\]|“[^”]*”|\"[^\"]*\"|`[^`]*`")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _introduce(view: BriefView, text: str, roles: dict[str, HolderRole]) -> str:
+    """The first mention of each holder given a role, in this brief's reading order, gets
+    the role as of its source's date: "Shear (Assistant Secretary …, as of c. 2015)"."""
+    for holder, role in roles.items():
+        if holder in view.introduced:
+            continue
+        skip = [m.span() for m in _NOT_PROSE.finditer(text)]
+        found = None
+        for name in role.names:
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if not any(a <= match.start() < b for a, b in skip):
+                    if found is None or match.start() < found.start():
+                        found = match
+                    break
+        if found is not None:
+            view.introduced.add(holder)
+            note = _MARKDOWN_SPECIAL.sub(r"\\\1", role.text)
+            text = f"{text[: found.end()]} ({note}){text[found.end() :]}"
+    return text
 
 
 def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
@@ -389,6 +456,10 @@ def _decision(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, _notes
         view.recommended = OptionSummary(option.id, option.record.title)
 
 
+def _purpose(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    _decision(view, resolved, brief, notes)
+
+
 def _nothing(
     _view: BriefView, _resolved: Resolved, _brief: ResolvedBrief, _notes: Endnotes
 ) -> None:
@@ -404,6 +475,7 @@ PART_BUILDERS: dict[str, Builder] = {
     "matrix": _matrix,
     "sensitivity": _sensitivity,
     "decision": _decision,
+    "purpose": _purpose,
 }
 
 
@@ -418,7 +490,8 @@ def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
         "comparison": bool(view.comparison),
         "matrix": view.matrix is not None,
         "sensitivity": view.matrix is not None,
-        "decision": view.recommended is not None,
+        "decision": view.recommended is not None and not view.informs,
+        "purpose": view.informs,
         "endnotes": bool(view.endnotes),
         "evidence": bool(view.judgments),
         "sources": bool(view.sources),

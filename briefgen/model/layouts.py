@@ -30,6 +30,7 @@ GENERATED_PARTS = (
     "matrix",
     "sensitivity",
     "decision",
+    "purpose",
     "endnotes",
     "evidence",
     "sources",
@@ -37,6 +38,8 @@ GENERATED_PARTS = (
 # Back matter: printed after the main text, outside <main>.
 BACK_MATTER = frozenset({"endnotes", "evidence", "sources"})
 
+# A label a type may also set to "" to turn it off (information_label, notes_tab).
+Label = Annotated[str, StringConstraints(max_length=200)]
 TemplateName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+\.html\.j2$")]
 
 
@@ -73,6 +76,13 @@ class TypeTable(Strict):
     # An action memo: FOR a principal (`principal:` in the front matter), FROM its
     # author, a recommendation that begins "That you", decision lines.
     action_memo: bool | None = None
+    # An action memo that is `retrospective: true` asks for no decision: it prints under
+    # this label (an information memo), with a "Purpose" part and no decision lines. An
+    # action-memo type without it refuses to be retrospective (memo.retrospective).
+    information_label: Label | None = None
+    # The reader's notes and sources print after the body as a tab with this heading
+    # ("Tab A"), on a page of their own, without the grades (those are in the annex).
+    notes_tab: Label | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,15 @@ class BriefLayout:
     summary_pages: int | None = None
     toc_min_pages: int | None = None
     action_memo: bool = False
+    information_label: str = ""
+    notes_tab: str = ""
+
+    def label_for(self, retrospective: bool) -> str:
+        """The label a brief of this type prints: a retrospective action memo is an
+        information memo when the type names one."""
+        if self.action_memo and retrospective and self.information_label:
+            return self.information_label
+        return self.label
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -191,6 +210,8 @@ def _layout(type_id: str, keys: dict[str, Any]) -> BriefLayout:
         summary_pages=keys.get("summary_pages"),
         toc_min_pages=keys.get("toc_min_pages"),
         action_memo=keys.get("action_memo", False),
+        information_label=keys.get("information_label", ""),
+        notes_tab=keys.get("notes_tab", ""),
     )
 
 

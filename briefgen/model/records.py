@@ -197,6 +197,16 @@ class SourceKind(StrEnum):
     OTHER = "other"
 
 
+class Genre(StrEnum):
+    """The analyst's classification of a source (not the source's own claim)."""
+
+    COMMENTARY = "commentary"
+    ADVOCACY = "advocacy"
+    NEWS = "news"
+    OFFICIAL = "official"
+    RESEARCH = "research"
+
+
 class ReliabilityGrade(StrEnum):
     """Admiralty source reliability; F means "cannot be judged", not "worst"."""
 
@@ -251,6 +261,8 @@ class SourceRecord(Strict):
     reliability: Reliability | Literal["unassessed"]
     # Sources sharing a group count as one (two copies of one wire report); default: own id.
     independence: Id | None = None
+    # What kind of writing the analyst judges it to be; printed as the analyst's call.
+    genre: Genre | None = None
     marking: Text | None = None
     lines: LineMarks | None = None  # the text's non-body lines (model/lines.py)
     # How notes of this source count ¶: "body" paragraphs; unset, every non-empty line.
@@ -438,10 +450,15 @@ class JudgmentRecord(Strict):
     text: Text
     # A key judgment's confidence level; a recommendation carries none (issue 24).
     confidence: Id | None = None
+    # Why the evidence earns this level, printed beside it; it cannot carry a judgment
+    # above moderate (judgment.reason-above-moderate).
+    confidence_reason: Text | None = None
     likelihood: Text | None = None  # a term of the likelihood table
     notes: list[Id]
+    # A key judgment states both (judgment.unstated-assumptions).
     assumptions: list[Assumption] = []
-    indicators: list[Text] = []
+    would_change: list[Text] = []  # what would change the judgment
+    indicators: list[Text] = []  # 0.2's name for would_change, still read
 
 
 class JudgmentsFile(Strict):

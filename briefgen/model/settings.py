@@ -271,6 +271,15 @@ class Dimension(Strict):
     label: Text
 
 
+class Holder(Strict):
+    """``[holders] "Name" = {role = "...", aliases = [...]}``: a holder with the role the
+    source of their notes states, printed "as of" that source's date at the first mention
+    in each brief."""
+
+    role: Text
+    aliases: list[Text] = []
+
+
 class Settings(Strict):
     """``briefgen.toml``: project settings."""
 
@@ -283,8 +292,9 @@ class Settings(Strict):
         distribution={DRAFT_MARKING: "Working draft: not reviewed or approved for release."},
         claims_approval={DRAFT_MARKING: False},
     )
-    # holder (as in notes' `holder:`) → other names a sentence may use for them.
-    holders: dict[str, list[Text]] = {}
+    # holder (as in notes' `holder:`) → other names a sentence may use for them, or a
+    # table with the role the holder's source states (printed at the first mention).
+    holders: dict[str, list[Text] | Holder] = {}
     comparison: list[Dimension] = []
     confidence: dict[Id, Text] = {
         "low": "The evidence is thin, single-source or indirect.",
@@ -322,6 +332,15 @@ class Settings(Strict):
             ):
                 lowered.append((code, found.meaning, configured.reason or ""))
         return lowered
+
+    def holder_aliases(self, holder: str) -> list[str]:
+        """The other names a sentence may use for ``holder`` ([holders], either form)."""
+        entry = self.holders.get(holder, [])
+        return list(entry.aliases if isinstance(entry, Holder) else entry)
+
+    def holder_roles(self) -> dict[str, Holder]:
+        """The holders given with a role."""
+        return {name: h for name, h in self.holders.items() if isinstance(h, Holder)}
 
     def confidence_rule(self, level: str) -> ConfidenceRule | None:
         """The evidence rule for a confidence level: the project's, else the packaged one."""

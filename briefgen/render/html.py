@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from briefgen.analyse.endnotes import grade_key
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
@@ -94,7 +95,10 @@ def render_html(
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
             heads = running_heads(
-                view.brief.meta.title, view.brief.meta.marking, right_to_left(view.language)
+                view.brief.meta.title,
+                view.brief.meta.marking,
+                right_to_left(view.language),
+                grade_key(),
             )
             stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)

@@ -15,7 +15,7 @@ from dataclasses import fields, is_dataclass
 from types import MappingProxyType
 from typing import Any
 
-from briefgen.analyse.endnotes import Endnote
+from briefgen.analyse.endnotes import Endnote, grade_key
 from briefgen.analyse.robustness import whole_points
 from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView
@@ -118,13 +118,12 @@ def _reader_endnote(endnote: Endnote) -> dict[str, object]:
 
 
 def _judgment(judgment: JudgmentView) -> dict[str, object]:
-    """A judgment with its confidence as a sentence of its own (never beside likelihood)."""
-    return {
-        **_fields(judgment),
-        "confidence_sentence": (
-            f"{judgment.confidence.capitalize()} confidence." if judgment.confidence else ""
-        ),
-    }
+    """A judgment with its confidence as a sentence of its own (never beside likelihood),
+    and the reason for the level beside it when the judgment states one."""
+    sentence = f"{judgment.confidence.capitalize()} confidence" if judgment.confidence else ""
+    if sentence and judgment.confidence_reason:
+        sentence += f": {judgment.confidence_reason.rstrip('.')}"
+    return {**_fields(judgment), "confidence_sentence": f"{sentence}." if sentence else ""}
 
 
 def _account(account: Account) -> dict[str, object]:
@@ -190,7 +189,7 @@ def _meta(view: BriefView) -> dict[str, object]:
     return {
         "id": view.brief.id,
         "type": meta.type,
-        "type_label": view.layout.label,
+        "type_label": view.layout.label_for(meta.retrospective),
         "title": meta.title,
         "subtitle": meta.subtitle,
         "audience": meta.audience,
@@ -225,6 +224,8 @@ def _view(view: BriefView) -> dict[str, object]:
         "generator": view.generator,
         "marking_statement": view.marking_statement,
         "framing": view.framing,
+        "informs": view.informs,
+        "grade_key": grade_key(),
         "parts": view.parts,
         "sections": view.sections,
         "timeline": view.timeline,

@@ -32,18 +32,24 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def running_heads(title: str, marking: str, rtl: bool = False) -> str:
+def running_heads(title: str, marking: str, rtl: bool = False, grade_key: str = "") -> str:
     """``@page`` rules putting ``title`` top left and ``marking`` top right and bottom
     centre; mirrored for a page written right to left (``rtl``): the title top right,
-    the marking top left, the page number bottom left."""
+    the marking top left, the page number bottom left. ``grade_key`` goes bottom left
+    (bottom right when mirrored) on the pages of parts that print grade codes (the named
+    page ``graded``: brief.css puts those parts on it, so no other page carries the key)."""
     title_css, marking_css = css_string(title), css_string(marking)
+    graded = ""
+    if grade_key:
+        corner = "bottom-right" if rtl else "bottom-left"
+        graded = f"\n@page graded {{\n  @{corner} {{ content: {css_string(grade_key)}; }}\n}}"
     if not rtl:
         return (
             "@media print { @page {\n"
             f"  @top-left {{ content: {title_css}; }}\n"
             f"  @top-right {{ content: {marking_css}; }}\n"
             f"  @bottom-center {{ content: {marking_css}; }}\n"
-            "} }"
+            f"}}{graded} }}"
         )
     return (
         "@media print { @page {\n"
@@ -53,5 +59,5 @@ def running_heads(title: str, marking: str, rtl: bool = False) -> str:
         "  @bottom-right { content: none; }\n"
         '  @bottom-left { content: "page " counter(page) " of " counter(pages); '
         "font: 8pt 'Caladea'; }\n"
-        "} }"
+        f"}}{graded} }}"
     )

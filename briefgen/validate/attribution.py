@@ -54,7 +54,7 @@ def names(project: Project, note: Note) -> list[str]:
     holder = (note.record.holder or "").strip()
     if not holder:
         return []
-    aliases = project.settings.holders.get(holder, [])
+    aliases = project.settings.holder_aliases(holder)
     return [holder, re.sub(r"(?i)^the\s+", "", holder), *aliases]
 
 

@@ -16,6 +16,8 @@ from briefgen.validate.likelihood import check_likelihood
 def validate_calibration(project: Project, diagnostics: Diagnostics) -> None:
     for judgment in project.judgments.values():
         _check_confidence(project, judgment, diagnostics)
+        _check_reason(project, judgment, diagnostics)
+        _check_assumptions(judgment, diagnostics)
     for note in project.notes.values():
         _check_corroboration(project, note, diagnostics)
         _check_conflict(project, note, diagnostics)
@@ -137,6 +139,55 @@ def _check_confidence(project: Project, judgment: Judgment, diagnostics: Diagnos
     )
 
 
+# Credibility 4-6 (doubtful, improbable, cannot be judged): at odds with corroboration.
+DOUBTED = 4
+# A stated reason may explain a level up to this one, never above it.
+REASON_CAP = "moderate"
+
+
+def _check_reason(project: Project, judgment: Judgment, diagnostics: Diagnostics) -> None:
+    """A confidence_reason explains a level; it never lifts a judgment above moderate:
+    above it, the evidence alone must earn the level."""
+    record, origin = judgment.record, judgment.origin
+    levels = list(project.settings.confidence)
+    if record.confidence_reason is None or record.confidence not in levels:
+        return
+    if REASON_CAP in levels and levels.index(record.confidence) > levels.index(REASON_CAP):
+        diagnostics.error(
+            origin.path,
+            origin.line("confidence_reason"),
+            "judgment.reason-above-moderate",
+            f"judgment '{judgment.id}' gives a confidence_reason for {record.confidence} "
+            f"confidence; a reason can explain a level up to {REASON_CAP}, not above it: "
+            f"remove confidence_reason (the evidence alone must earn {record.confidence}), "
+            f"or rate it {REASON_CAP}",
+        )
+
+
+def _check_assumptions(judgment: Judgment, diagnostics: Diagnostics) -> None:
+    """A key judgment says what it assumes and what would change it (review 3 P6)."""
+    record, origin = judgment.record, judgment.origin
+    if record.kind is JudgmentKind.RECOMMENDATION:
+        return
+    missing = [
+        key
+        for key, given in (
+            ("assumptions", record.assumptions),
+            ("would_change", record.would_change or record.indicators),
+        )
+        if not given
+    ]
+    if missing:
+        diagnostics.error(
+            origin.path,
+            origin.line(),
+            "judgment.unstated-assumptions",
+            f"key judgment '{judgment.id}' has no {' and no '.join(f'`{k}:`' for k in missing)}"
+            ": state what it assumes (each assumption with `if_wrong:`) and what evidence "
+            "would change it",
+        )
+
+
 def _check_corroboration(project: Project, note: Note, diagnostics: Diagnostics) -> None:
     record, origin = note.record, note.origin
     own = independence_group(project, record.source)
@@ -158,6 +209,22 @@ def _check_corroboration(project: Project, note: Note, diagnostics: Diagnostics)
                 f"note '{other_id}' comes from the same source (independence group "
                 f"'{own}') as '{note.id}', so it cannot corroborate it",
             )
+    independent = [
+        other_id
+        for other_id in record.corroborated_by
+        if other_id in project.notes
+        and independence_group(project, project.notes[other_id].record.source) != own
+    ]
+    if record.credibility >= DOUBTED and independent:
+        diagnostics.warning(
+            origin.path,
+            origin.line("credibility"),
+            "note.corroborated-but-doubted",
+            f"note '{note.id}' is graded credibility {record.credibility} (doubtful or "
+            f"worse) but '{independent[0]}', from an independent source, corroborates it: "
+            "raise its credibility (2 'probably true', or 1 'confirmed' with corroborated_by), "
+            "or remove corroborated_by if the notes do not say the same thing",
+        )
     if record.credibility == 1 and not record.corroborated_by:
         diagnostics.error(
             origin.path,

@@ -26,6 +26,7 @@ from briefgen.validate.ids import check_unique_ids
 from briefgen.validate.lines import check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
+from briefgen.validate.repeats import check_repeats
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
 from briefgen.validate.sic import check_sic
@@ -362,6 +363,7 @@ def _check_brief(
         _check_blocks(section.text, section.line, brief, sourced, diagnostics)
     check_framing(project, brief, diagnostics)
     check_format(brief, layout, diagnostics)
+    check_repeats(project, brief, layout, diagnostics)
     check_attribution(project, brief, diagnostics)
 
 

@@ -32,11 +32,23 @@ def _check_action_memo(brief: Brief, layout: BriefLayout, diagnostics: Diagnosti
             f"{type_name(meta.type)} goes to a principal: add `principal:` naming the role "
             "that decides (e.g. 'Director of Policy Planning')",
         )
+    informs = layout.label_for(meta.retrospective) != layout.label
+    if meta.retrospective and not informs:
+        diagnostics.error(
+            origin.path,
+            origin.line("retrospective"),
+            "memo.retrospective",
+            f"{type_name(meta.type)} asks the principal for a decision, which a look back "
+            "can't: give the type an `information_label` in briefgen.toml "
+            f'([types.{meta.type}] information_label = "Information Memo") so it prints as '
+            "an information memo, or use a type that is not an action memo",
+        )
     recommendation = next(
         (brief.section(s) for s in ("recommendation", "recommendations") if brief.section(s)),
         None,
     )
-    if recommendation is not None and not THAT_YOU.search(recommendation.text):
+    # An information memo asks for no decision: nothing need begin "That you".
+    if not informs and recommendation is not None and not THAT_YOU.search(recommendation.text):
         diagnostics.error(
             origin.path,
             recommendation.line - 1,
