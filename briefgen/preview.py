@@ -92,6 +92,9 @@ class Preview:
 
     def _render_preview(self) -> tuple[list[str], bool]:
         """Check the content and render every brief's HTML into a new preview folder."""
+        failed = pipeline.finish_interrupted(self.root, self.log)  # else check reports it
+        if failed is not None:
+            return [d.format() for d in failed.sorted()], False
         result = pipeline.check(self.root)
         diagnostics, project = result.diagnostics, result.project
         if project is None or diagnostics.errors:

@@ -564,3 +564,48 @@ def test_a_journal_that_is_a_fifo_does_not_hang(minimal: Path) -> None:
     assert done.stderr.startswith(
         f"{JOURNAL}: error: could not write: is not a file briefgen wrote; remove it"
     ), done.stderr
+
+
+# --- a recovery is said, in build and serve ------------------------------------------
+# The unmigrated fixture's migration writes 2 files: step 1 is the prepare journal, step 4
+# the commit journal.
+
+
+def test_a_build_says_in_one_line_what_it_completed(unmigrated: Path) -> None:
+    env = {**os.environ, "BRIEFGEN_TEST_FAULT_AFTER": "5"}  # one of two renames done
+    assert briefgen("migrate-locators", "--root", str(unmigrated), env=env).returncode == 137
+    done = briefgen("build", "--root", str(unmigrated), "--format", "html", "--brief", "one")
+    said = [line for line in done.stderr.splitlines() if JOURNAL in line or "interrupted" in line]
+    assert said == [
+        f"{JOURNAL}: finished writing 2 files an earlier run was interrupted in: {NOTES}, {RECORD}"
+    ], done.stderr
+    assert done.returncode == 0, done.stderr
+    assert leftovers(unmigrated) == []
+    assert "numbering: body" in (unmigrated / RECORD).read_text(encoding="utf-8")
+
+
+def test_serve_finishes_an_interrupted_change_and_says_so(unmigrated: Path) -> None:
+    """The preview's check used to report write.interrupted on every save, so the build
+    that would recover it never ran."""
+    from briefgen.preview import Preview
+
+    before = snapshot(unmigrated)
+    env = {**os.environ, "BRIEFGEN_TEST_FAULT_AFTER": "2"}  # one of two files staged
+    assert briefgen("migrate-locators", "--root", str(unmigrated), env=env).returncode == 137
+    brief = unmigrated / "content" / "briefs" / "one.md"
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nMore [@nope].\n", encoding="utf-8")
+    logs: list[str] = []
+    preview = Preview(unmigrated, logs.append)
+    try:
+        assert preview.rebuild_if_changed()  # the check fails at [@nope]: nothing built
+    finally:
+        preview.close()
+    assert logs[0] == (
+        f"{JOURNAL}: an earlier run was interrupted before it changed anything: undone, "
+        f"2 file(s) left as they were ({NOTES}, {RECORD})"
+    )
+    assert "[cite.unknown-note]" in logs[1] and "write.interrupted" not in "".join(logs)
+    assert leftovers(unmigrated) == []
+    assert {k: v for k, v in snapshot(unmigrated).items() if k != "content/briefs/one.md"} == {
+        k: v for k, v in before.items() if k != "content/briefs/one.md"
+    }
