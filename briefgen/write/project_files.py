@@ -337,21 +337,26 @@ def _missing_folders(base_fd: int, base: Path, entries: list[_Entry]) -> list[st
 def _write_journal(
     base_fd: int, base: Path, state: str, entries: list[_Entry], folders: list[str]
 ) -> None:
-    try:
-        _write_record(base_fd, state, entries, folders)
-    except OSError as exc:  # named as the user knows it: the folder written in
-        raise OSError(exc.errno, exc.strerror, str(base)) from exc
-
-
-def _write_record(base_fd: int, state: str, entries: list[_Entry], folders: list[str]) -> None:
     record = {
         "state": state,
         "folders": folders,
         "files": [[e.target, e.temporary, e.backup] for e in entries],
     }
     data = json.dumps(record, ensure_ascii=False).encode("utf-8")
-    if len(data) > JOURNAL_MAX_BYTES:  # one recovery could not read back
-        raise OSError(errno.EFBIG, f"{len(entries)} files are too many for one change")
+    if len(data) > JOURNAL_MAX_BYTES:  # one recovery could not read back: nothing written
+        raise WriteError(
+            base / JOURNAL,
+            f"{len(entries)} files are too many for one change (its record would pass "
+            f"{JOURNAL_MAX_BYTES // 2**20} MiB)",
+            "change fewer files at once",
+        )
+    try:
+        _write_record(base_fd, state, data)
+    except OSError as exc:  # named as the user knows it: the folder written in
+        raise OSError(exc.errno, exc.strerror, str(base)) from exc
+
+
+def _write_record(base_fd: int, state: str, data: bytes) -> None:
     temporary = f"{JOURNAL}.{state}"
     with suppress(FileNotFoundError):
         os.unlink(temporary, dir_fd=base_fd)
