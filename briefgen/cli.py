@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import signal
 import sys
 import threading
@@ -82,7 +83,39 @@ def _show_version(context: click.Context, _param: click.Parameter, value: bool) 
     context.exit()
 
 
-@click.group()
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe or socket whose reader has gone away."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, ValueError, OSError):  # no descriptor (a test runner's buffer)
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+class InternalError(RuntimeError):
+    """A bug in briefgen: shown with its traceback, never as a quiet exit."""
+
+
+class _Main(click.Group):
+    """click's standalone mode ends the process quietly with status 1 on *any* EPIPE,
+    meant for a reader of standard output that went away (``briefgen rules | head``).
+    Any other broken pipe (a child process's, a socket's) is a bug and keeps its
+    traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            if _stdout_gone():
+                raise  # click's quiet exit
+            raise InternalError(
+                "a pipe other than standard output broke (a bug in briefgen)"
+            ) from exc
+
+
+@click.group(cls=_Main)
 @click.option(
     "--version",
     is_flag=True,

@@ -31,6 +31,7 @@ from briefgen.write.project_files import (
     HINTS,
     Recovery,
     WriteError,
+    interrupted,
     outside_base,
     recover,
     report_interrupted,
@@ -337,6 +338,16 @@ def build(
             "(run without --no-wait to wait for it)",
         )
         return Result(diagnostics)
+
+
+def finish_interrupted(root: Path, report: Progress) -> Diagnostics | None:
+    """Finish or undo a change an interrupted command left, under the project lock, and
+    say so in one progress line (what ``serve`` does before each preview, where the
+    check would only report it); the error if that failed."""
+    if interrupted(root) is None:
+        return None
+    with project_lock(root, wait=True, waiting=lambda: report(WAITING)):
+        return _recover(root, report)
 
 
 def _recover(root: Path, report: Progress) -> Diagnostics | None:

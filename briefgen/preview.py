@@ -15,8 +15,6 @@ terminal, a summary to the page, and the last good pages stay on show.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable
@@ -26,6 +24,7 @@ from briefgen import pipeline
 from briefgen.render.sandbox import template_environment
 from briefgen.text.csl import keep_processors_warm
 from briefgen.write.cache import project_fingerprint
+from briefgen.write.scratch import Scratch
 
 UNREADABLE = "unreadable: "
 
@@ -42,13 +41,14 @@ class Preview:
         self.problems: list[str] = []
         self.fingerprint = ""
         self.lock = threading.Lock()
-        self._scratch = Path(tempfile.mkdtemp(prefix="briefgen-preview-"))
+        # Outside the project, private, written the project writer's way (write/scratch.py).
+        self._scratch = Scratch("briefgen-preview-")
         self._pages: Path | None = None
         self._serial = 0
 
     def close(self) -> None:
         """Remove the preview pages."""
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch.close()
 
     def html_folder(self) -> Path:
         """Where the preview pages are: the last preview, or output/ before the first."""
@@ -94,6 +94,9 @@ class Preview:
 
     def _render_preview(self) -> tuple[list[str], bool]:
         """Check the content and render every brief's HTML into a new preview folder."""
+        failed = pipeline.finish_interrupted(self.root, self.log)  # else check reports it
+        if failed is not None:
+            return [d.format() for d in failed.sorted()], False
         result = pipeline.check(self.root)
         diagnostics, project = result.diagnostics, result.project
         if project is None or diagnostics.errors:
@@ -101,19 +104,20 @@ class Preview:
         environment = template_environment(self.root)
         previous = self.html_folder() if self._pages else None
         self._serial += 1
-        folder = self._scratch / str(self._serial)
-        folder.mkdir()
+        folder = self._scratch.new_folder(str(self._serial))
         for brief_id, view in sorted(result.views.items()):
             name = f"{brief_id}.html"
             page = pipeline.render_page(project, view, environment, diagnostics)
-            if page is not None:
-                (folder / name).write_bytes(page.encode("utf-8"))
-            elif previous is not None and (previous / name).is_file():
-                shutil.copyfile(previous / name, folder / name)  # keep its last good page
+            if page is None and previous is not None:  # keep its last good page
+                kept = self._scratch.read(previous, name)
+                if kept is not None:
+                    self._scratch.write(folder, name, kept)
+            elif page is not None:
+                self._scratch.write(folder, name, page.encode("utf-8"))
         with self.lock:
             self._pages = folder
         if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+            self._scratch.discard(previous)
         return [d.format() for d in diagnostics.sorted()], not diagnostics.errors
 
     def _publish(self, problems: list[str]) -> None:

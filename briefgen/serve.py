@@ -19,6 +19,7 @@ import signal
 import socket
 import socketserver
 import stat
+import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
@@ -110,6 +111,13 @@ class PreviewServer(ThreadingHTTPServer):
         finally:
             self.slots.release()
             self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that goes away before its reply is sent (a tab closed mid-load, a
+        reload) is normal: nothing to print. Anything else is a bug, with its traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
+            return
+        super().handle_error(request, client_address)
 
     def _turn_away(self, request: socket.socket) -> None:
         """Every slot is taken: answer 503 without blocking the accept loop."""

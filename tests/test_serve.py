@@ -20,7 +20,7 @@ import jinja2
 import pytest
 
 from briefgen.serve import RELOAD_SCRIPT, Preview, make_server
-from tests.processes import snapshot
+from tests.processes import snapshot, wait_until
 
 HANG_GUARD = 60  # seconds; a generous bound so a regression fails instead of hanging
 
@@ -397,3 +397,34 @@ def test_serve_ipv6_loopback_where_ipv6_is_off(minimal: Path, tmp_path: Path) ->
         "(Cannot assign requested address); use --host 127.0.0.1\n"
     )
     assert not (minimal / "output").exists()
+
+
+def test_a_client_that_goes_away_is_normal(
+    minimal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A client that hangs up before the reply (a browser tab closed mid-load, a reload):
+    the server once printed a BrokenPipeError or ConnectionResetError traceback for each
+    (socketserver's handle_error), which is what filled the test log. No build needed:
+    the index page is enough."""
+    import struct
+
+    preview = Preview(minimal, lambda _message: None)
+    stop = start(preview)
+    port = stop.port  # type: ignore[attr-defined]
+    threads = threading.active_count()
+    try:
+        for abrupt in [False, True] * 10:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=HANG_GUARD)
+            # The headers never end: at the hang-up the server reads the end of the
+            # stream as their end and answers a client that is gone.
+            sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+            if abrupt:  # a reset (RST), not a close (FIN)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        wait_until(lambda: threading.active_count() == threads, "the handlers to end")
+        assert request(port, "/").status == 200  # and it still serves
+    finally:
+        stop()
+        preview.close()
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err and "Exception occurred" not in printed.err, printed.err

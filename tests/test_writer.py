@@ -464,3 +464,148 @@ def test_a_planted_journal_cannot_remove_or_move_a_project_file(minimal: Path) -
         "control, then delete this file; nothing was changed [write.failed]"
     )
     assert (minimal / "briefgen.toml").read_bytes() == settings
+
+
+# --- hostile journals ------------------------------------------------------------------
+# A project may arrive with any file at .briefgen-journal.json. The next writing command
+# (here `schema`) refuses a journal it did not write, located at the journal, without a
+# traceback, a hang, a change in the project or a write outside it.
+
+STAGED = ".briefgen-0123abcd-0.new"  # a name the writer makes, planted with the journal
+REFUSED = f"{JOURNAL}: error: could not write: is not a journal briefgen wrote"
+
+
+def _journal(files: list[list[object]], state: str = "commit") -> str:
+    import json
+
+    return json.dumps({"state": state, "folders": [], "files": files})
+
+
+def _huge(path: Path) -> None:
+    """A well-formed journal (naming nothing) padded past the 16 MiB the writer reads."""
+    path.write_text(_journal([]) + " " * (17 * 2**20), encoding="utf-8")
+
+
+HOSTILE_JOURNALS: dict[str, object] = {
+    "huge": _huge,
+    "binary": bytes(range(256)) * 64,
+    "not-json": '{"state": "commit",\n "files": [oops]}',
+    "deep-list": "[" * 200_000,
+    "deep-in-a-record": '{"state": "commit", "folders": [], "files": ' + "[" * 200_000,
+    "wrong-shape": '{"state": "commit", "folders": [], "files": "abc"}',
+    "number-for-a-name": '{"state": "commit", "folders": [], "files": [[1, 2, null]]}',
+    "unknown-state": _journal([["briefgen.toml", STAGED, None]], "done"),
+    "absolute-target": _journal([["/etc/passwd", STAGED, None]]),
+    "target-above": _journal([["../outside.txt", STAGED, None]]),
+    "nul-in-target": _journal([["brief\x00gen.toml", STAGED, None]]),
+    "surrogate-in-target": '{"state": "commit", "folders": [], '
+    '"files": [["\\ud800.toml", "' + STAGED + '", null]]}',
+    "folder-not-made-for-a-target": '{"state": "prepare", "folders": ["content/briefs"], '
+    '"files": [["x.yaml", "' + STAGED + '", null]]}',
+    "legacy-moves-a-dotfile": '[[".gitignore", "briefgen.toml"]]',
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_JOURNALS))
+def test_a_hostile_journal_is_refused_located_and_changes_nothing(
+    minimal: Path, outside: Path, case: str
+) -> None:
+    journal, planted = minimal / JOURNAL, HOSTILE_JOURNALS[case]
+    if callable(planted):
+        planted(journal)
+    else:
+        journal.write_bytes(planted if isinstance(planted, bytes) else planted.encode())
+    (minimal / STAGED).write_text("staged\n", encoding="utf-8")
+    (minimal / ".gitignore").write_text("output/\n", encoding="utf-8")
+    (minimal / "content" / "briefs" / ".gitkeep").unlink(missing_ok=True)
+    before = snapshot(minimal)
+    code, out, err = run("schema", "--root", str(minimal))
+    assert (code, out) == (1, ""), err
+    first = err.splitlines()[0]
+    assert first.startswith(REFUSED) or first.startswith(f"{JOURNAL}:2: error: could not"), err
+    assert first.endswith("[write.failed]") and "Traceback" not in err
+    assert snapshot(minimal) == before and unchanged(outside)
+    assert not (minimal / "schemas").exists()
+
+
+def test_a_journal_naming_a_file_through_a_link_changes_nothing(
+    minimal: Path, outside: Path
+) -> None:
+    """A commit journal whose second file lies behind a linked folder: refused before the
+    first file is touched (not half completed), and nothing outside is renamed."""
+    (minimal / "content" / "linked").symlink_to(outside)
+    shutil.copy(outside / "keep.txt", outside / STAGED)
+    (minimal / STAGED).write_text("staged\n", encoding="utf-8")
+    (minimal / JOURNAL).write_text(
+        _journal(
+            [
+                ["a.txt", STAGED, None],
+                ["content/linked/keep.txt", f"content/linked/{STAGED}", None],
+            ]
+        ),
+        encoding="utf-8",
+    )
+    before = snapshot(minimal)
+    code, _, err = run("schema", "--root", str(minimal))
+    assert code == 1
+    assert err.startswith(
+        f"{JOURNAL}: error: could not write: is not a journal briefgen wrote "
+        "(content/linked/keep.txt is reached through a symbolic link: content/linked)"
+    ), err
+    assert snapshot(minimal) == before
+    assert sorted(p.name for p in outside.iterdir()) == sorted([STAGED, "keep.txt"])
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "outside\n"
+
+
+def test_a_journal_that_is_a_fifo_does_not_hang(minimal: Path) -> None:
+    os.mkfifo(minimal / JOURNAL)
+    done = briefgen("schema", "--root", str(minimal))  # the hang guard bounds it
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"{JOURNAL}: error: could not write: is not a file briefgen wrote; remove it"
+    ), done.stderr
+
+
+# --- a recovery is said, in build and serve ------------------------------------------
+# The unmigrated fixture's migration writes 2 files: step 1 is the prepare journal, step 4
+# the commit journal.
+
+
+def test_a_build_says_in_one_line_what_it_completed(unmigrated: Path) -> None:
+    env = {**os.environ, "BRIEFGEN_TEST_FAULT_AFTER": "5"}  # one of two renames done
+    assert briefgen("migrate-locators", "--root", str(unmigrated), env=env).returncode == 137
+    done = briefgen("build", "--root", str(unmigrated), "--format", "html", "--brief", "one")
+    said = [line for line in done.stderr.splitlines() if JOURNAL in line or "interrupted" in line]
+    assert said == [
+        f"{JOURNAL}: finished writing 2 files an earlier run was interrupted in: {NOTES}, {RECORD}"
+    ], done.stderr
+    assert done.returncode == 0, done.stderr
+    assert leftovers(unmigrated) == []
+    assert "numbering: body" in (unmigrated / RECORD).read_text(encoding="utf-8")
+
+
+def test_serve_finishes_an_interrupted_change_and_says_so(unmigrated: Path) -> None:
+    """The preview's check used to report write.interrupted on every save, so the build
+    that would recover it never ran."""
+    from briefgen.preview import Preview
+
+    before = snapshot(unmigrated)
+    env = {**os.environ, "BRIEFGEN_TEST_FAULT_AFTER": "2"}  # one of two files staged
+    assert briefgen("migrate-locators", "--root", str(unmigrated), env=env).returncode == 137
+    brief = unmigrated / "content" / "briefs" / "one.md"
+    brief.write_text(brief.read_text(encoding="utf-8") + "\nMore [@nope].\n", encoding="utf-8")
+    logs: list[str] = []
+    preview = Preview(unmigrated, logs.append)
+    try:
+        assert preview.rebuild_if_changed()  # the check fails at [@nope]: nothing built
+    finally:
+        preview.close()
+    assert logs[0] == (
+        f"{JOURNAL}: an earlier run was interrupted before it changed anything: undone, "
+        f"2 file(s) left as they were ({NOTES}, {RECORD})"
+    )
+    assert "[cite.unknown-note]" in logs[1] and "write.interrupted" not in "".join(logs)
+    assert leftovers(unmigrated) == []
+    assert {k: v for k, v in snapshot(unmigrated).items() if k != "content/briefs/one.md"} == {
+        k: v for k, v in before.items() if k != "content/briefs/one.md"
+    }

@@ -45,7 +45,11 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _steps = 0
 _MADE = re.compile(r"\.briefgen-[0-9a-f]{8}-[0-9]+\.(new|old)")
-_LEGACY = re.compile(r"\.[^/]+")
+# The largest journal read (or written): about 100,000 files in one change. A journal is
+# project input, so a bigger one (or one nested past the few levels the writer uses) is
+# refused before it is parsed.
+JOURNAL_MAX_BYTES = 16 * 2**20
+_RESTORE = "restore the project from version control, then delete this file"
 
 # What a user can do about each error a write can meet.
 HINTS = {
@@ -69,9 +73,9 @@ HINTS = {
 class WriteError(Exception):
     """A write a user can fix failed; nothing was changed (or it was all put back)."""
 
-    def __init__(self, path: Path, reason: str, hint: str) -> None:
+    def __init__(self, path: Path, reason: str, hint: str, line: int = 0) -> None:
         super().__init__(f"{path}: {reason}; {hint}")
-        self.path, self.reason, self.hint = path, reason, hint
+        self.path, self.reason, self.hint, self.line = path, reason, hint, line
 
     @property
     def message(self) -> str:
@@ -333,22 +337,30 @@ def _missing_folders(base_fd: int, base: Path, entries: list[_Entry]) -> list[st
 def _write_journal(
     base_fd: int, base: Path, state: str, entries: list[_Entry], folders: list[str]
 ) -> None:
-    try:
-        _write_record(base_fd, state, entries, folders)
-    except OSError as exc:  # named as the user knows it: the folder written in
-        raise OSError(exc.errno, exc.strerror, str(base)) from exc
-
-
-def _write_record(base_fd: int, state: str, entries: list[_Entry], folders: list[str]) -> None:
     record = {
         "state": state,
         "folders": folders,
         "files": [[e.target, e.temporary, e.backup] for e in entries],
     }
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    if len(data) > JOURNAL_MAX_BYTES:  # one recovery could not read back: nothing written
+        raise WriteError(
+            base / JOURNAL,
+            f"{len(entries)} files are too many for one change (its record would pass "
+            f"{JOURNAL_MAX_BYTES // 2**20} MiB)",
+            "change fewer files at once",
+        )
+    try:
+        _write_record(base_fd, state, data)
+    except OSError as exc:  # named as the user knows it: the folder written in
+        raise OSError(exc.errno, exc.strerror, str(base)) from exc
+
+
+def _write_record(base_fd: int, state: str, data: bytes) -> None:
     temporary = f"{JOURNAL}.{state}"
     with suppress(FileNotFoundError):
         os.unlink(temporary, dir_fd=base_fd)
-    create_file(base_fd, temporary, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    create_file(base_fd, temporary, data)
     os.replace(temporary, JOURNAL, src_dir_fd=base_fd, dst_dir_fd=base_fd)
     os.fsync(base_fd)
 
@@ -473,8 +485,8 @@ def interrupted(base: Path) -> Path | None:
 
 def recover(base: Path) -> Recovery:
     """Finish (``commit``) or undo (``prepare``) a change a crash interrupted; call it
-    with the project lock held. Raises ``WriteError`` if the journal is unreadable or
-    the files can't be renamed."""
+    with the project lock held. Raises ``WriteError`` if the journal is not one this
+    writer wrote (it may have come with the project) or the files can't be renamed."""
     done = Recovery()
     journal = interrupted(base)
     if base.is_dir():  # a journal killed half-written, before it was renamed into place
@@ -482,35 +494,16 @@ def recover(base: Path) -> Recovery:
             _remove(base_fd, [f"{JOURNAL}.prepare", f"{JOURNAL}.commit"])
     if journal is None:
         return done
-    try:
-        record = json.loads(journal.read_text(encoding="utf-8"))
-        legacy = isinstance(record, list)
-        if legacy:  # briefgen 0.2's journal: staged → target pairs
-            record = {"state": "commit", "folders": [], "files": [[t, s, None] for s, t in record]}
-        state, folders = record["state"], [str(f) for f in record["folders"]]
-        entries = [
-            _Entry(str(t), str(s), None if b is None else str(b)) for t, s, b in record["files"]
-        ]
-        for name in [*folders, *(e.target for e in entries), *(e.temporary for e in entries)]:
-            _parts(name)
-        for entry in entries:
-            for beside in (entry.temporary, entry.backup):
-                if beside is not None and _parts(beside)[:-1] != _parts(entry.target)[:-1]:
-                    raise ValueError(f"{beside!r} is not beside {entry.target!r}")
-                # Only names this writer makes: a planted journal can't remove or move
-                # a project file (a 0.2 journal's staged names were '.<name>.<random>').
-                pattern = _LEGACY if legacy else _MADE
-                if beside is not None and not pattern.fullmatch(_parts(beside)[-1]):
-                    raise ValueError(f"{beside!r} is not a name briefgen makes")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise WriteError(
-            journal,
-            f"is not a journal briefgen wrote ({exc})",
-            "restore the project from version control, then delete this file",
-        ) from exc
-    except OSError as exc:
-        raise write_error(exc, journal) from exc
     with _directory(base) as base_fd:
+        try:
+            state, folders, entries = _read_journal(base_fd)
+            _check_reachable(base_fd, entries)
+        except _NotAJournal as exc:
+            raise WriteError(
+                journal, f"is not a journal briefgen wrote ({exc})", _RESTORE, exc.line
+            ) from exc
+        except OSError as exc:
+            raise write_error(exc, journal) from exc
         try:
             if state == "commit":
                 for entry in entries:
@@ -534,6 +527,125 @@ def recover(base: Path) -> Recovery:
         except OSError as exc:
             raise write_error(exc, journal) from exc
     return done
+
+
+class _NotAJournal(ValueError):
+    """The journal is not one this writer wrote: why, and the line where that shows."""
+
+    def __init__(self, why: str, line: int = 0) -> None:
+        super().__init__(why)
+        self.line = line
+
+
+def _read_journal(base_fd: int) -> tuple[str, list[str], list[_Entry]]:
+    """The journal's state, folders and entries, read without following a link, without
+    blocking (a FIFO), and refused unless it is exactly what ``write_files`` writes."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    fd = os.open(JOURNAL, flags, dir_fd=base_fd)
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise _NotAJournal("not a regular file")
+        if found.st_size > JOURNAL_MAX_BYTES:
+            raise _NotAJournal(f"larger than {JOURNAL_MAX_BYTES // 2**20} MiB")
+        data = os.read(fd, JOURNAL_MAX_BYTES + 1)
+        while len(data) <= JOURNAL_MAX_BYTES and (more := os.read(fd, 2**20)):
+            data += more  # it grew meanwhile: read up to the limit, no further
+        if len(data) > JOURNAL_MAX_BYTES:
+            raise _NotAJournal(f"larger than {JOURNAL_MAX_BYTES // 2**20} MiB")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _NotAJournal("a symbolic link") from exc
+        raise
+    finally:
+        os.close(fd)
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise _NotAJournal("not UTF-8 text") from exc
+    except RecursionError as exc:  # the writer nests three levels
+        raise _NotAJournal("nested too deeply") from exc
+    except json.JSONDecodeError as exc:
+        raise _NotAJournal(f"not JSON: {exc.msg}", exc.lineno) from exc
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise _NotAJournal(f"not JSON: {exc}") from exc
+    return _parse_journal(record)
+
+
+def _name_in_journal(value: object) -> str:
+    """A path the journal names: text a file name can hold, inside the base."""
+    if not isinstance(value, str):
+        raise _NotAJournal(f"{type(value).__name__} where a file name should be")
+    try:
+        encoded = os.fsencode(value)
+    except UnicodeEncodeError as exc:
+        raise _NotAJournal(f"{value!r} is not a file name") from exc
+    if b"\0" in encoded:
+        raise _NotAJournal(f"{value!r} is not a file name")
+    try:
+        _parts(value)
+    except ValueError as exc:
+        raise _NotAJournal(str(exc)) from exc
+    return value
+
+
+def _parse_journal(record: object) -> tuple[str, list[str], list[_Entry]]:
+    legacy = isinstance(record, list)
+    if legacy:  # briefgen 0.2's journal: staged → target pairs, all renamed
+        assert isinstance(record, list)
+        if not all(isinstance(pair, list) and len(pair) == 2 for pair in record):
+            raise _NotAJournal("not a list of [staged, target] pairs")
+        record = {"state": "commit", "folders": [], "files": [[t, s, None] for s, t in record]}
+    if not isinstance(record, dict) or set(record) != {"state", "folders", "files"}:
+        raise _NotAJournal("not a record of state, folders and files")
+    state, folders, files = record["state"], record["folders"], record["files"]
+    if state not in ("prepare", "commit"):
+        raise _NotAJournal(f"unknown state {state!r}")
+    if not isinstance(folders, list) or not isinstance(files, list):
+        raise _NotAJournal("folders and files are not lists")
+    entries = []
+    for item in files:
+        if not isinstance(item, list) or len(item) != 3:
+            raise _NotAJournal("a file is not a [target, temporary, backup] triple")
+        target, temporary = _name_in_journal(item[0]), _name_in_journal(item[1])
+        backup = None if item[2] is None else _name_in_journal(item[2])
+        for beside in (temporary, backup):
+            if beside is None:
+                continue
+            if _parts(beside)[:-1] != _parts(target)[:-1]:
+                raise _NotAJournal(f"{beside!r} is not beside {target!r}")
+            # Only names this writer makes: a planted journal can't remove or move a
+            # project file (0.2's staged names were '.<target's name>.<8 random>').
+            name = _parts(beside)[-1]
+            made = re.compile(rf"\.{re.escape(_parts(target)[-1])}\.[a-z0-9_]{{8}}")
+            if not (made if legacy else _MADE).fullmatch(name):
+                raise _NotAJournal(f"{beside!r} is not a name briefgen makes")
+        entries.append(_Entry(target, temporary, backup))
+    ancestors = {
+        "/".join(_parts(e.target)[:depth])
+        for e in entries
+        for depth in range(1, len(_parts(e.target)))
+    }
+    for folder in folders:  # the writer records only the folders it made for its files
+        if _name_in_journal(folder) not in ancestors:
+            raise _NotAJournal(f"{folder!r} is not a folder of a file it names")
+    return state, [str(f) for f in folders], entries
+
+
+def _check_reachable(base_fd: int, entries: list[_Entry]) -> None:
+    """Refuse, before anything is renamed, a journal naming a file behind a link (or a
+    file where a folder should be): a recovery is never half done by a planted link."""
+    for folder in sorted({_parts(e.target)[:-1] for e in entries}):
+        try:
+            os.close(open_folder(base_fd, folder, Path()))
+        except FileNotFoundError:
+            continue  # nothing there to rename in (a prepare journal's new folder)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+            named = next(e.target for e in entries if _parts(e.target)[:-1] == folder)
+            kind = "a symbolic link" if exc.errno == errno.ELOOP else "not a folder"
+            raise _NotAJournal(f"{named} is reached through {kind}: {exc.filename}") from exc
 
 
 INTERRUPTED = (
@@ -576,7 +688,7 @@ def report_interrupted(root: Path, diagnostics: Diagnostics) -> None:
 
 
 def report(diagnostics: Diagnostics, exc: WriteError) -> None:
-    diagnostics.error(exc.path, 0, "write.failed", exc.message)
+    diagnostics.error(exc.path, exc.line, "write.failed", exc.message)
 
 
 def write_project_files(

@@ -34,6 +34,7 @@ WRITE_ERRORS = frozenset(
         errno.EBUSY,
         errno.ENOTDIR,
         errno.EISDIR,
+        errno.ELOOP,  # a link planted where the build writes (e.g. in .briefgen-cache)
     }
 )
 _UNSUPPORTED = frozenset({errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP})
