@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import select
 import signal
 import sys
@@ -255,12 +256,19 @@ def rules_command(markdown: bool) -> None:
 def reference_command(directory: Path) -> None:
     """Write the reference of every content file, setting and key (docs/reference/)."""
     from briefgen.model.reference import reference_files
+    from briefgen.write.project_files import WriteError, outside_base, recover, write_files
 
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in reference_files().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8", newline="\n")
-        click.echo(f"wrote {path}")
+    destination = Path(os.path.abspath(directory))
+    try:
+        base, folder = outside_base(destination)  # never through a link, from /
+        recover(base)
+        files: dict[Path, str | bytes] = {folder / n: t for n, t in reference_files().items()}
+        written = write_files(base, files)  # all the files, or none
+    except WriteError as exc:
+        click.echo(f"{exc.path}: error: {exc.reason}; {exc.hint} [write.failed]", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {base / path}")
 
 
 @main.command("list")
