@@ -419,11 +419,14 @@ def test_a_moved_key_joins_its_table_when_the_table_exists(tmp_path: Path) -> No
 def test_a_write_interrupted_between_renames_is_finished_by_the_next_run(
     upgraded: tuple[Path, int, str, str], tmp_path: Path
 ) -> None:
-    """As a crash leaves it: the new briefgen.toml staged and journaled, not yet renamed."""
+    """As a crash leaves it: the new briefgen.toml staged and journaled, not yet renamed.
+
+    The staged name is one 0.2's writer made (``mkstemp``: '.<file>.<8 of [a-z0-9_]>'); a
+    0.2 journal naming anything else is refused since the hostile-journal hardening."""
     root = copy_project(OLD, tmp_path / "project")
     new = (upgraded[0] / "briefgen.toml").read_bytes()
-    (root / ".briefgen.toml.staged").write_bytes(new)
-    (root / ".briefgen-journal.json").write_text('[[".briefgen.toml.staged", "briefgen.toml"]]')
+    (root / ".briefgen.toml.k3j9x_2a").write_bytes(new)
+    (root / ".briefgen-journal.json").write_text('[[".briefgen.toml.k3j9x_2a", "briefgen.toml"]]')
     status, out, err = run("upgrade", "--check", "--root", str(root))
     assert (status, out) == (1, "")
     assert err.splitlines()[0] == (

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import re
 import resource
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -23,10 +22,10 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
 
 from briefgen.limits import time_limit
 from briefgen.model.document import MAX_FILE_BYTES
+from briefgen.text.markdown import in_language, isolate
 
 TEMPLATES_DIR = "templates"
 
@@ -147,31 +146,6 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, Mapping) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
-
-
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-
-
-def isolate(value: Any, language: Any = None) -> Markup:
-    """``{{ value | bdi }}``: a value set into running text, isolated from the text
-    around it (``<bdi>``, direction from its own first strong character), so an Arabic
-    or Hebrew title does not reorder the date or quotation mark after it.
-
-    ``{{ value | bdi(lang) }}`` also says its language (a BCP 47 tag; anything else is
-    left out), so Han characters take that language's glyph forms."""
-    if isinstance(language, str) and LANGUAGE_TAG.match(language):
-        return Markup('<bdi lang="{}">{}</bdi>').format(language, value)
-    return Markup("<bdi>{}</bdi>").format(value)
-
-
-def in_language(value: Any, language: Any = None, page: Any = None) -> Markup:
-    """``{{ text | lang(language) }}``: text in a language of its own, as
-    ``<span lang="ko">text</span>``, so Han characters take that language's glyph forms;
-    the text unchanged when ``language`` is not a BCP 47 tag (None: not given) or is
-    ``page``, the page's own language."""
-    if isinstance(language, str) and LANGUAGE_TAG.match(language) and language != page:
-        return Markup('<span lang="{}">{}</span>').format(language, value)
-    return Markup("{}").format(value)
 
 
 def template_environment(project_root: Path) -> Sandbox:

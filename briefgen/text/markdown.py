@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Any
 
 import markdown
 import nh3
@@ -256,3 +257,29 @@ def quote_html(source_text: str, sic: Sequence[str] = (), language: str | None =
     shown = shown_quote(source_text, sic)
     lang = f' lang="{html.escape(language)}"' if language else ""
     return f'<span class="quote"{lang}>“{html.escape(shown, quote=False)}”</span>'
+
+
+# Filters templates use (render/sandbox.py registers them): trusted HTML is made here only.
+TEMPLATE_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def isolate(value: Any, language: Any = None) -> Markup:
+    """``{{ value | bdi }}``: a value set into running text, isolated from the text
+    around it (``<bdi>``, direction from its own first strong character), so an Arabic
+    or Hebrew title does not reorder the date or quotation mark after it.
+
+    ``{{ value | bdi(lang) }}`` also says its language (a BCP 47 tag; anything else is
+    left out), so Han characters take that language's glyph forms."""
+    if isinstance(language, str) and TEMPLATE_LANGUAGE_TAG.match(language):
+        return Markup('<bdi lang="{}">{}</bdi>').format(language, value)
+    return Markup("<bdi>{}</bdi>").format(value)
+
+
+def in_language(value: Any, language: Any = None, page: Any = None) -> Markup:
+    """``{{ text | lang(language) }}``: text in a language of its own, as
+    ``<span lang="ko">text</span>``, so Han characters take that language's glyph forms;
+    the text unchanged when ``language`` is not a BCP 47 tag (None: not given) or is
+    ``page``, the page's own language."""
+    if isinstance(language, str) and TEMPLATE_LANGUAGE_TAG.match(language) and language != page:
+        return Markup('<span lang="{}">{}</span>').format(language, value)
+    return Markup("{}").format(value)
