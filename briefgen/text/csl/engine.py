@@ -202,8 +202,8 @@ def _serve(
     processor.racer.close()
 
 
-def _stop(process: Any, connection: Connection) -> None:
-    """End the child: ask, then kill one that does not go."""
+def _stop(process: Any, connection: Connection, log: Any) -> None:
+    """End the child: ask, then kill one that does not go; close its log."""
     with contextlib.suppress(OSError):
         connection.send(None)
     process.join(5)
@@ -211,6 +211,7 @@ def _stop(process: Any, connection: Connection) -> None:
         process.kill()
         process.join()
     connection.close()
+    log.close()
 
 
 def _ended(exitcode: int | None, said: str = "") -> str:
@@ -261,7 +262,7 @@ class Engine:
         )
         self._process.start()
         child.close()
-        self._stop = weakref.finalize(self, _stop, self._process, self._connection)
+        self._stop = weakref.finalize(self, _stop, self._process, self._connection, self._log)
         self._number = 0  # of the last request sent
         # Why no further call can be answered, and whose failure that is.
         self._broken: tuple[str, EngineFailure] | None = None
@@ -377,4 +378,3 @@ class Engine:
     def close(self) -> None:
         """Stop the child process (idempotent)."""
         self._stop()
-        self._log.close()
