@@ -39,7 +39,7 @@ from briefgen.load.project import load_project
 from briefgen.load.readers import linked_part, parse_yaml, read_text
 from briefgen.model.document import DocumentError
 from briefgen.model.records import ID_PATTERN, Attested, Source, SourceRecord, Status
-from briefgen.sources.add import read_user_file
+from briefgen.sources.add import SOURCES, read_user_file
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
@@ -49,7 +49,6 @@ from briefgen.write.project_files import (
     write_project_files,
 )
 
-SOURCES = Path("content") / "sources"
 SUFFIXES = (".bib", ".json")
 ATTESTED = ("title", "author", "outlet", "date")
 PLAIN = ("url", "accessed", "publisher", "number", "version", "short_title")
