@@ -264,6 +264,29 @@ def test_grade_key_is_in_the_footer_of_every_page_with_a_grade(
     assert graded and plain
 
 
+def test_the_marking_stays_on_one_line_beside_the_grade_key(
+    seed_build: pipeline.Result,
+) -> None:
+    """The key in the footer's left corner left the centred marking too little room:
+    "DRAFT — NOT FOR" over "DISTRIBUTION" on every graded annex page (fact-check F22)."""
+    import pypdf
+
+    from briefgen.analyse.endnotes import grade_key
+
+    key = " ".join(grade_key().split())
+    marking = "DRAFT — NOT FOR DISTRIBUTION"
+    keyed = 0
+    for artifact in seed_build.artifacts:
+        if artifact.format != "pdf" or artifact.path.parent.name != "annex":
+            continue
+        for page in pypdf.PdfReader(artifact.path).pages:
+            text = page.extract_text()
+            if key in " ".join(text.split()):
+                keyed += 1
+                assert any(marking in line for line in text.splitlines()), text[-400:]
+    assert keyed
+
+
 def test_grade_key_at_the_first_grade_of_each_html_section(
     minimal_build: pipeline.Result,
 ) -> None:

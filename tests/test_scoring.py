@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -205,3 +206,20 @@ def test_c7_ties_print_as_ties_in_whole_points(
     assert 'Weighted total (points of 100)</th><td class="num">4</td>' in html
     assert html.count('<td class="num recommended">81</td>') == 1
     assert "100 pts</text>" in html and "100%</text>" in html  # totals in points, weights in %
+
+
+def test_a_long_option_title_wraps_in_the_chart_instead_of_being_cut() -> None:
+    """Fact-check F21: "Widen the 2014 arrangement to all military intellig…" printed
+    cut short under the options paper's bar chart. Every word of a label is drawn."""
+    from briefgen.analyse.charts import ranges_chart, totals_chart
+
+    title = "Widen the 2014 arrangement to all military intelligence and more besides"
+    for svg in (
+        str(totals_chart([(title, 0.48, False), ("Short", 0.6, True)])),
+        str(ranges_chart([(title, 0.2, 0.1, 0.5), ("Short", 0.3, 0.0, 1.0)])),
+    ):
+        drawn = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
+        assert title in drawn and "…" not in svg
+        assert 'y="16">Widen' in svg and 'y="28">' in svg  # a second line, 12 units lower
+        # the second row starts below the wrapped first one (24 + 12 units)
+        assert 'y="52">Short</tspan>' in svg
