@@ -128,7 +128,7 @@ def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
         # Issue 24 item 2: a look back is an information memo that says its purpose.
-        assert "on the record as of 14 October 2016 (year inferred) or later" in text
+        assert "on the record as of October 14, 2016 (year inferred) or later" in text
         assert "INFORMATION MEMO" in text.upper() and "Purpose" in text
         assert "Decision before the principal" not in text
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
@@ -140,7 +140,7 @@ def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
     for name, text in sorted(outputs.items()):
         # Issue 24: the latest dated item (K¶14, "On Oct. 14"), never the inferred year's
         # last month.
-        assert "Information as of 14 October 2016 (year inferred) or later" in text, name
+        assert "Information as of October 14, 2016 (year inferred) or later" in text, name
         assert "December 2016" not in text, name
         if name.startswith("annex/"):
             continue  # the annex is the audit trail of its brief, which carries the masthead

@@ -10,6 +10,7 @@ import re
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Brief, Project
+from briefgen.text.dates import date_text
 from briefgen.validate.dating import (
     cited_notes,
     information_date,
@@ -121,6 +122,7 @@ def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
     layout = project.settings.layouts[meta.type]
     cited = cited_notes(project, brief)
     informed = information_date(project, cited, meta.date)
+    style = project.settings.project.dates
     if informed is None or meta.retrospective:
         return
     # The benefit of the doubt within the item's own precision: a month-dated item may
@@ -136,8 +138,8 @@ def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
         origin.path,
         origin.line("date"),
         "brief.stale-evidence" if newly else "brief.stale",
-        f"brief is dated {meta.date.isoformat()}, {age} months after the latest dated item "
-        f"its notes cite ({informed.label}){memo}; "
+        f"brief is dated {date_text(meta.date, style)}, {age} months after the latest dated "
+        f"item its notes cite ({informed.label(style)}){memo}; "
         f"{_article(meta.type)} {meta.type} may be at most {layout.max_age} months later "
         f"([types.{meta.type}] max_age): set `retrospective: true` to frame it as a "
         "look-back, or cite newer sources",
