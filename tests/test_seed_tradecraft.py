@@ -153,7 +153,7 @@ def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str,
     text = outputs["trilateral-options-issue-brief.pdf"]
     timeline = text[text.index("When What") :]
     # The announcement (dated only "2016") follows the dated events of 2016.
-    assert timeline.index("October 2016") < timeline.index("Seoul announces restart")
+    assert timeline.index("October 14, 2016") < timeline.index("Seoul announces restart")
     row_2012 = timeline[timeline.index("2012 GSOMIA fails") :][:200]
     assert "Date inferred" not in row_2012 and "Date: ¶4 names 2012" in row_2012
 

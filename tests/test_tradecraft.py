@@ -246,3 +246,51 @@ def test_a_wrapped_line_does_not_end_a_sentence() -> None:
         "Klingner tied them to US interests in multilateral\ncooperation [@a; @b].",
         "Next.",
     ]
+
+
+def test_unknown_holder_in_settings_says_did_you_mean(tmp_path: Path) -> None:
+    """Issue 21: a [holders] name no note holds attributes nothing; the warning is at
+    its line of briefgen.toml and names the closest holder the notes have."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[holders]\n"Officials" = ["the ministry"]\n"Critcs" = ["opponents"]\n')
+    line = (
+        (root / "briefgen.toml")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        .index('"Critcs" = ["opponents"]')
+    )
+    found = [d.format() for d in pipeline.check(root).diagnostics.sorted()]
+    assert found == [
+        f'briefgen.toml:{line + 1}: warning: [holders] "Critcs" is not the `holder:` of any '
+        "note, so its names attribute nothing; did you mean 'Critics'? (a key here is a "
+        "note's holder exactly as its `holder:` writes it) [settings.unknown-holder]"
+    ]
+
+
+def test_unattributed_opinion_suggests_the_name_the_sentence_uses(tmp_path: Path) -> None:
+    """new-user-3 row 7: "Secretary Blinken" does not attribute a note held by "Antony
+    Blinken"; the warning suggests the alias the sentence uses."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    notes = root / "content/notes/test-notes.yaml"
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("holder: Critics", "holder: Jane Critic"), encoding="utf-8")
+    one = root / "content/briefs/one.md"
+    text = one.read_text(encoding="utf-8")
+    one.write_text(text.replace("as critics urge", "as Secretary Critic urges"), encoding="utf-8")
+    found = [
+        d.format()
+        for d in pipeline.check(root).diagnostics.sorted()
+        if d.path == "content/briefs/one.md"
+    ]
+    assert found == [
+        "content/briefs/one.md:23: warning: this sentence cites claim note 'critics' without "
+        "naming its holder 'Jane Critic'; attribute it (\"Jane Critic argued …\"), mark the "
+        "passage '::: analysis', or, if 'Critic' here is Jane Critic, add it to briefgen.toml: "
+        '[holders] "Jane Critic" = ["Critic"] [brief.unattributed-opinion]'
+    ]
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[holders]\n"Jane Critic" = ["Critic"]\n')
+    assert not [
+        d for d in pipeline.check(root).diagnostics.sorted() if d.path == "content/briefs/one.md"
+    ]

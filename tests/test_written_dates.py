@@ -8,7 +8,9 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefgen.cli import main
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.model.records import Project
@@ -127,3 +129,19 @@ def test_front_matter_refuses_an_ambiguous_date(minimal: Path) -> None:
     _brief_date(minimal, "01/04/2016")
     errors = [(d.path, d.line, d.code) for d in _validated(minimal)[0].errors]
     assert errors == [(ISSUE, 6, "schema.invalid")]
+
+
+def test_front_matter_says_which_date_it_read(minimal: Path) -> None:
+    """Issue 21: a date typed in words gets a note naming the date it became; a note
+    never fails a run, --strict included; an ISO date gets none."""
+    _brief_date(minimal, "Jan 4 2016")
+    result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/briefs/issue.md:6: note: read date 'Jan 4 2016' as 2016-01-04 [brief.date-read]"
+    ) in result.output.splitlines()
+    path = minimal / ISSUE
+    text = path.read_text(encoding="utf-8").replace("date: Jan 4 2016", "date: 2016-01-04")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
+    assert "brief.date-read" not in result.output
