@@ -15,6 +15,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.model.records import Project
 from briefgen.model.written_dates import WrittenDate, find_date, read_date, written_dates
+from tests.conftest import MINIMAL, copy_project
 
 DATED = "content/sources/dated.yaml"
 ISSUE = "content/briefs/issue.md"
@@ -145,3 +146,32 @@ def test_front_matter_says_which_date_it_read(minimal: Path) -> None:
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
     assert "brief.date-read" not in result.output
+
+
+NOTES = "content/notes/test-notes.yaml"
+
+
+def _event(root: Path, date: str, basis: str = "") -> list[str]:
+    path = root / NOTES
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('      date: "2014"\n', f'      date: "{date}"\n{basis}'), "utf-8")
+    diagnostics, _ = _validated(root)
+    return [d.format() for d in diagnostics.sorted() if d.code == "note.event-date-unstated"]
+
+
+def test_an_event_date_taken_as_stated_is_in_its_paragraph(minimal: Path) -> None:
+    """new-user-3 row 26: an event date without `basis` printed as stated though its
+    paragraph never wrote it; ¶3 of the minimal source writes "2014" only."""
+    assert _event(minimal, "2014-01-15") == [
+        f"{NOTES}:11: warning: event date '2014-01-15' of note 'share-2014' is taken as "
+        "stated, but ¶3 of source 'test-source' does not write it: add `basis:` saying how "
+        "the date is known (the timeline then says it is inferred), or point the note at "
+        "the paragraph that states it (a warning until briefgen 0.4.0, an error from then "
+        "on) [note.event-date-unstated]"
+    ]
+
+
+def test_an_event_date_with_a_basis_or_written_passes(minimal: Path, tmp_path: Path) -> None:
+    assert _event(minimal, "2014-01-15", "      basis: A later report gives the day.\n") == []
+    other = copy_project(MINIMAL, tmp_path / "other")
+    assert _event(other, "2014") == []

@@ -8,6 +8,8 @@ heading.
 
 from __future__ import annotations
 
+import re
+
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Attested, Dated, Note, Source, Status
 from briefgen.model.written_dates import find_date
@@ -157,3 +159,28 @@ def check_note_line(note: Note, source: Source, diagnostics: Diagnostics) -> boo
         f"not a body paragraph: point note '{note.id}' at the body paragraph it means",
     )
     return False
+
+
+def check_event_date(note: Note, source: Source, diagnostics: Diagnostics) -> None:
+    """An event date taken as stated (no ``basis``, or ``status: stated``) is written in
+    the note's paragraph, in any common English form, as a source's stated date must be;
+    otherwise the timeline would print a worked-out date as read (new-user-3 row 26)."""
+    event, paragraph = note.record.event, note.record.paragraph
+    if event is None or event.inferred or paragraph > len(source.paragraphs):
+        return
+    text = source.paragraphs[paragraph - 1]
+    if len(event.date) == 4:
+        found = re.search(rf"(?<!\d){event.date}(?!\d)", text) is not None
+    else:
+        found = find_date(event.date, text) is not None
+    if found:
+        return
+    diagnostics.error(
+        note.origin.path,
+        note.origin.line("event", "date"),
+        "note.event-date-unstated",
+        f"event date '{event.date}' of note '{note.id}' is taken as stated, but ¶{paragraph} "
+        f"of source '{source.id}' does not write it: add `basis:` saying how the date is "
+        "known (the timeline then says it is inferred), or point the note at the paragraph "
+        "that states it",
+    )
