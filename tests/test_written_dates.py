@@ -175,3 +175,46 @@ def test_an_event_date_with_a_basis_or_written_passes(minimal: Path, tmp_path: P
     assert _event(minimal, "2014-01-15", "      basis: A later report gives the day.\n") == []
     other = copy_project(MINIMAL, tmp_path / "other")
     assert _event(other, "2014") == []
+
+
+def _wrapped_title(root: Path, line: str) -> list[tuple[int, str, str]]:
+    text = "Undersea Cables:\nTechnology and Issues\nJune 3, 2022\nThe body.\n"
+    sources = root / "content" / "sources"
+    (sources / "wrapped.txt").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (sources / "wrapped.yaml").write_text(
+        "kind: report\ntext: wrapped.txt\n"
+        f"sha256: {digest}\n"
+        "title:\n  status: stated\n  value: 'Undersea Cables: Technology and Issues'\n"
+        f"  line: {line}\n"
+        "author: {status: unknown}\noutlet: {status: unknown}\n"
+        'date: {status: stated, value: "2022-06-03", line: 3}\n'
+        "reliability: {grade: C, reason: A test report.}\n",
+        encoding="utf-8",
+    )
+    return _errors(root, "content/sources/wrapped.yaml")
+
+
+def test_a_title_may_span_lines(minimal: Path) -> None:
+    """new-user-3 row 11: a title wrapped over two lines of a PDF's text can be stated."""
+    assert _wrapped_title(minimal, "[1, 2]") == []
+    assert _wrapped_title(minimal, "1") == [
+        (
+            6,
+            "source.stated-not-found",
+            "title 'Undersea Cables: Technology and Issues' is marked stated but line 1 does "
+            "not contain it",
+        )
+    ]
+    assert _wrapped_title(minimal, "[1, 3]") == [
+        (
+            7,  # the `line:` key's line
+            "source.line-range",
+            "title: [1, 3] are not consecutive lines: name each line a wrapped value spans, "
+            "in order, e.g. [1, 2]",
+        )
+    ]
+    assert _wrapped_title(minimal, "[4, 5]")[0][1:] == (
+        "source.line-range",
+        "title: line 5 does not exist (the text has 4 lines)",
+    )

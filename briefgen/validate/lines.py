@@ -82,10 +82,9 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
         if value.status is not Status.STATED:
             continue
         if value.line is not None:
-            number, key = value.line, "line"
-            count, where = len(source.lines), f"line {value.line}"
-            text = source.lines[number - 1] if number <= count else None
-            problem = f"line {number} does not exist (the text has {count} lines)"
+            key, count = "line", len(source.lines)
+            number, text, problem, where = _lines_text(value.line, source.lines)
+            problem = problem or f"line {number} does not exist (the text has {count} lines)"
         else:
             number, key = value.paragraph, "paragraph"
             count, where = len(source.paragraphs), f"¶{value.paragraph}"
@@ -108,6 +107,23 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
                     "source.stated-not-found",
                     f"{name} '{missing}' is marked stated but {where} does not contain it" + marked,
                 )
+
+
+def _lines_text(line: int | list[int], lines: list[str]) -> tuple[int, str | None, str, str]:
+    """(the last line, the text of the lines joined, a problem or "", 'line 3' or
+    'lines 1–2') of a value's ``line``: one line, or the consecutive lines it spans."""
+    numbers = line if isinstance(line, list) else [line]
+    if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        problem = (
+            f"{numbers} are not consecutive lines: name each line a wrapped value spans, in "
+            "order, e.g. [1, 2]"
+        )
+        return 0, None, problem, ""
+    last = numbers[-1]
+    where = f"line {last}" if len(numbers) == 1 else f"lines {numbers[0]}–{last}"
+    if last > len(lines):
+        return last, None, "", where
+    return last, " ".join(lines[n - 1].strip() for n in numbers), "", where
 
 
 def _date_stated(source: Source, value: Attested, text: str, diagnostics: Diagnostics) -> bool:
