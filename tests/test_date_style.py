@@ -101,3 +101,19 @@ def test_an_unknown_date_style_is_located(tmp_path: Path) -> None:
         "briefgen.toml:4: error: project.date_style: Input should be 'us', 'day-month' or "
         "'iso' [schema.invalid]"
     ]
+
+
+def test_a_brief_with_no_dated_events_has_no_timeline(tmp_path: Path) -> None:
+    """new-user.md C14 (turn 2): a timeline heading with no events under it."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    notes = root / "content/notes/test-notes.yaml"
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(
+        text.replace('    event:\n      date: "2014"\n      label: Data-sharing agreed\n', ""),
+        encoding="utf-8",
+    )
+    result = pipeline.check(root)
+    assert [d.format() for d in result.diagnostics.errors] == []
+    view = result.views["issue"]
+    assert "timeline" in view.layout.parts
+    assert view.timeline == [] and "timeline" not in [p.kind for p in view.parts]
