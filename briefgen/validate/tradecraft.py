@@ -74,7 +74,9 @@ def _check_holder_table(project: Project, diagnostics: Diagnostics) -> None:
     warning at its line, with the closest holder the notes do name."""
     held = {(n.record.holder or "").strip() for n in project.notes.values()} - {""}
     unknown = [name for name in project.settings.holders if name not in held]
-    if not unknown:
+    # Before any note is written (a new project, its example deleted) there is nothing
+    # to compare the table with, and nothing it could misattribute.
+    if not unknown or not project.notes:
         return
     path = project.root / SETTINGS_FILE
     try:
