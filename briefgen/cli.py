@@ -36,9 +36,11 @@ def _report(diagnostics: Diagnostics, strict: bool) -> int:
         click.echo(diagnostic.format(), err=True)
     # Counted as printed: the same problem found twice (once per edition) is one line.
     errors = sum(d.severity is Severity.ERROR for d in shown)
-    warnings = len(shown) - errors
+    notes = sum(d.severity is Severity.NOTE for d in shown)
+    warnings = len(shown) - errors - notes
     if errors or warnings:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        also = f", {notes} note(s)" if notes else ""
+        click.echo(f"{errors} error(s), {warnings} warning(s){also}", err=True)
     lowered = sorted({d.code for d in diagnostics.lowered})
     if strict and lowered:
         click.echo(
@@ -231,7 +233,7 @@ def impact(root: Path, source_id: str) -> None:
 @main.command("rules")
 @click.option("--markdown", is_flag=True, help="Print the reference page (docs/rules.md).")
 def rules_command(markdown: bool) -> None:
-    """List every diagnostic code with its default level, class and meaning."""
+    """List every diagnostic code with its default level, class, meaning and fix."""
     from briefgen.rules import reference, registry
 
     if markdown:
@@ -241,7 +243,7 @@ def rules_command(markdown: bool) -> None:
         phase = f", error from {found.error_from}" if found.error_from else ""
         click.echo(
             f"{found.code}  {found.level.value} ({found.rule_class.value}, since "
-            f"{found.since}{phase}): {found.meaning}"
+            f"{found.since}{phase}): {found.meaning} Fix: {found.fix}"
         )
 
 

@@ -16,6 +16,7 @@ from briefgen.rules import RANK, Configured, Level, RuleClass, rule
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # what briefgen read or assumed, to confirm; never fails a run
 
 
 @dataclass(frozen=True, order=True)
@@ -72,6 +73,9 @@ class Diagnostics:
     def warning(self, path: Path | str, line: int, code: str, message: str) -> None:
         self._add(Diagnostic(self.relative(path), line, Severity.WARNING, message, code))
 
+    def note(self, path: Path | str, line: int, code: str, message: str) -> None:
+        self._add(Diagnostic(self.relative(path), line, Severity.NOTE, message, code))
+
     def configure(self, levels: Mapping[str, Configured]) -> None:
         """Apply a project's ``[rules]`` to what was raised so far and from now on."""
         self.levels = levels
@@ -107,7 +111,8 @@ class Diagnostics:
                 note = f"lowered to a {level.value} in briefgen.toml [rules]"
                 note += f": {configured.reason}" if configured.reason else ""
             elif RANK[level] > RANK[default]:
-                note = f"raised to an {level.value} in briefgen.toml [rules]"
+                article = "an" if level is Level.ERROR else "a"
+                note = f"raised to {article} {level.value} in briefgen.toml [rules]"
         else:
             level, note = found.default_level(self.version), found.phase_note(self.version)
         if level is Level.OFF:

@@ -27,6 +27,9 @@ from briefgen import __version__
 class Level(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    # Says what briefgen read or assumed, where a user may want to confirm it; never
+    # fails a run, --strict included. Only a rule's default: [rules] sets the other three.
+    NOTE = "note"
     OFF = "off"
 
 
@@ -36,7 +39,7 @@ class RuleClass(StrEnum):
     STRUCTURAL = "structural"  # the project can't be read or built without it: fixed
 
 
-RANK = {Level.OFF: 0, Level.WARNING: 1, Level.ERROR: 2}
+RANK = {Level.OFF: 0, Level.NOTE: 1, Level.WARNING: 2, Level.ERROR: 3}
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -54,6 +57,7 @@ class Rule:
     rule_class: RuleClass
     since: str
     error_from: str | None = None  # a new error rule is a warning until this version
+    fix: str = ""  # what the user does about it (fixes.toml)
 
     def default_level(self, version: str = __version__) -> Level:
         """The level a project gets without ``[rules]``, in the given briefgen version."""
@@ -76,7 +80,7 @@ class Configured:
     reason: str | None = None
 
 
-def _parse(text: str) -> dict[str, Rule]:
+def _parse(text: str, fixes: Mapping[str, str] = MappingProxyType({})) -> dict[str, Rule]:
     rules = {}
     for code, row in tomllib.loads(text).items():
         rules[code] = Rule(
@@ -86,6 +90,7 @@ def _parse(text: str) -> dict[str, Rule]:
             rule_class=RuleClass(row["class"]),
             since=row["since"],
             error_from=row.get("error_from"),
+            fix=fixes.get(code, ""),
         )
     return rules
 
@@ -94,7 +99,14 @@ def _parse(text: str) -> dict[str, Rule]:
 def registry() -> Mapping[str, Rule]:
     """Every registered code → its rule, in the file's order."""
     text = files("briefgen").joinpath("rules.toml").read_text(encoding="utf-8")
-    return MappingProxyType(_parse(text))
+    return MappingProxyType(_parse(text, fixes()))
+
+
+@cache
+def fixes() -> Mapping[str, str]:
+    """Code → what the user does about it (``fixes.toml``, beside ``rules.toml``)."""
+    text = files("briefgen").joinpath("fixes.toml").read_text(encoding="utf-8")
+    return MappingProxyType(tomllib.loads(text))
 
 
 def rule(code: str) -> Rule:
@@ -159,16 +171,21 @@ def reference() -> str:
         "- **structural**: the project cannot be read, resolved or written without it",
         "  (syntax, schema, unknown ids, limits, the file system); it cannot be set.",
         "",
+        "A rule whose default is `note` says what briefgen read or assumed (e.g. the date it",
+        "read from a date typed in words), so you can confirm it; a note never fails a run,",
+        "`--strict` included. `[rules]` may set it to `off`, `warning` or `error`.",
+        "",
         "A new rule that rejects content an existing project may have arrives as a warning",
         "for one minor version (column *Error from*), saying when it becomes an error.",
         "",
-        "| Code | Default | Class | Since | Error from | Meaning |",
-        "|---|---|---|---|---|---|",
+        "| Code | Default | Class | Since | Error from | Meaning | Fix |",
+        "|---|---|---|---|---|---|---|",
     ]
     for found in sorted(registry().values(), key=lambda r: r.code):
         meaning = found.meaning.replace("|", "\\|")
+        fix = found.fix.replace("|", "\\|")
         lines.append(
             f"| `{found.code}` | {found.level.value} | {found.rule_class.value} | {found.since} "
-            f"| {found.error_from or ''} | {meaning} |"
+            f"| {found.error_from or ''} | {meaning} | {fix} |"
         )
     return "\n".join(lines) + "\n"

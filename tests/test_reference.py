@@ -137,7 +137,9 @@ def test_the_examples_are_a_project_that_passes_check_strict(tmp_path: Path) -> 
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text, encoding="utf-8", newline="\n")
     result = pipeline.check(tmp_path)
-    assert [d.format() for d in result.diagnostics.sorted()] == []
+    # A note says what briefgen read (the date typed in words); it never fails --strict.
+    assert not result.diagnostics.failed(strict=True)
+    assert [d.format() for d in result.diagnostics.sorted() if d.code != "brief.date-read"] == []
     assert result.project is not None
     project = result.project
     counts = (len(project.sources), len(project.notes), len(project.options), len(project.briefs))

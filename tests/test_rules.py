@@ -292,7 +292,7 @@ def test_strict_still_fails_on_a_warning_the_project_did_not_lower(
 
 
 def _raised_literals() -> list[tuple[str, int, str, str]]:
-    """(file, line, method, code) of every ``….error(…)``/``….warning(…)`` call in briefgen/
+    """(file, line, method, code) of every ``….error/warning/note(…)`` call in briefgen/
     whose code is a string literal (the third argument)."""
     import ast
 
@@ -302,7 +302,7 @@ def _raised_literals() -> list[tuple[str, int, str, str]]:
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("error", "warning")
+                and node.func.attr in ("error", "warning", "note")
                 and len(node.args) >= 3
                 and isinstance(node.args[2], ast.Constant)
                 and isinstance(node.args[2].value, str)
@@ -323,3 +323,26 @@ def test_every_literal_code_is_raised_at_its_registered_level() -> None:
     ]
     unregistered = [f"{p}:{n}: {c}" for p, n, _, c in calls if c not in registry()]
     assert (wrong, unregistered) == ([], [])
+
+
+def test_every_code_has_a_fix_and_every_fix_a_code() -> None:
+    """Issue 21: the reference says what to do about each code (briefgen/fixes.toml)."""
+    from briefgen.rules import fixes
+
+    missing = sorted(code for code, found in registry().items() if not found.fix.strip())
+    orphans = sorted(set(fixes()) - set(registry()))
+    assert (missing, orphans) == ([], [])
+    page = reference()
+    for found in registry().values():
+        assert page.count(f"| {found.fix.replace('|', chr(92) + '|')} |") >= 1, found.code
+
+
+def test_briefgen_rules_prints_the_fix() -> None:
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0
+    assert (
+        "brief.too-many-citations  error (advisory, since 0.2.0): A brief with inline "
+        "references cites more notes than its type prints ([types.<id>] max_citations). "
+        "Fix: Cite fewer notes, choose a longer type, or raise [types.<id>] max_citations "
+        "in briefgen.toml."
+    ) in result.output.splitlines()

@@ -128,7 +128,7 @@ def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
         # Issue 24 item 2: a look back is an information memo that says its purpose.
-        assert "on the record as of 14 October 2016 (year inferred) or later" in text
+        assert "on the record as of October 14, 2016 (year inferred) or later" in text
         assert "INFORMATION MEMO" in text.upper() and "Purpose" in text
         assert "Decision before the principal" not in text
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
@@ -140,7 +140,7 @@ def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
     for name, text in sorted(outputs.items()):
         # Issue 24: the latest dated item (K¶14, "On Oct. 14"), never the inferred year's
         # last month.
-        assert "Information as of 14 October 2016 (year inferred) or later" in text, name
+        assert "Information as of October 14, 2016 (year inferred) or later" in text, name
         assert "December 2016" not in text, name
         if name.startswith("annex/"):
             continue  # the annex is the audit trail of its brief, which carries the masthead
@@ -153,7 +153,7 @@ def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str,
     text = outputs["trilateral-options-issue-brief.pdf"]
     timeline = text[text.index("When What") :]
     # The announcement (dated only "2016") follows the dated events of 2016.
-    assert timeline.index("October 2016") < timeline.index("Seoul announces restart")
+    assert timeline.index("October 14, 2016") < timeline.index("Seoul announces restart")
     row_2012 = timeline[timeline.index("2012 GSOMIA fails") :][:200]
     assert "Date inferred" not in row_2012 and "Date: ¶4 names 2012" in row_2012
 

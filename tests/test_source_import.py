@@ -294,7 +294,7 @@ def test_the_annex_says_a_value_came_from_the_bibliography(project: Path) -> Non
     loaded, _ = load_project(project, Diagnostics(project))
     assert loaded is not None
     source = loaded.sources["widgets-may"]
-    shown = _field(source, "author", source.record.author)
+    shown = _field(source, "author", source.record.author, "us")
     assert (shown.value, shown.reason) == (
         "Ana Ruiz and Clare Ribando Seelke",
         "recorded in the bibliography refs.bib, not stated in the text",

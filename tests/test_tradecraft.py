@@ -36,14 +36,14 @@ CASES: dict[str, list[str]] = {
         "the person or outlet the source names as holding this view [note.missing-holder]",
     ],
     "stale-brief": [
-        "content/briefs/issue.md:6: error: brief is dated 2026-01-04, 120 months after the "
+        "content/briefs/issue.md:6: error: brief is dated January 4, 2026, 120 months after the "
         "latest dated item its notes cite (2015, inferred); an issue-brief may be at most 12 "
         "months later "
         "([types.issue-brief] max_age): set `retrospective: true` to frame it as a look-back, "
         "or cite newer sources [brief.stale]",
     ],
     "stale-memo": [
-        "content/briefs/memo.md:5: error: brief is dated 2016-06-03, 5 months after the "
+        "content/briefs/memo.md:5: error: brief is dated June 3, 2016, 5 months after the "
         "latest dated item its notes cite (2015, inferred) and asks for a decision; a "
         "decision-memo may be at most 3 months later ([types.decision-memo] max_age): set "
         "`retrospective: true` to frame it as a look-back, or cite newer sources [brief.stale]",
@@ -51,7 +51,7 @@ CASES: dict[str, list[str]] = {
     # The source is dated only "2015" (inferred), so by its date alone the memo is two
     # months old; but the latest dated item it cites is an event of March 2015 (issue 24).
     "stale-evidence": [
-        "content/briefs/memo.md:5: warning: brief is dated 2016-03-01, 11 months after the "
+        "content/briefs/memo.md:5: warning: brief is dated March 1, 2016, 11 months after the "
         "latest dated item its notes cite (March 2015, year inferred) and asks for a "
         "decision; a decision-memo may be at most 3 months later ([types.decision-memo] "
         "max_age): set `retrospective: true` to frame it as a look-back, or cite newer "
@@ -59,7 +59,7 @@ CASES: dict[str, list[str]] = {
         "[brief.stale-evidence]",
         # Every event reported by a cited source counts (the source was written after it),
         # so the one-pager, which cites another note of the same source, is stale too.
-        "content/briefs/one.md:5: warning: brief is dated 2016-01-02, 9 months after the "
+        "content/briefs/one.md:5: warning: brief is dated January 2, 2016, 9 months after the "
         "latest dated item its notes cite (March 2015, year inferred); a one-pager may be at "
         "most 6 months later ([types.one-pager] max_age): set `retrospective: true` to frame "
         "it as a look-back, or cite newer sources (a warning until briefgen 0.4.0, an error "
@@ -146,7 +146,7 @@ def _memo_information_date(root: Path) -> str:
     assert project is not None
     memo = project.briefs["memo"]
     informed = information_date(project, cited_notes(project, memo), memo.meta.date)
-    return informed.text if informed else ""
+    return informed.text("us") if informed else ""
 
 
 def test_information_date_is_the_latest_past_item(tmp_path: Path) -> None:
@@ -245,4 +245,52 @@ def test_a_wrapped_line_does_not_end_a_sentence() -> None:
     assert [text[a:b].strip() for a, b in sentences(text)] == [
         "Klingner tied them to US interests in multilateral\ncooperation [@a; @b].",
         "Next.",
+    ]
+
+
+def test_unknown_holder_in_settings_says_did_you_mean(tmp_path: Path) -> None:
+    """Issue 21: a [holders] name no note holds attributes nothing; the warning is at
+    its line of briefgen.toml and names the closest holder the notes have."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[holders]\n"Officials" = ["the ministry"]\n"Critcs" = ["opponents"]\n')
+    line = (
+        (root / "briefgen.toml")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        .index('"Critcs" = ["opponents"]')
+    )
+    found = [d.format() for d in pipeline.check(root).diagnostics.sorted()]
+    assert found == [
+        f'briefgen.toml:{line + 1}: warning: [holders] "Critcs" is not the `holder:` of any '
+        "note, so its names attribute nothing; did you mean 'Critics'? (a key here is a "
+        "note's holder exactly as its `holder:` writes it) [settings.unknown-holder]"
+    ]
+
+
+def test_unattributed_opinion_suggests_the_name_the_sentence_uses(tmp_path: Path) -> None:
+    """new-user-3 row 7: "Secretary Blinken" does not attribute a note held by "Antony
+    Blinken"; the warning suggests the alias the sentence uses."""
+    root = copy_project(MINIMAL, tmp_path / "project")
+    notes = root / "content/notes/test-notes.yaml"
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("holder: Critics", "holder: Jane Critic"), encoding="utf-8")
+    one = root / "content/briefs/one.md"
+    text = one.read_text(encoding="utf-8")
+    one.write_text(text.replace("as critics urge", "as Secretary Critic urges"), encoding="utf-8")
+    found = [
+        d.format()
+        for d in pipeline.check(root).diagnostics.sorted()
+        if d.path == "content/briefs/one.md"
+    ]
+    assert found == [
+        "content/briefs/one.md:23: warning: this sentence cites claim note 'critics' without "
+        "naming its holder 'Jane Critic'; attribute it (\"Jane Critic argued …\"), mark the "
+        "passage '::: analysis', or, if 'Critic' here is Jane Critic, add it to briefgen.toml: "
+        '[holders] "Jane Critic" = ["Critic"] [brief.unattributed-opinion]'
+    ]
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[holders]\n"Jane Critic" = ["Critic"]\n')
+    assert not [
+        d for d in pipeline.check(root).diagnostics.sorted() if d.path == "content/briefs/one.md"
     ]

@@ -8,11 +8,14 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from briefgen.cli import main
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.model.records import Project
 from briefgen.model.written_dates import WrittenDate, find_date, read_date, written_dates
+from tests.conftest import MINIMAL, copy_project
 
 DATED = "content/sources/dated.yaml"
 ISSUE = "content/briefs/issue.md"
@@ -127,3 +130,91 @@ def test_front_matter_refuses_an_ambiguous_date(minimal: Path) -> None:
     _brief_date(minimal, "01/04/2016")
     errors = [(d.path, d.line, d.code) for d in _validated(minimal)[0].errors]
     assert errors == [(ISSUE, 6, "schema.invalid")]
+
+
+def test_front_matter_says_which_date_it_read(minimal: Path) -> None:
+    """Issue 21: a date typed in words gets a note naming the date it became; a note
+    never fails a run, --strict included; an ISO date gets none."""
+    _brief_date(minimal, "Jan 4 2016")
+    result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "content/briefs/issue.md:6: note: read date 'Jan 4 2016' as 2016-01-04 [brief.date-read]"
+    ) in result.output.splitlines()
+    path = minimal / ISSUE
+    text = path.read_text(encoding="utf-8").replace("date: Jan 4 2016", "date: 2016-01-04")
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--strict", "--root", str(minimal)])
+    assert "brief.date-read" not in result.output
+
+
+NOTES = "content/notes/test-notes.yaml"
+
+
+def _event(root: Path, date: str, basis: str = "") -> list[str]:
+    path = root / NOTES
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('      date: "2014"\n', f'      date: "{date}"\n{basis}'), "utf-8")
+    diagnostics, _ = _validated(root)
+    return [d.format() for d in diagnostics.sorted() if d.code == "note.event-date-unstated"]
+
+
+def test_an_event_date_taken_as_stated_is_in_its_paragraph(minimal: Path) -> None:
+    """new-user-3 row 26: an event date without `basis` printed as stated though its
+    paragraph never wrote it; ¶3 of the minimal source writes "2014" only."""
+    assert _event(minimal, "2014-01-15") == [
+        f"{NOTES}:11: warning: event date '2014-01-15' of note 'share-2014' is taken as "
+        "stated, but ¶3 of source 'test-source' does not write it: add `basis:` saying how "
+        "the date is known (the timeline then says it is inferred), or point the note at "
+        "the paragraph that states it (a warning until briefgen 0.4.0, an error from then "
+        "on) [note.event-date-unstated]"
+    ]
+
+
+def test_an_event_date_with_a_basis_or_written_passes(minimal: Path, tmp_path: Path) -> None:
+    assert _event(minimal, "2014-01-15", "      basis: A later report gives the day.\n") == []
+    other = copy_project(MINIMAL, tmp_path / "other")
+    assert _event(other, "2014") == []
+
+
+def _wrapped_title(root: Path, line: str) -> list[tuple[int, str, str]]:
+    text = "Undersea Cables:\nTechnology and Issues\nJune 3, 2022\nThe body.\n"
+    sources = root / "content" / "sources"
+    (sources / "wrapped.txt").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    (sources / "wrapped.yaml").write_text(
+        "kind: report\ntext: wrapped.txt\n"
+        f"sha256: {digest}\n"
+        "title:\n  status: stated\n  value: 'Undersea Cables: Technology and Issues'\n"
+        f"  line: {line}\n"
+        "author: {status: unknown}\noutlet: {status: unknown}\n"
+        'date: {status: stated, value: "2022-06-03", line: 3}\n'
+        "reliability: {grade: C, reason: A test report.}\n",
+        encoding="utf-8",
+    )
+    return _errors(root, "content/sources/wrapped.yaml")
+
+
+def test_a_title_may_span_lines(minimal: Path) -> None:
+    """new-user-3 row 11: a title wrapped over two lines of a PDF's text can be stated."""
+    assert _wrapped_title(minimal, "[1, 2]") == []
+    assert _wrapped_title(minimal, "1") == [
+        (
+            6,
+            "source.stated-not-found",
+            "title 'Undersea Cables: Technology and Issues' is marked stated but line 1 does "
+            "not contain it",
+        )
+    ]
+    assert _wrapped_title(minimal, "[1, 3]") == [
+        (
+            7,  # the `line:` key's line
+            "source.line-range",
+            "title: [1, 3] are not consecutive lines: name each line a wrapped value spans, "
+            "in order, e.g. [1, 2]",
+        )
+    ]
+    assert _wrapped_title(minimal, "[4, 5]")[0][1:] == (
+        "source.line-range",
+        "title: line 5 does not exist (the text has 4 lines)",
+    )

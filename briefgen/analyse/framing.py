@@ -6,17 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefgen.model.records import Brief, Project, Source, Status
-from briefgen.text.dates import month_year
+from briefgen.model.written_dates import DateStyle
+from briefgen.text.dates import date_text, month_year
 from briefgen.validate.dating import cited_notes, information_date, period_end, period_start
 
 
 @dataclass(frozen=True)
 class Framing:
-    information_as_of: str  # "14 October 2016 (year inferred) or later", or "" if undated
+    information_as_of: str  # "October 14, 2016 (year inferred) or later", or "" if undated
     retrospective: bool
     retrospective_line: str  # masthead line of a retrospective brief, else ""
     decision_as_of: str  # a retrospective memo's decision line, else ""
-    approval: str  # "Approved by X on 2026-11-20" when the marking claims approval, else ""
+    approval: str  # "Approved by X on November 20, 2026" when the marking claims approval, else ""
     evidence_base: str
     opinion_key: bool  # the brief cites opinion: print the one-line key
 
@@ -28,18 +29,18 @@ def event_order(date: str, note_id: str) -> tuple[str, int, str]:
     return (period_end(date).isoformat(), -len(date), note_id)
 
 
-def _date_text(source: Source) -> str:
+def _date_text(source: Source, style: DateStyle) -> str:
     date = source.record.date
     if date.value is None:
         return "undated"
     parts = date.value.split("-")
-    text = parts[0] if len(parts) == 1 else month_year(period_start(date.value))
+    text = parts[0] if len(parts) == 1 else month_year(period_start(date.value), style)
     return f"c. {text}" if date.status is Status.INFERRED else text
 
 
-def source_date_text(source: Source) -> str:
+def source_date_text(source: Source, style: DateStyle) -> str:
     """A source's date as prose: '2016', 'October 2016', 'c. 2015', or 'undated'."""
-    return _date_text(source)
+    return _date_text(source, style)
 
 
 def _byline(source: Source) -> str:
@@ -50,16 +51,16 @@ def _byline(source: Source) -> str:
 
 
 def _evidence_base(
-    sources: list[Source], opinion: int, cited: int, singles: tuple[int, int]
+    sources: list[Source], opinion: int, cited: int, singles: tuple[int, int], style: DateStyle
 ) -> str:
     dated = sorted(
         (s for s in sources if s.record.date.value), key=lambda s: s.record.date.value or ""
     )
     count = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
     if len(dated) > 1:
-        count += f", {_date_text(dated[0])} to {_date_text(dated[-1])}"
+        count += f", {_date_text(dated[0], style)} to {_date_text(dated[-1], style)}"
     elif dated:
-        count += f", {_date_text(dated[0])}"
+        count += f", {_date_text(dated[0], style)}"
     unnamed = [s for s in sources if s.record.author.status is Status.UNKNOWN]
     parts = [count]
     if unnamed:
@@ -79,8 +80,10 @@ def _genre(source: Source) -> str:
     return f"; we class it as {genre.value}" if genre else ""
 
 
-def _source_list(sources: list[Source]) -> str:
-    return "; ".join(f"{s.label} ({_byline(s)}, {_date_text(s)}{_genre(s)})" for s in sources)
+def _source_list(sources: list[Source], style: DateStyle) -> str:
+    return "; ".join(
+        f"{s.label} ({_byline(s)}, {_date_text(s, style)}{_genre(s)})" for s in sources
+    )
 
 
 def framing(
@@ -94,19 +97,20 @@ def framing(
     ``judgment_notes``: each shown judgment's evidence."""
     meta = brief.meta
     informed = information_date(project, cited_notes(project, brief), meta.date)
-    as_of = informed.text if informed else ""
+    style = project.settings.project.dates
+    as_of = informed.text(style) if informed else ""
     source_ids = sorted({project.notes[n].record.source for n in cited})
     sources = [project.sources[s] for s in source_ids]
     opinion = sum(1 for n in cited if project.notes[n].record.opinion)
     single = sum(
         1 for notes in judgment_notes if len({project.notes[n].record.source for n in notes}) == 1
     )
-    line = _evidence_base(sources, opinion, len(cited), (single, len(judgment_notes)))
+    line = _evidence_base(sources, opinion, len(cited), (single, len(judgment_notes)), style)
     if not shows_sources and sources:
-        line += " Sources: " + _source_list(sources) + "."
+        line += " Sources: " + _source_list(sources, style) + "."
     approval = ""
     if project.settings.markings.claims_approval.get(meta.marking) and meta.approved_by:
-        on = meta.approved_on.isoformat() if meta.approved_on else "an unstated date"
+        on = date_text(meta.approved_on, style) if meta.approved_on else "an unstated date"
         approval = f"Approved by {meta.approved_by} on {on}"
     retrospective = meta.retrospective
     return Framing(

@@ -24,6 +24,7 @@ from briefgen.analyse.scoring import (
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
 from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source, SourceRecord
+from briefgen.model.written_dates import DateStyle
 from briefgen.text.csl import Citations
 from briefgen.text.dates import date_text
 from briefgen.text.markdown import (
@@ -124,6 +125,7 @@ class BriefView:
     page_size: str
     pdf_standard: str
     generator: str
+    date_style: DateStyle = "us"  # how briefgen's own text prints dates ([project] date_style)
     parts: list[PartView] = field(default_factory=list)
     sections: dict[str, SectionView] = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
@@ -170,15 +172,10 @@ class OptionSummary:
     title: str
 
 
-def format_date(value: str) -> str:
-    """'2014-12' → 'December 2014'; '2016-10-14' → '14 October 2016'."""
-    return date_text(value)
-
-
-def _field(source: Source, name: str, value: Attested) -> FieldView:
+def _field(source: Source, name: str, value: Attested, style: DateStyle) -> FieldView:
     shown = value.shown or "unknown"
     if name == "date" and value.value:
-        shown = format_date(value.value)
+        shown = date_text(value.value, style)
     if value.status.value == "stated" and (value.paragraph or value.line):
         reason: str | None = f"stated in {source.place_of(value)}"
     elif value.status.value == "recorded":
@@ -197,13 +194,13 @@ def _reliability(record: SourceRecord) -> tuple[str, str]:
     return record.reliability.grade.value, record.reliability.reason
 
 
-def _source_view(source: Source, citations: Citations) -> SourceView:
+def _source_view(source: Source, citations: Citations, style: DateStyle) -> SourceView:
     record = source.record
     # The Chicago style gives no bibliography entry for a document with neither author
     # nor date (citeproc-js returns none); the reader still sees the source, by its label.
     entries = citations.bibliography([source.id])
     names = ("title", "author", "outlet", "date")
-    fields = [_field(source, name, getattr(record, name)) for name in names]
+    fields = [_field(source, name, getattr(record, name), style) for name in names]
     return SourceView(
         source.id,
         source.label,
@@ -291,6 +288,7 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
         page_size=settings.pdf.page_size,
         pdf_standard=settings.pdf.standard,
         generator=f"briefgen {__version__}",
+        date_style=settings.project.dates,
         dimensions=[d.label for d in settings.comparison],
         marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
         lowered_rules=settings.lowered_protected,
@@ -307,9 +305,10 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
     _annex(view, resolved, linked, notes)
     view.endnotes = notes.formatted(view.reader_notes)
     cited = {e.source.id: e.source for e in notes.items[: view.reader_notes]}
-    view.sources = [_source_view(cited[s], citations) for s in sorted(cited)]
+    style = settings.project.dates
+    view.sources = [_source_view(cited[s], citations, style) for s in sorted(cited)]
     every = {e.source.id: e.source for e in notes.items}
-    view.annex_sources = [_source_view(every[s], citations) for s in sorted(every)]
+    view.annex_sources = [_source_view(every[s], citations, style) for s in sorted(every)]
     view.parts = _parts(view, layout)
     view.likelihood_legend = [
         (term, band.label) for term, band in terms_used(resolved.project, brief)
@@ -355,8 +354,9 @@ def _holder_roles(resolved: Resolved) -> dict[str, HolderRole]:
             ),
             None,
         )
-        date = source_date_text(source) if source is not None else "undated"
-        as_of = f", as of {date}" if date != "undated" else ""
+        style = settings.project.dates
+        dated = source_date_text(source, style) if source is not None else "undated"
+        as_of = f", as of {dated}" if dated != "undated" else ""
         names = sorted({name, *holder.aliases}, key=len, reverse=True)
         # One line: the role goes inside a line of the brief, whose numbering must hold.
         roles[name] = HolderRole(tuple(names), f"{' '.join(holder.role.split())}{as_of}")
@@ -399,7 +399,7 @@ def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes:
         assert event is not None
         view.timeline.append(
             TimelineEntry(
-                format_date(event.date),
+                date_text(event.date, resolved.project.settings.project.dates),
                 event.label,
                 notes.cite((note.id,), False),
                 event.basis,

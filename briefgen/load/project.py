@@ -419,7 +419,26 @@ def load_briefs(directory: Path, loading: _Loading) -> dict[str, Brief]:
     ):
         sections = split_sections(document, loading.diagnostics)
         briefs[path.stem] = Brief(path.stem, meta, Origin(document), sections)
+        _dates_read(path, document, meta, loading.diagnostics)
     return briefs
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _dates_read(path: Path, document: Document, meta: BriefMeta, diagnostics: Diagnostics) -> None:
+    """A front-matter date typed in words ("Oct 14 2016") is read (model/written_dates.py);
+    a note says which date it became, so a slip in the typing is seen before it prints."""
+    data = document.data if isinstance(document.data, dict) else {}
+    for key in ("date", "approved_on", "decide_by"):
+        typed, read = data.get(key), getattr(meta, key)
+        if isinstance(typed, str) and read is not None and not ISO_DATE.fullmatch(typed.strip()):
+            diagnostics.note(
+                path,
+                document.line_of((key,)),
+                "brief.date-read",
+                f"read {key} '{typed.strip()}' as {read.isoformat()}",
+            )
 
 
 def load_project(

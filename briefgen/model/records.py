@@ -95,7 +95,9 @@ class Attested(Strict):
     status: Status
     value: Text | None = None
     paragraph: Annotated[int, Field(ge=1)] | None = None
-    line: LineNumber | None = None  # a line of the text (the title, the byline): lines.py
+    # A line of the text (the title, the byline), or the consecutive lines a wrapped
+    # title spans ([1, 2]): validate/lines.py.
+    line: LineNumber | list[LineNumber] | None = None
     precision: Precision | None = None
     reason: Text | None = None
     # Where the file records a `recorded` value, e.g. "HTML <title>", "JSON-LD".
@@ -578,8 +580,10 @@ class Source:
         """Where a stated value is: '¶3', or 'the byline (line 2)' for a marked line."""
         if value.line is None:
             return f"¶{value.paragraph}"
-        role = self.roles.get(value.line)
-        return f"{role.describe()} (line {value.line})" if role else f"line {value.line}"
+        numbers = value.line if isinstance(value.line, list) else [value.line]
+        where = f"line {numbers[0]}" if len(numbers) == 1 else f"lines {numbers[0]}–{numbers[-1]}"
+        role = self.roles.get(numbers[0])
+        return f"{role.describe()} ({where})" if role else where
 
     @property
     def label(self) -> str:

@@ -21,6 +21,7 @@ from briefgen.model.calibration import (
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.pagesize import page_size_problem
 from briefgen.model.records import LANGUAGE_TAG, Id, LanguageTag, ReliabilityGrade, Strict, Text
+from briefgen.model.written_dates import DateStyle, default_date_style
 from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
@@ -102,6 +103,15 @@ class ProjectSettings(Strict):
     language: LanguageTag = "en"
     # The briefgen versions the project builds with, a PEP 440 specifier such as ">=0.2".
     requires: str | None = None
+    # How briefgen's own text prints dates: "us" ("October 14, 2016"), "day-month"
+    # ("14 October 2016") or "iso" ("2016-10-14"). Default: "us" for "en" and "en-US",
+    # "day-month" for other languages. Citations follow their CSL style instead.
+    date_style: DateStyle | None = None
+
+    @property
+    def dates(self) -> DateStyle:
+        """The date style in effect: ``date_style``, or the language's default."""
+        return self.date_style or default_date_style(self.language)
 
     @field_validator("requires")
     @classmethod

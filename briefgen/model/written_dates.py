@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 MONTH_NAMES: tuple[str, ...] = ("January", "February", "March", "April", "May", "June")
 MONTH_NAMES += ("July", "August", "September", "October", "November", "December")
+
+# How briefgen's own text prints a date ([project] date_style; text/dates.py prints them).
+DateStyle = Literal["us", "day-month", "iso"]
+
+
+def default_date_style(language: str) -> DateStyle:
+    """The style a project gets without ``date_style``: US style for English ("en",
+    "en-US"), day-month for any other language or variety ("en-GB", "fr")."""
+    return "us" if language.lower() in ("en", "en-us") else "day-month"
+
 
 # Why a regex table:
 # A small table of English forms, not a date-parsing library: a stated date must be

@@ -10,6 +10,7 @@ this module is the one place that builds them.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from types import MappingProxyType
@@ -21,6 +22,7 @@ from briefgen.analyse.scoring import JudgmentView, MatrixView
 from briefgen.analyse.views import Account, BriefView
 from briefgen.render.robustness import robustness_context
 from briefgen.text.context import sentence_around
+from briefgen.text.dates import date_text
 from briefgen.text.direction import direction
 from briefgen.text.markdown import Html
 from briefgen.text.nesting import mark_sic, shown_quote
@@ -185,7 +187,13 @@ def _fields(value: object) -> dict[str, object]:
 
 
 def _meta(view: BriefView) -> dict[str, object]:
+    """The front matter, dates in ISO (machine-readable: <time datetime>, PDF metadata)
+    and, as ``*_shown``, as the project's ``date_style`` prints them."""
     meta = view.brief.meta
+
+    def shown(value: datetime.date | None) -> str | None:
+        return date_text(value, view.date_style) if value else None
+
     return {
         "id": view.brief.id,
         "type": meta.type,
@@ -194,14 +202,17 @@ def _meta(view: BriefView) -> dict[str, object]:
         "subtitle": meta.subtitle,
         "audience": meta.audience,
         "date": meta.date.isoformat(),
+        "date_shown": shown(meta.date),
         "author": meta.author,
         "contact": meta.contact,
         "marking": meta.marking,
         "approved_by": meta.approved_by,
         "approved_on": meta.approved_on.isoformat() if meta.approved_on else None,
+        "approved_on_shown": shown(meta.approved_on),
         "retrospective": meta.retrospective,
         "principal": meta.principal,
         "decide_by": meta.decide_by.isoformat() if meta.decide_by else None,
+        "decide_by_shown": shown(meta.decide_by),
         "summary": meta.summary,
         "keywords": meta.keywords,
         "options": meta.options,

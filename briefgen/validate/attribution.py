@@ -102,12 +102,31 @@ def check_attribution(project: Project, brief: Brief, diagnostics: Diagnostics) 
         if not candidates or names_holder(sentence, candidates):
             continue
         holder = note.record.holder
+        partial = part_named(sentence, holder or "")
+        other_way = (
+            f"or, if '{partial}' here is {holder}, add it to briefgen.toml: "
+            f'[holders] "{holder}" = ["{partial}"]'
+            if partial
+            else "or, if the sentence names them another way, add that name to "
+            f'briefgen.toml: [holders] "{holder}" = ["…"]'
+        )
         diagnostics.warning(
             brief.origin.path,
             line,
             "brief.unattributed-opinion",
             f"this sentence cites {note.record.kind.value} note '{note.id}' without "
             f"naming its holder '{holder}'; attribute it (\"{holder} argued …\"), "
-            "mark the passage '::: analysis', or, if the sentence names them another way, "
-            f'add that name to briefgen.toml: [holders] "{holder}" = ["…"]',
+            f"mark the passage '::: analysis', {other_way}",
         )
+
+
+def part_named(sentence: str, holder: str) -> str | None:
+    """The part of a holder's name a sentence uses ("Blinken" in "Secretary Blinken said"
+    for "Antony Blinken"): the alias to suggest. Capitalised words of three letters or
+    more only, longest first, so "the" or "of" never count."""
+    found: list[str] = re.findall(r"\w[\w'’-]*", holder)
+    words = [w for w in found if len(w) > 2 and w[0].isupper()]
+    for word in sorted(words, key=len, reverse=True):
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence):
+            return word
+    return None

@@ -23,7 +23,7 @@ from briefgen.validate.calibration import validate_calibration
 from briefgen.validate.example import check_example_content
 from briefgen.validate.formats import check_format
 from briefgen.validate.ids import check_unique_ids
-from briefgen.validate.lines import check_note_line, check_source_lines
+from briefgen.validate.lines import check_event_date, check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.repeats import check_repeats
@@ -152,6 +152,7 @@ def _check_notes(
             )
         elif check_note_line(note, source, diagnostics):
             found = _check_locator(note, source.paragraphs, diagnostics)
+            check_event_date(note, source, diagnostics)
             check_sic(note, diagnostics)
             if found is not None:
                 project.quotes[note.id] = found

@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from briefgen.model.records import Brief, Project, Status
+from briefgen.model.written_dates import DateStyle
 from briefgen.text.citations import find_citations
 from briefgen.text.dates import date_text
 
@@ -98,18 +99,16 @@ class InformationDate:
     def end(self) -> datetime.date:
         return period_end(self.value)
 
-    @property
-    def label(self) -> str:
-        """For diagnostics: '14 October 2016, year inferred'."""
-        text = date_text(self.value)
+    def label(self, style: DateStyle) -> str:
+        """For diagnostics: 'October 14, 2016, year inferred'."""
+        text = date_text(self.value, style)
         if self.inferred:
             text += ", year inferred" if self.year_inferred else ", inferred"
         return text
 
-    @property
-    def text(self) -> str:
-        """'14 October 2016 (year inferred) or later', '2015 (inferred)', 'March 2020'."""
-        text = date_text(self.value)
+    def text(self, style: DateStyle) -> str:
+        """'October 14, 2016 (year inferred) or later', '2015 (inferred)', 'March 2020'."""
+        text = date_text(self.value, style)
         if self.inferred:
             text += " (year inferred)" if self.year_inferred else " (inferred)"
         return text + " or later" if self.event else text

@@ -8,6 +8,8 @@ heading.
 
 from __future__ import annotations
 
+import re
+
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Attested, Dated, Note, Source, Status
 from briefgen.model.written_dates import find_date
@@ -80,10 +82,9 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
         if value.status is not Status.STATED:
             continue
         if value.line is not None:
-            number, key = value.line, "line"
-            count, where = len(source.lines), f"line {value.line}"
-            text = source.lines[number - 1] if number <= count else None
-            problem = f"line {number} does not exist (the text has {count} lines)"
+            key, count = "line", len(source.lines)
+            number, text, problem, where = _lines_text(value.line, source.lines)
+            problem = problem or f"line {number} does not exist (the text has {count} lines)"
         else:
             number, key = value.paragraph, "paragraph"
             count, where = len(source.paragraphs), f"¶{value.paragraph}"
@@ -106,6 +107,23 @@ def _check_attested(source: Source, diagnostics: Diagnostics) -> None:
                     "source.stated-not-found",
                     f"{name} '{missing}' is marked stated but {where} does not contain it" + marked,
                 )
+
+
+def _lines_text(line: int | list[int], lines: list[str]) -> tuple[int, str | None, str, str]:
+    """(the last line, the text of the lines joined, a problem or "", 'line 3' or
+    'lines 1–2') of a value's ``line``: one line, or the consecutive lines it spans."""
+    numbers = line if isinstance(line, list) else [line]
+    if not numbers or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        problem = (
+            f"{numbers} are not consecutive lines: name each line a wrapped value spans, in "
+            "order, e.g. [1, 2]"
+        )
+        return 0, None, problem, ""
+    last = numbers[-1]
+    where = f"line {last}" if len(numbers) == 1 else f"lines {numbers[0]}–{last}"
+    if last > len(lines):
+        return last, None, "", where
+    return last, " ".join(lines[n - 1].strip() for n in numbers), "", where
 
 
 def _date_stated(source: Source, value: Attested, text: str, diagnostics: Diagnostics) -> bool:
@@ -157,3 +175,28 @@ def check_note_line(note: Note, source: Source, diagnostics: Diagnostics) -> boo
         f"not a body paragraph: point note '{note.id}' at the body paragraph it means",
     )
     return False
+
+
+def check_event_date(note: Note, source: Source, diagnostics: Diagnostics) -> None:
+    """An event date taken as stated (no ``basis``, or ``status: stated``) is written in
+    the note's paragraph, in any common English form, as a source's stated date must be;
+    otherwise the timeline would print a worked-out date as read (new-user-3 row 26)."""
+    event, paragraph = note.record.event, note.record.paragraph
+    if event is None or event.inferred or paragraph > len(source.paragraphs):
+        return
+    text = source.paragraphs[paragraph - 1]
+    if len(event.date) == 4:
+        found = re.search(rf"(?<!\d){event.date}(?!\d)", text) is not None
+    else:
+        found = find_date(event.date, text) is not None
+    if found:
+        return
+    diagnostics.error(
+        note.origin.path,
+        note.origin.line("event", "date"),
+        "note.event-date-unstated",
+        f"event date '{event.date}' of note '{note.id}' is taken as stated, but ¶{paragraph} "
+        f"of source '{source.id}' does not write it: add `basis:` saying how the date is "
+        "known (the timeline then says it is inferred), or point the note at the paragraph "
+        "that states it",
+    )

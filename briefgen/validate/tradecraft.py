@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
-from briefgen.diagnostics import Diagnostics
+from briefgen.diagnostics import Diagnostics, did_you_mean
+from briefgen.load.project import SETTINGS_FILE
+from briefgen.load.readers import load_toml
+from briefgen.model.document import DocumentError
 from briefgen.model.records import Brief, Project
+from briefgen.text.dates import date_text
 from briefgen.validate.dating import (
     cited_notes,
     information_date,
@@ -49,7 +53,9 @@ PLACEHOLDER_AUTHORS = frozenset(
 
 
 def check_holders(project: Project, diagnostics: Diagnostics) -> None:
-    """Every opinion note (and quote note) names whose view or words it is."""
+    """Every opinion note (and quote note) names whose view or words it is; every
+    ``[holders]`` entry names a holder some note has."""
+    _check_holder_table(project, diagnostics)
     for note in project.notes.values():
         record = note.record
         if record.attributed and (record.holder is None or not record.holder.strip()):
@@ -61,6 +67,31 @@ def check_holders(project: Project, diagnostics: Diagnostics) -> None:
                 f"note '{note.id}' is {_article(record.kind.value)} {record.kind.value}: add "
                 f"`holder:`, the person or outlet the source names as {what}",
             )
+
+
+def _check_holder_table(project: Project, diagnostics: Diagnostics) -> None:
+    """A ``[holders]`` name no note's ``holder:`` writes gives its aliases to nobody: a
+    warning at its line, with the closest holder the notes do name."""
+    held = {(n.record.holder or "").strip() for n in project.notes.values()} - {""}
+    unknown = [name for name in project.settings.holders if name not in held]
+    # Before any note is written (a new project, its example deleted) there is nothing
+    # to compare the table with, and nothing it could misattribute.
+    if not unknown or not project.notes:
+        return
+    path = project.root / SETTINGS_FILE
+    try:
+        document = load_toml(path, project.root)
+    except (DocumentError, OSError):  # read once already; a change since is not ours
+        return
+    for name in unknown:
+        diagnostics.warning(
+            path,
+            document.line_of(("holders", name)),
+            "settings.unknown-holder",
+            f'[holders] "{name}" is not the `holder:` of any note, so its names attribute '
+            f"nothing{did_you_mean(name, held)} (a key here is a note's holder exactly as "
+            "its `holder:` writes it)",
+        )
 
 
 def _article(word: str) -> str:
@@ -121,6 +152,7 @@ def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
     layout = project.settings.layouts[meta.type]
     cited = cited_notes(project, brief)
     informed = information_date(project, cited, meta.date)
+    style = project.settings.project.dates
     if informed is None or meta.retrospective:
         return
     # The benefit of the doubt within the item's own precision: a month-dated item may
@@ -136,8 +168,8 @@ def _check_stale(project: Project, brief: Brief, diagnostics: Diagnostics) -> No
         origin.path,
         origin.line("date"),
         "brief.stale-evidence" if newly else "brief.stale",
-        f"brief is dated {meta.date.isoformat()}, {age} months after the latest dated item "
-        f"its notes cite ({informed.label}){memo}; "
+        f"brief is dated {date_text(meta.date, style)}, {age} months after the latest dated "
+        f"item its notes cite ({informed.label(style)}){memo}; "
         f"{_article(meta.type)} {meta.type} may be at most {layout.max_age} months later "
         f"([types.{meta.type}] max_age): set `retrospective: true` to frame it as a "
         "look-back, or cite newer sources",
