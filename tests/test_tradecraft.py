@@ -295,3 +295,15 @@ def test_relayed_report_names_its_reporter_in_the_notes(tmp_path: Path) -> None:
         "reliable source."
     )
     assert grade_words(plain, source) == "Probably true; from a usually reliable source."
+
+
+def test_holders_view_starts_its_note_with_a_capital(tmp_path: Path) -> None:
+    """A holder written lower-case ("the c. 2015 article") begins the reader's note, a
+    sentence, with a capital."""
+    root = overlay("unnamed-reporter", tmp_path)
+    notes = root / "content/notes/test-notes.yaml"
+    notes.write_text(notes.read_text("utf-8").replace("holder: Critics", "holder: the critics"))
+    project = pipeline.check(root).project
+    assert project is not None
+    words = grade_words(project.notes["critics"], project.sources["test-source"])
+    assert words == "The critics' view, not a reported fact; from a usually reliable source."

@@ -65,6 +65,8 @@ def grade_words(note: Note, source: Source) -> str:
         relayed = f"Reported by {' '.join(record.reported_by.split())}, as the source says. "
     if record.opinion:
         whose = f"{_possessive(record.holder)} view" if record.holder else "An opinion"
+        # It starts a sentence: "The c. 2015 article's view", never "the c. 2015 …".
+        whose = whose[:1].upper() + whose[1:]
         return f"{relayed}{whose}, not a reported fact; from {reliability}."
     claim = CREDIBILITY_WORDS[record.credibility]
     if record.credibility == 6:
