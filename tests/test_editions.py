@@ -156,6 +156,15 @@ def information_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
             '\n[holders]\n"Officials" = {role = "spokespeople of the alliance", aliases = '
             '["the officials"]}\n"Critics" = ["the critics"]\n'
         )
+    option = root / "content" / "options" / "do-more.yaml"  # a holder first named in a pro
+    option.write_text(
+        option.read_text("utf-8").replace(
+            "  - Builds on what exists [@share-2014].\n",
+            "  - Builds on what exists [@share-2014], which the officials called a "
+            "[>@first-step].\n",
+        ),
+        "utf-8",
+    )
     result = pipeline.build(root, briefs=["memo", "one", "issue"], formats=("html",))
     assert result.written, messages(result)
     return root / "output"
@@ -175,6 +184,14 @@ def test_holder_role_is_printed_at_the_first_mention_as_of_its_source(
     assert "Officials (spokespeople of the alliance, as of c. 2015) called it a" in issue
     assert issue.count("spokespeople of the alliance") == 1
     assert "Critics (" not in issue  # the plain alias list form is still read: no role
+
+
+def test_holder_role_is_printed_at_a_first_mention_in_an_option(information_build: Path) -> None:
+    """The memo names the officials first in an option's benefits: the role is printed
+    there, as the tool prints it in a section (not hand-written in each option)."""
+    memo = visible(information_build / "memo.html")
+    assert "the officials (spokespeople of the alliance, as of c. 2015) called a" in memo
+    assert memo.count("spokespeople of the alliance") == 1
 
 
 def test_source_genre_is_printed_as_the_analysts_classification(information_build: Path) -> None:

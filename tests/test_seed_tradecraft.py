@@ -263,3 +263,37 @@ def test_issue_brief_body_is_think_tank_length(seed_build: pipeline.Result) -> N
     project = seed_build.project
     assert project is not None
     assert project.settings.layouts["issue-brief"].budget <= 5
+
+
+def test_h24_roles_genres_reporters_and_the_options_lead(outputs: dict[str, str]) -> None:
+    """Issue 24's rest on the seed: the tool prints Shear's role and the sources' genres
+    (no prose writes them by hand), names The Hankyoreh as the reporter it relays, starts
+    a holder's note with a capital, and the options paper leads with why, not the score."""
+    content = [
+        p.read_text("utf-8")
+        for p in sorted((REPO / "content").rglob("*"))
+        if p.suffix in (".md", ".yaml") and p.parent.name != "notes"
+    ]
+    assert not any("Assistant Secretary of Defense" in text for text in content)
+    assert not any("sources are commentary" in text for text in content)
+    role = (
+        "Shear (Assistant Secretary of Defense for Asia and Pacific Security Affairs, "
+        "as of c. 2015)"
+    )
+    for brief in (
+        "gsomia-decision-memo",
+        "trilateral-options-issue-brief",
+        "trilateral-options-paper",
+    ):
+        for edition in (f"{brief}.pdf", f"{brief}.html"):
+            text = outputs[edition]
+            assert text.count(role) == 1, edition
+            assert "We class it as advocacy" in text and "We class it as commentary" in text
+    for edition in ("trilateral-options-issue-brief.pdf", "trilateral-options-paper.html"):
+        text = outputs[edition]
+        assert "Reported by The Hankyoreh, as the source says." in text
+        assert "The c. 2015 article's view, not a reported fact" in text
+        assert "the c. 2015 article's view, not a reported fact" not in text
+    paper = outputs["trilateral-options-paper.pdf"]
+    bluf = paper[paper.index("Bottom line up front") :]
+    assert bluf.index("because") < bluf.index("68 of 100")

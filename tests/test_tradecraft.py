@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen import pipeline
+from briefgen.analyse.endnotes import grade_words
 from briefgen.cli import main
 from briefgen.validate.attribution import sentences
 from briefgen.validate.dating import cited_notes, information_date
@@ -23,6 +24,22 @@ from tests.conftest import FIXTURES, MINIMAL, copy_project
 BAD = FIXTURES / "bad-tradecraft"
 AUTHOR_HINT = "; name the person or office accountable for the brief (optionally with `contact:`)"
 
+
+def _unnamed(where: str, note: str, fix: str) -> str:
+    return (
+        f"{where}: warning: this sentence presents note '{note}' as reported but does not "
+        f"say who reported it; {fix} (a warning until briefgen 0.4.0, an error from then "
+        "on) [brief.unnamed-reporter]"
+    )
+
+
+def _name(name: str) -> str:
+    return (
+        f"name '{name}', or, if the sentence names them another way, add that name to "
+        f'briefgen.toml: [holders] "{name}" = ["…"]'
+    )
+
+
 CASES: dict[str, list[str]] = {
     # Issue 24 item 8: one note's claim in three sections of one brief.
     "repeats": [
@@ -30,6 +47,22 @@ CASES: dict[str, list[str]] = {
         "this brief ('Bottom line up front', 'Key points', 'Recommendations'): a reader meets "
         "the same claim again; state it once and cite it only where it adds something "
         "[brief.repeats]",
+    ],
+    # Issue 24 item 7: a claim presented as reported names its reporter (the note's
+    # reported_by, else its holder or the source's author), or says it is unattributed in
+    # the source when the source names nobody. Lines 19, 22, 24 and 25 are clean.
+    "unnamed-reporter": [
+        _unnamed("content/briefs/one.md:18", "share-2014", _name("Jane Roe")),
+        _unnamed("content/briefs/one.md:20", "share-relayed", _name("The Test Wire")),
+        _unnamed("content/briefs/one.md:21", "share-relayed", _name("The Test Wire")),
+        _unnamed(
+            "content/briefs/one.md:23",
+            "share-unsigned",
+            'say it is "unattributed in the source" (the source names no reporter; if it '
+            "does, give the note `reported_by:`)",
+        ),
+        _unnamed("content/briefs/one.md:25", "share-relayed", _name("The Test Wire")),
+        _unnamed("content/options/do-more.yaml:7", "critics", _name("Critics")),
     ],
     "missing-holder": [
         "content/notes/test-notes.yaml:25: error: note 'critics' is a claim: add `holder:`, "
@@ -294,3 +327,31 @@ def test_unattributed_opinion_suggests_the_name_the_sentence_uses(tmp_path: Path
     assert not [
         d for d in pipeline.check(root).diagnostics.sorted() if d.path == "content/briefs/one.md"
     ]
+
+
+def test_relayed_report_names_its_reporter_in_the_notes(tmp_path: Path) -> None:
+    """A note the source relays from a named reporter (reported_by) says so in the
+    reader's note, before its grade; a note without one reads as before."""
+    result = pipeline.check(overlay("unnamed-reporter", tmp_path))
+    assert result.project is not None
+    project = result.project
+    relayed = project.notes["share-relayed"]
+    plain = project.notes["share-2014"]
+    source = project.sources["test-source"]
+    assert grade_words(relayed, source) == (
+        "Reported by The Test Wire, as the source says. Possibly true; from a usually "
+        "reliable source."
+    )
+    assert grade_words(plain, source) == "Probably true; from a usually reliable source."
+
+
+def test_holders_view_starts_its_note_with_a_capital(tmp_path: Path) -> None:
+    """A holder written lower-case ("the c. 2015 article") begins the reader's note, a
+    sentence, with a capital."""
+    root = overlay("unnamed-reporter", tmp_path)
+    notes = root / "content/notes/test-notes.yaml"
+    notes.write_text(notes.read_text("utf-8").replace("holder: Critics", "holder: the critics"))
+    project = pipeline.check(root).project
+    assert project is not None
+    words = grade_words(project.notes["critics"], project.sources["test-source"])
+    assert words == "The critics' view, not a reported fact; from a usually reliable source."

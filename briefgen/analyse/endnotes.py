@@ -53,17 +53,25 @@ def grade_key() -> str:
 
 def grade_words(note: Note, source: Source) -> str:
     """A note's Admiralty grade in words, e.g. 'Possibly true; from a fairly reliable
-    source.' or, for someone's view, "Klingner's view; from a fairly reliable source."."""
+    source.' or, for someone's view, "Klingner's view; from a fairly reliable source.";
+    a relayed report first names its reporter ("Reported by The Hankyoreh, as the source
+    says. Possibly true; …")."""
     record = note.record
     grade = source.record.grade
     reliability = RELIABILITY_WORDS[grade.value] if grade else UNASSESSED_WORDS
+    # Whom the source says the claim comes from, when it relays a report (issue 24).
+    relayed = ""
+    if record.reported_by:
+        relayed = f"Reported by {' '.join(record.reported_by.split())}, as the source says. "
     if record.opinion:
         whose = f"{_possessive(record.holder)} view" if record.holder else "An opinion"
-        return f"{whose}, not a reported fact; from {reliability}."
+        # It starts a sentence: "The c. 2015 article's view", never "the c. 2015 …".
+        whose = whose[:1].upper() + whose[1:]
+        return f"{relayed}{whose}, not a reported fact; from {reliability}."
     claim = CREDIBILITY_WORDS[record.credibility]
     if record.credibility == 6:
         claim = "truth cannot be judged"
-    return f"{claim[0].upper()}{claim[1:]}; from {reliability}."
+    return f"{relayed}{claim[0].upper()}{claim[1:]}; from {reliability}."
 
 
 def _possessive(name: str) -> str:

@@ -215,13 +215,19 @@ def _source_view(source: Source, citations: Citations, style: DateStyle) -> Sour
 
 
 def _option_view(
-    option: Option, brief: ResolvedBrief, notes: Endnotes, *, whole: bool = False
+    option: Option,
+    brief: ResolvedBrief,
+    notes: Endnotes,
+    *,
+    whole: bool = False,
+    introduce: Callable[[str], str] = str,
 ) -> OptionView:
-    """An option as the reader's edition shows it, or ``whole`` (the annex's)."""
+    """An option as the reader's edition shows it, or ``whole`` (the annex's).
+    ``introduce`` gives a holder's first mention in the brief its role."""
     record = option.record
 
     def inline(text: str) -> Html:
-        return render_inline(text, notes.cite)
+        return render_inline(introduce(text), notes.cite)
 
     # Only what the layout shows is rendered, so endnotes number exactly what is cited.
     full = whole or not brief.layout.compact_options
@@ -230,7 +236,7 @@ def _option_view(
         id=option.id,
         title=record.title,
         summary=record.summary,
-        description=render(record.description, notes.cite) if full else escaped(""),
+        description=render(introduce(record.description), notes.cite) if full else escaped(""),
         pros=[inline(p) for p in record.pros] if "pros" in points else [],
         cons=[inline(p) for p in record.cons] if "cons" in points else [],
         risks=[inline(p) for p in record.risks] if "risks" in points else [],
@@ -423,15 +429,23 @@ def _disagreements(
             )
 
 
-def _options(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
-    view.options = [_option_view(o, brief, notes) for o in brief.options]
+def _introducer(view: BriefView, resolved: Resolved) -> Callable[[str], str]:
+    """An option's texts, like a section's, give a holder's first mention its role."""
+    roles = _holder_roles(resolved)
+    return lambda text: _introduce(view, text, roles)
+
+
+def _options(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    introduce = _introducer(view, resolved)
+    view.options = [_option_view(o, brief, notes, introduce=introduce) for o in brief.options]
 
 
 def _comparison(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
     dims = [d.id for d in resolved.project.settings.comparison]
+    introduce = _introducer(view, resolved)
     for option in brief.options if dims else ():
         record = option.record
-        cells = [render_inline(record.compare[d], notes.cite) for d in dims]
+        cells = [render_inline(introduce(record.compare[d]), notes.cite) for d in dims]
         view.comparison.append(ComparisonRow(record.title, cells))
 
 

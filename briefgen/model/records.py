@@ -343,6 +343,10 @@ class NoteRecord(Strict):
     # Whose view an opinion note (or a quote note's words) is: a person or outlet the
     # source names. Required for those kinds (validate/tradecraft.py).
     holder: Text | None = None
+    # Who the source says the claim comes from, when it relays someone's report ("As The
+    # Hankyoreh reports, …"): a brief presenting the claim as reported names them
+    # (validate/reported.py), and the reader's note prints them.
+    reported_by: Text | None = None
     # The language of the note's body and quote (BCP 47, e.g. "ko"), when it is not the
     # project's: printed as their `lang`, so Han characters take that language's forms.
     lang: LanguageTag | None = None

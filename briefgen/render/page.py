@@ -98,6 +98,7 @@ def _endnote(endnote: Endnote) -> dict[str, object]:
         "kind": note.kind.value,
         "opinion": note.opinion,
         "holder": note.holder,
+        "reported_by": note.reported_by,  # whom the source says it relays
         "body": note.body,
         # Printed inside “…”: its own quotation marks alternate, [sic] markers added.
         "quote": shown_quote(endnote.quote, note.sic) if endnote.quote else None,

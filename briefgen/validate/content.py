@@ -27,6 +27,7 @@ from briefgen.validate.lines import check_event_date, check_note_line, check_sou
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.repeats import check_repeats
+from briefgen.validate.reported import brief_blocks, check_reported, option_blocks
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
 from briefgen.validate.sic import check_sic
@@ -240,6 +241,7 @@ def _check_options(project: Project, report: LoadReport, diagnostics: Diagnostic
         ]
         for text, line in texts:
             check_quotation_marks(project, text, origin, line, diagnostics)
+        check_reported(project, option_blocks(option), origin.path, diagnostics)
         check_citations(
             project, report, record.description, origin, origin.line("description"), diagnostics
         )
@@ -366,6 +368,7 @@ def _check_brief(
     check_format(brief, layout, diagnostics)
     check_repeats(project, brief, layout, diagnostics)
     check_attribution(project, brief, diagnostics)
+    check_reported(project, brief_blocks(brief), origin.path, diagnostics)
 
 
 def _heading_hint(slug: str, allowed: Sequence[str]) -> str:
