@@ -9,6 +9,12 @@ the project where nothing may be written), ``@TRAP@`` (host:port of an HTTP serv
 embedded ``/proc/self/environ`` would show it. After each build, no output (HTML, PDF
 streams decompressed, PDF page text as pdftotext and pypdf extract it, attachments, the
 cache) and no diagnostic may hold it, and nothing outside the project was written.
+
+Every case starts from one copy of the minimal project built once per module (its output
+and PDF cache included) with the session's warm render workers, so only the pages a case
+attacks render again: the PDF cache is keyed on each page's HTML. The secret is planted
+after that build, so no seeded file can hold it, and the scan still reads every file in
+``output/`` and ``.briefgen-cache/``.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
-from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_project
+from briefgen.render.workers import WorkerPool
+from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_built, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 OUTER_TIMEOUT_SECONDS = 300
@@ -59,6 +66,19 @@ def trap() -> Iterator[Trap]:
     yield server
     server.server.shutdown()
     server.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, render_pool: WorkerPool) -> Path:
+    """The minimal project with the cases' limits, built once: each case copies it."""
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("hostile") / "project")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
+        )
+    result = pipeline.build(root, pool=render_pool)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return root
 
 
 def pdf_payloads(path: Path) -> Iterator[bytes]:
@@ -100,9 +120,15 @@ def test_there_are_at_least_25_hostile_cases() -> None:
     assert len(CASES) >= 25
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_case(
-    case: str, tmp_path: Path, trap: Trap, monkeypatch: pytest.MonkeyPatch
+    case: str,
+    tmp_path: Path,
+    trap: Trap,
+    built: Path,
+    render_pool: WorkerPool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     secret = f"BRIEFGEN-SECRET-{uuid.uuid4().hex}"
     monkeypatch.setenv("BRIEFGEN_TEST_SECRET", secret)
@@ -120,11 +146,7 @@ def test_hostile_case(
             .replace("@TRAP@", trap.address)
         )
 
-    root = copy_project(MINIMAL, tmp_path / "project")
-    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
-        settings.write(
-            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
-        )
+    root = copy_built(built, tmp_path / "project")
     (root / "content" / "briefs" / "secret-link.png").symlink_to(secret_file)
     source = HOSTILE / case
     for path in sorted(source.rglob("*")):
@@ -144,7 +166,7 @@ def test_hostile_case(
     # product's own limit diagnostic long before it.
     faulthandler.dump_traceback_later(OUTER_TIMEOUT_SECONDS, exit=True)
     try:
-        result = pipeline.build(root)
+        result = pipeline.build(root, pool=render_pool)
     finally:
         faulthandler.cancel_dump_traceback_later()
 

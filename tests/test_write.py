@@ -23,6 +23,8 @@ from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
 from tests.processes import HANG_GUARD, snapshot, stages
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 NOTE = "content/notes/test-notes.yaml"
 FAILED = "build failed: output/ left as it was"
 
