@@ -44,7 +44,6 @@ from briefgen.write.project_files import (
 REFERENCE = re.compile(r"¶(\d+)(?:([–-])(\d+))?")
 OWNER = re.compile(r"(?<![\w-])([a-z0-9]+(?:-[a-z0-9]+)*)[\s(]*$")  # "source-id (" before ¶
 PARAGRAPH_KEY = re.compile(r"^(\s*(?:-\s+)?paragraph\s*:\s*)(\d+)(\s*(?:#.*)?)$")
-STATED_KEY = re.compile(r"^(\s*)paragraph(\s*:\s*)(\d+)(\s*(?:#.*)?)$")
 SKIPPED = {"quote", "id", "source", "text", "sha256"}  # verbatim text and ids: never ¶
 PROSE = ("briefs/*.md", "options/*.yaml", "judgments.yaml", "criteria.yaml")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from briefgen.diagnostics import Diagnostic, Diagnostics, RenderError
 from briefgen.ingest import ImportFailure
 from briefgen.model.document import DocumentError
 from briefgen.render.sandbox import TemplateRefused
+from briefgen.render.workers import WorkerPool
 from briefgen.rules import registry
 from briefgen.text.csl import keep_processors_warm
 
@@ -79,10 +80,34 @@ def edit() -> Callable[[Path, str, str, str], None]:
     return replace
 
 
-def build_copy(source: Path, factory: pytest.TempPathFactory) -> pipeline.Result:
+def copy_built(source: Path, target: Path) -> Path:
+    """Copy a built project whole: settings, content, templates, ``output/`` and its
+    ``.briefgen-cache/`` (plain copies, never hard links, so a test may change any file).
+
+    The build fingerprint hashes relative names and bytes, so the copy is up to date, and
+    its PDF cache serves every page the test leaves unchanged: a test starts where a cold
+    first build would have left it, without paying for one (as Sphinx shares a build).
+    """
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def render_pool() -> Iterator[WorkerPool]:
+    """Warm render workers for the builds of the minimal project (one font set) that do
+    not test the workers' own limits: each such build would otherwise start its own.
+    Two, so that the builds made with it are parallel ones (test_cache compares them
+    with a serial build)."""
+    with WorkerPool(2) as pool:
+        yield pool
+
+
+def build_copy(
+    source: Path, factory: pytest.TempPathFactory, pool: WorkerPool | None = None
+) -> pipeline.Result:
     """Build a fresh copy of a project; it must build cleanly."""
     root = copy_project(source, factory.mktemp(source.name) / "project")
-    result = pipeline.build(root)
+    result = pipeline.build(root, pool=pool)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     return result
 
@@ -94,8 +119,19 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
 
 
 @pytest.fixture(scope="session")
-def minimal_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    return build_copy(MINIMAL, tmp_path_factory)
+def minimal_build(
+    tmp_path_factory: pytest.TempPathFactory, render_pool: WorkerPool
+) -> pipeline.Result:
+    """The minimal project, built once for the whole session (never change its files:
+    ``minimal_built`` gives a test its own copy)."""
+    return build_copy(MINIMAL, tmp_path_factory, render_pool)
+
+
+@pytest.fixture
+def minimal_built(minimal_build: pipeline.Result, tmp_path: Path) -> Path:
+    """A fresh copy of the minimal project as its first build left it (content,
+    ``output/`` and the PDF cache): what a test that asserts a *second* build starts from."""
+    return copy_built(minimal_build.diagnostics.root, tmp_path / "minimal")
 
 
 def overlay_build(overlay: Path, factory: pytest.TempPathFactory) -> pipeline.Result:

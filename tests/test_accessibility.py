@@ -26,6 +26,8 @@ from tests.checkers import WIDTHS, Chromium, axe, pdfua, print_pdf, vnu
 from tests.conftest import FIXTURES, overlay_build
 from tests.pdf_structure import findings
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 BROKEN = FIXTURES / "inaccessible" / "page.html"
 HOSTILE_MARKING = Path(__file__).resolve().parent / "hostile" / "marking-css-breakout"
 MARKING = '"}</style><script>alert(1)</script>'

@@ -10,12 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefgen import pipeline
 from briefgen.diagnostics import RenderError
 from briefgen.render.html import Pdf
 from briefgen.render.workers import Job, Reply, WorkerPool
 from briefgen.write.cache import PdfCache
 from tests.conftest import FIXTURES, MINIMAL, copy_project
+
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 
 
 def test_a_lent_pool_starts_at_most_one_worker_per_pdf_brief(minimal: Path) -> None:

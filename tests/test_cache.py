@@ -1,4 +1,10 @@
-"""Incremental builds: what rebuilds after which edit, the cache, and the manifest."""
+"""Incremental builds: what rebuilds after which edit, the cache, and the manifest.
+
+Most tests assert a *second* build: they start from ``minimal_built``, a copy of the
+minimal project as the session's one cold build left it (output and PDF cache included),
+and build with the session's warm ``render_pool``. The tests of the workers' own limits
+(time, memory, recycling, -j) make their own workers, as a one-shot build does.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,10 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.render import workers
-from tests.conftest import MINIMAL, copy_project
+from briefgen.render.workers import WorkerPool
 from tests.processes import assert_complete, output_names, snapshot
+
+pytestmark = pytest.mark.build
 
 
 def rendered(result: pipeline.Result, edition: str = "output") -> list[str]:
@@ -25,13 +33,15 @@ def rendered(result: pipeline.Result, edition: str = "output") -> list[str]:
     )
 
 
-def test_second_build_does_nothing(minimal: Path) -> None:
-    first = pipeline.build(minimal)
-    assert rendered(first) == ["issue", "memo", "one"]
+def test_second_build_does_nothing(
+    minimal_build: pipeline.Result, minimal_built: Path, render_pool: WorkerPool
+) -> None:
+    assert rendered(minimal_build) == ["issue", "memo", "one"]  # the cold first build
+    minimal = minimal_built  # a copy of its tree, in another folder: still up to date
     before = {
         n: (minimal / "output" / n).stat().st_mtime_ns for n in output_names(minimal / "output")
     }
-    second = pipeline.build(minimal)
+    second = pipeline.build(minimal, pool=render_pool)
     assert second.up_to_date and not second.written and second.artifacts == []
     after = {
         n: (minimal / "output" / n).stat().st_mtime_ns for n in output_names(minimal / "output")
@@ -39,8 +49,10 @@ def test_second_build_does_nothing(minimal: Path) -> None:
     assert after == before
 
 
-def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
-    pipeline.build(minimal)
+def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(  # type: ignore[no-untyped-def]
+    minimal_built: Path, render_pool: WorkerPool, edit
+) -> None:
+    minimal = minimal_built
     # A note's body is printed only in the audit annexes: the reader's editions can't
     # change. 'critics' is cited by the issue brief, the one-pager and an option's point,
     # which every annex prints whole.
@@ -50,7 +62,7 @@ def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edi
         "Critics found it too little.",
         "Critics thought it too little.",
     )
-    result = pipeline.build(minimal)
+    result = pipeline.build(minimal, pool=render_pool)
     assert result.written
     assert rendered(result) == []
     assert rendered(result, "annex") == ["issue", "memo", "one"]
@@ -60,23 +72,24 @@ def test_editing_a_note_rebuilds_only_the_briefs_that_cite_it(minimal: Path, edi
     assert cached == ["issue.pdf", "memo.pdf", "one.pdf"]
 
 
-def test_editing_a_stylesheet_rebuilds_everything(minimal: Path) -> None:
-    pipeline.build(minimal)
+def test_editing_a_stylesheet_rebuilds_everything(
+    minimal_built: Path, render_pool: WorkerPool
+) -> None:
+    minimal = minimal_built
     (minimal / "templates").mkdir()
     package_css = Path(pipeline.__file__).parent / "templates" / "brief.css"
     css = package_css.read_text(encoding="utf-8").replace("--ink: #1d2330", "--ink: #000000")
     (minimal / "templates" / "brief.css").write_text(css, encoding="utf-8")
-    assert rendered(pipeline.build(minimal)) == ["issue", "memo", "one"]
+    assert rendered(pipeline.build(minimal, pool=render_pool)) == ["issue", "memo", "one"]
 
 
-def test_force_rebuilds_everything(minimal: Path) -> None:
-    pipeline.build(minimal)
-    assert rendered(pipeline.build(minimal, force=True)) == ["issue", "memo", "one"]
+def test_force_rebuilds_everything(minimal_built: Path, render_pool: WorkerPool) -> None:
+    forced = pipeline.build(minimal_built, force=True, pool=render_pool)
+    assert rendered(forced) == ["issue", "memo", "one"]
 
 
-def test_manifest_describes_every_file(minimal: Path) -> None:
-    pipeline.build(minimal)
-    output = minimal / "output"
+def test_manifest_describes_every_file(minimal_build: pipeline.Result) -> None:
+    output = minimal_build.diagnostics.root / "output"  # read only
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     names = [n for n in output_names(output) if n != "manifest.json"]
     assert sorted(manifest["files"]) == names
@@ -93,8 +106,11 @@ def test_manifest_describes_every_file(minimal: Path) -> None:
     assert manifest["files"]["one.pdf"]["inputs"] == manifest["files"]["one.html"]["inputs"]
 
 
-def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> None:
-    first = pipeline.build(minimal)
+def test_a_failed_brief_keeps_output_and_caches_the_others(
+    minimal_build: pipeline.Result, minimal_built: Path, render_pool: WorkerPool
+) -> None:
+    first = minimal_build
+    minimal = minimal_built
     before = snapshot(minimal / "output")
     # A project layout that makes only the one-pager's PDF fail: content cut off.
     (minimal / "templates").mkdir()
@@ -109,13 +125,13 @@ def test_a_failed_brief_keeps_output_and_caches_the_others(minimal: Path) -> Non
         .replace("Test memo", "Memo 2"),
         encoding="utf-8",
     )
-    failed = pipeline.build(minimal)
+    failed = pipeline.build(minimal, pool=render_pool)
     assert not failed.written
     assert [d.code for d in failed.diagnostics.sorted()] == ["render.overflow"]
     assert snapshot(minimal / "output") == before
     # After the fix only the one-pager renders again; the memo's new PDF was cached.
     (minimal / "templates" / "brief.html.j2").unlink()
-    fixed = pipeline.build(minimal)
+    fixed = pipeline.build(minimal, pool=render_pool)
     assert fixed.written
     assert rendered(fixed) == []  # memo from the failed build's cache, one-pager unchanged
     assert first.written
@@ -135,11 +151,13 @@ def test_worker_killed_at_its_time_limit_leaves_output_intact(minimal: Path) -> 
     assert not list(minimal.glob(".briefgen-stage-*"))
 
 
-def test_parallel_and_serial_builds_are_identical(tmp_path: Path, minimal: Path) -> None:
-    assert pipeline.build(minimal, jobs=1).written
-    one = snapshot(minimal / "output")
-    assert pipeline.build(minimal, jobs=2, force=True).written
-    assert snapshot(minimal / "output") == one
+def test_parallel_and_serial_builds_are_identical(
+    minimal_build: pipeline.Result, minimal_built: Path
+) -> None:
+    # The session's build rendered with two workers (render_pool); this one with one.
+    parallel = snapshot(minimal_build.diagnostics.root / "output")
+    assert pipeline.build(minimal_built, jobs=1, force=True).written
+    assert snapshot(minimal_built / "output") == parallel
 
 
 def test_worker_over_its_memory_limit_is_killed_and_replaced(minimal: Path) -> None:
@@ -170,34 +188,35 @@ def test_output_symlink_is_refused(minimal: Path, tmp_path: Path) -> None:
 
 
 def test_workers_are_recycled_without_changing_output(
-    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    minimal_build: pipeline.Result, minimal: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reference = copy_project(MINIMAL, tmp_path / "reference")
-    assert pipeline.build(reference).written
+    reference = minimal_build.diagnostics.root
     monkeypatch.setattr(workers, "JOBS_PER_WORKER", 1)  # a fresh worker for every brief
     assert pipeline.build(minimal, jobs=1).written
     assert snapshot(minimal / "output") == snapshot(reference / "output")
 
 
-def test_manifest_same_size_tamper_up_to_date(minimal: Path) -> None:
+def test_manifest_same_size_tamper_up_to_date(minimal_built: Path, render_pool: WorkerPool) -> None:
     """Review case manifest-same-size-tamper-up-to-date (L1)."""
-    pipeline.build(minimal)
+    minimal = minimal_built
     pdf = minimal / "output" / "one.pdf"
     data = bytearray(pdf.read_bytes())
     data[1000:1064] = bytes(64)  # same size, different bytes
     pdf.write_bytes(bytes(data))
-    result = pipeline.build(minimal)
+    result = pipeline.build(minimal, pool=render_pool)
     assert not result.up_to_date and result.written
     assert rendered(result) == []  # the cache still holds the good PDF
     assert_complete(minimal / "output", ["issue", "memo", "one"])
 
 
-def test_a_missing_or_extra_output_file_is_not_up_to_date(minimal: Path) -> None:
-    pipeline.build(minimal)
+def test_a_missing_or_extra_output_file_is_not_up_to_date(
+    minimal_built: Path, render_pool: WorkerPool
+) -> None:
+    minimal = minimal_built
     (minimal / "output" / "memo.pdf").unlink()
-    assert pipeline.build(minimal).written
+    assert pipeline.build(minimal, pool=render_pool).written
     (minimal / "output" / "stray.pdf").write_bytes(b"%PDF-")
-    assert pipeline.build(minimal).written
+    assert pipeline.build(minimal, pool=render_pool).written
     assert_complete(minimal / "output", ["issue", "memo", "one"])
 
 
@@ -213,14 +232,16 @@ MANIFESTS = {
 
 
 @pytest.mark.parametrize("text", MANIFESTS.values(), ids=MANIFESTS.keys())
-def test_manifest_files_not_a_mapping(minimal: Path, text: str) -> None:
+def test_manifest_files_not_a_mapping(
+    minimal_built: Path, render_pool: WorkerPool, text: str
+) -> None:
     """Review cases manifest-files-not-a-mapping and manifest-deeply-nested (M6)."""
-    pipeline.build(minimal, formats=("html",))
+    minimal = minimal_built
     manifest = minimal / "output" / "manifest.json"
     manifest.write_bytes(text.encode("utf-8", "surrogateescape"))
-    partial = pipeline.build(minimal, briefs=["one"], formats=("html",))
+    partial = pipeline.build(minimal, briefs=["one"], formats=("html",), pool=render_pool)
     assert partial.written and not partial.diagnostics.items
-    result = pipeline.build(minimal)
+    result = pipeline.build(minimal, pool=render_pool)
     assert result.written and not result.diagnostics.items
     assert_complete(minimal / "output", ["issue", "memo", "one"])
 
@@ -236,13 +257,15 @@ CACHE_ENTRIES = {
 
 
 @pytest.mark.parametrize("text", CACHE_ENTRIES.values(), ids=CACHE_ENTRIES.keys())
-def test_cache_entry_json_garbage(minimal: Path, text: str) -> None:
+def test_cache_entry_json_garbage(minimal_built: Path, render_pool: WorkerPool, text: str) -> None:
     """Review cases cache-entry-json-garbage and cache-entry-json-empty (M6)."""
-    pipeline.build(minimal)
-    for meta in (minimal / ".briefgen-cache").glob("*.json"):
+    minimal = minimal_built
+    damaged = list((minimal / ".briefgen-cache").glob("*.json"))
+    assert damaged  # the copy holds the first build's cache
+    for meta in damaged:
         meta.write_text(text, encoding="utf-8")
-    result = pipeline.build(minimal, strict=True, briefs=["one", "memo", "issue"])
+    result = pipeline.build(minimal, strict=True, briefs=["one", "memo", "issue"], pool=render_pool)
     assert result.written and not result.diagnostics.items
     assert rendered(result) == ["issue", "memo", "one"]  # damaged entries are re-rendered
-    assert pipeline.build(minimal).written
+    assert pipeline.build(minimal, pool=render_pool).written
     assert_complete(minimal / "output", ["issue", "memo", "one"])

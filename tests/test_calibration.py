@@ -13,6 +13,7 @@ import pytest
 from briefgen import pipeline
 from briefgen.model.calibration import packaged, rule_words
 from briefgen.text.context import sentence_around
+from briefgen.validate.attribution import sentences as attribution_sentences
 from briefgen.validate.likelihood import sentences, terms_used
 from tests.conftest import FIXTURES, REPO, copy_project
 
@@ -300,6 +301,17 @@ def test_quoted_words_and_citations_are_not_linted() -> None:
     own = [s for _, s in sentences(text)]
     assert own[0].replace(" ", "") == "Itwas."
     assert own[1] == "Then it was likely."
+
+
+def test_the_likelihood_lints_split_sentences_as_the_attribution_check_does() -> None:
+    """One splitter (text/sentences.py): an abbreviation before a capital ends no
+    sentence, so the confidence level and the likelihood term below share one."""
+    text = "The U.S. Forces were likely there, with high confidence. Then it ended."
+    assert [s for _, s in sentences(text)] == [
+        "The U.S. Forces were likely there, with high confidence.",
+        "Then it ended.",
+    ]
+    assert [a for a, _ in sentences(text)] == [a for a, _ in attribution_sentences(text)]
 
 
 def test_b2_fragment_is_printed_in_its_whole_sentence() -> None:

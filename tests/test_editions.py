@@ -48,6 +48,7 @@ def messages(result: pipeline.Result) -> list[str]:
     return [d.format() for d in result.diagnostics.sorted()]
 
 
+@pytest.mark.build
 def test_d_reader_clutter_is_in_the_annex_not_the_brief(seed_build: pipeline.Result) -> None:
     """No note ids, checksums, "unknown (unknown)", back-arrows or bare grade codes in
     what the reader is given; all of it, with the quotes, in the annex beside it."""
@@ -67,6 +68,7 @@ def test_d_reader_clutter_is_in_the_annex_not_the_brief(seed_build: pipeline.Res
         assert "sha256" in annex and GRADE_CODE.search(annex), pdf.name
 
 
+@pytest.mark.build
 def test_c9_grades_read_as_words_where_the_notes_are(seed_build: pipeline.Result) -> None:
     """F2 read as "fail": the reader's notes say the grade in words instead (the memo's
     notes are in its Tab A without grades: the issue brief's say them)."""
@@ -79,6 +81,7 @@ def test_c9_grades_read_as_words_where_the_notes_are(seed_build: pipeline.Result
     assert "Klingner's view, not a reported fact" in notes
 
 
+@pytest.mark.build
 def test_one_pager_has_compact_references_and_no_note_list(seed_build: pipeline.Result) -> None:
     pdf = next(p for p in reader_pdfs(seed_build) if p.stem == "trilateral-one-pager")
     text = printed(pdf)
@@ -116,6 +119,7 @@ def test_action_memo_recommendation_says_that_you(minimal: Path, edit) -> None: 
     ]
 
 
+@pytest.mark.build
 def test_action_memo_prints_for_from_and_decision_lines(minimal_build: pipeline.Result) -> None:
     memo = printed(next(p for p in reader_pdfs(minimal_build) if p.stem == "memo"))
     assert "Head of the example office" in memo
@@ -123,6 +127,7 @@ def test_action_memo_prints_for_from_and_decision_lines(minimal_build: pipeline.
     assert "Other views" in memo
 
 
+@pytest.mark.build
 def test_retrospective_memo_has_no_decision_lines(seed_build: pipeline.Result) -> None:
     memo = printed(next(p for p in reader_pdfs(seed_build) if p.stem == "gsomia-decision-memo"))
     assert "That you encourage" in memo and "Other views" in memo
@@ -176,6 +181,7 @@ def information_memo(information_build: Path) -> str:
     return visible(information_build / "memo.html")
 
 
+@pytest.mark.build
 def test_holder_role_is_printed_at_the_first_mention_as_of_its_source(
     information_build: Path,
 ) -> None:
@@ -186,6 +192,7 @@ def test_holder_role_is_printed_at_the_first_mention_as_of_its_source(
     assert "Critics (" not in issue  # the plain alias list form is still read: no role
 
 
+@pytest.mark.build
 def test_holder_role_is_printed_at_a_first_mention_in_an_option(information_build: Path) -> None:
     """The memo names the officials first in an option's benefits: the role is printed
     there, as the tool prints it in a section (not hand-written in each option)."""
@@ -194,6 +201,7 @@ def test_holder_role_is_printed_at_a_first_mention_in_an_option(information_buil
     assert memo.count("spokespeople of the alliance") == 1
 
 
+@pytest.mark.build
 def test_source_genre_is_printed_as_the_analysts_classification(information_build: Path) -> None:
     """Issue 24 item 7: the reader learns what kind of writing a source is, as our call."""
     memo = visible(information_build / "memo.html")
@@ -204,6 +212,7 @@ def test_source_genre_is_printed_as_the_analysts_classification(information_buil
     assert "Genre: commentary — the analyst's classification, not the source's" in annex
 
 
+@pytest.mark.build
 def test_retrospective_action_memo_prints_as_an_information_memo(information_memo: str) -> None:
     """Issue 24 item 2 (editorial-3 P2): a look back asks for no decision, so it is an
     information memo: its label, a Purpose, no decision lines."""
@@ -214,11 +223,13 @@ def test_retrospective_action_memo_prints_as_an_information_memo(information_mem
     assert "Approve" not in text and "Disapprove" not in text and "Decision" not in text
 
 
+@pytest.mark.build
 def test_action_memo_shows_benefits_beside_costs_and_risks(information_memo: str) -> None:
     text = information_memo
     assert "Benefits No effort 1 . Costs Too little 2° . Risks Falls behind 2° ." in text
 
 
+@pytest.mark.build
 def test_memo_notes_and_grades_go_to_tab_a(information_memo: str) -> None:
     """The body is what the principal reads: the notes follow it as Tab A, with the
     citation key and without grades (the annex has them)."""
@@ -253,6 +264,7 @@ def test_action_memo_type_without_information_label_refuses_retrospective(
     ]
 
 
+@pytest.mark.build
 def test_grade_key_is_in_the_footer_of_every_page_with_a_grade(
     minimal_build: pipeline.Result,
 ) -> None:
@@ -281,6 +293,7 @@ def test_grade_key_is_in_the_footer_of_every_page_with_a_grade(
     assert graded and plain
 
 
+@pytest.mark.build
 def test_the_marking_stays_on_one_line_beside_the_grade_key(
     seed_build: pipeline.Result,
 ) -> None:
@@ -304,6 +317,7 @@ def test_the_marking_stays_on_one_line_beside_the_grade_key(
     assert keyed
 
 
+@pytest.mark.build
 def test_grade_key_at_the_first_grade_of_each_html_section(
     minimal_build: pipeline.Result,
 ) -> None:
@@ -328,6 +342,7 @@ def test_grade_key_at_the_first_grade_of_each_html_section(
         assert grade_key() in unescape(part)
 
 
+@pytest.mark.build
 def test_budget_counts_the_body_not_its_notes() -> None:
     """A real WeasyPrint render: the pages after the body-end mark (the notes) are not
     the body's; a budget counts the body (pipeline._check_budget)."""
@@ -343,6 +358,7 @@ def test_budget_counts_the_body_not_its_notes() -> None:
     assert pdf.body_pages == 1 and pdf.pages > 1
 
 
+@pytest.mark.build
 def test_the_annex_is_not_counted(seed_build: pipeline.Result) -> None:
     assert seed_build.project is not None
     layouts = seed_build.project.settings.layouts
@@ -354,6 +370,7 @@ def test_the_annex_is_not_counted(seed_build: pipeline.Result) -> None:
     assert annex.pages is not None and annex.pages > layouts["issue-brief"].budget
 
 
+@pytest.mark.build
 def test_issue_brief_summary_over_a_page_is_an_error(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
     long = "\n\n".join(["Sharing should widen, step by step, in public."] * 70)
     edit(minimal, "content/briefs/issue.md", "Sharing should widen.", long)
@@ -367,6 +384,7 @@ def test_issue_brief_summary_over_a_page_is_an_error(minimal: Path, edit) -> Non
     )
 
 
+@pytest.mark.build
 def test_table_of_contents_only_in_long_briefs(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
     """A full-page contents list on a short brief pushed its bottom line down (review (d))."""
     assert pipeline.build(minimal).written
@@ -414,6 +432,7 @@ class _Headings(HTMLParser):
             self.capture[-1] += data
 
 
+@pytest.mark.build
 def test_c12_one_number_per_option_throughout(seed_build: pipeline.Result) -> None:
     """The options paper numbered options by rank in the matrix and by order in the list."""
     page = next(
@@ -431,6 +450,7 @@ def test_c12_one_number_per_option_throughout(seed_build: pipeline.Result) -> No
     assert scored == options
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", ["trilateral-options-paper", "trilateral-options-issue-brief"])
 def test_options_paper_shows_each_options_pros_cons_and_risks(
     seed_build: pipeline.Result, name: str

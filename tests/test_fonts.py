@@ -20,6 +20,8 @@ import pytest
 from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 SCRIPTS = "한국 日本 中国 Ελλάδα Россия مصر"
 # A long Japanese paragraph with a Latin word in it: breaks between characters, never
 # inside the word.

@@ -11,6 +11,8 @@ import pytest
 
 from briefgen import pipeline
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
 
 

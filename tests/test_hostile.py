@@ -9,11 +9,19 @@ the project where nothing may be written), ``@TRAP@`` (host:port of an HTTP serv
 embedded ``/proc/self/environ`` would show it. After each build, no output (HTML, PDF
 streams decompressed, PDF page text as pdftotext and pypdf extract it, attachments, the
 cache) and no diagnostic may hold it, and nothing outside the project was written.
+
+Every case starts from one copy of the minimal project built once per module (its output
+and PDF cache included) with the session's warm render workers, so only the pages a case
+attacks render again: the PDF cache is keyed on each page's HTML. The secret is planted
+after that build, so no seeded file can hold it, and the scan still reads every file in
+``output/`` and ``.briefgen-cache/``; it only skips decompressing and extracting the text
+of a PDF byte-identical to one the seed build wrote (before the secret existed).
 """
 
 from __future__ import annotations
 
 import faulthandler
+import hashlib
 import os
 import shutil
 import subprocess
@@ -22,12 +30,14 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdf
 import pytest
 
 from briefgen import pipeline
-from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_project
+from briefgen.render.workers import WorkerPool
+from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_built, copy_project
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 OUTER_TIMEOUT_SECONDS = 300
@@ -61,6 +71,28 @@ def trap() -> Iterator[Trap]:
     server.server.server_close()
 
 
+class Built(NamedTuple):
+    root: Path
+    pdfs: frozenset[str]  # the sha256 of each PDF it holds
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, render_pool: WorkerPool) -> Built:
+    """The minimal project with the cases' limits, built once: each case copies it."""
+    root = copy_project(MINIMAL, tmp_path_factory.mktemp("hostile") / "project")
+    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(
+            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
+        )
+    result = pipeline.build(root, pool=render_pool)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return Built(root, frozenset(sha256(p) for p in root.rglob("*.pdf")))
+
+
 def pdf_payloads(path: Path) -> Iterator[bytes]:
     """The raw file and every stream in it, decompressed (attachments included)."""
     yield path.read_bytes()
@@ -82,10 +114,14 @@ def pdf_text(path: Path) -> Iterator[bytes]:
         yield page.extract_text().encode("utf-8")
 
 
-def outputs(root: Path) -> Iterator[tuple[Path, bytes]]:
+def outputs(root: Path, seeded: frozenset[str]) -> Iterator[tuple[Path, bytes]]:
+    """Every file's bytes, and each PDF's streams and text unless the seed build wrote
+    the same bytes (``seeded``: written before the case's secret existed)."""
     for folder in (root / "output", root / ".briefgen-cache"):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
-            if path.suffix == ".pdf":
+            if path.suffix == ".pdf" and sha256(path) in seeded:
+                yield path, path.read_bytes()
+            elif path.suffix == ".pdf":
                 yield from ((path, payload) for payload in pdf_payloads(path))
                 yield from ((path, text) for text in pdf_text(path))
             else:
@@ -100,9 +136,15 @@ def test_there_are_at_least_25_hostile_cases() -> None:
     assert len(CASES) >= 25
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", CASES)
 def test_hostile_case(
-    case: str, tmp_path: Path, trap: Trap, monkeypatch: pytest.MonkeyPatch
+    case: str,
+    tmp_path: Path,
+    trap: Trap,
+    built: Built,
+    render_pool: WorkerPool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     secret = f"BRIEFGEN-SECRET-{uuid.uuid4().hex}"
     monkeypatch.setenv("BRIEFGEN_TEST_SECRET", secret)
@@ -120,11 +162,7 @@ def test_hostile_case(
             .replace("@TRAP@", trap.address)
         )
 
-    root = copy_project(MINIMAL, tmp_path / "project")
-    with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
-        settings.write(
-            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
-        )
+    root = copy_built(built.root, tmp_path / "project")
     (root / "content" / "briefs" / "secret-link.png").symlink_to(secret_file)
     source = HOSTILE / case
     for path in sorted(source.rglob("*")):
@@ -144,7 +182,7 @@ def test_hostile_case(
     # product's own limit diagnostic long before it.
     faulthandler.dump_traceback_later(OUTER_TIMEOUT_SECONDS, exit=True)
     try:
-        result = pipeline.build(root)
+        result = pipeline.build(root, pool=render_pool)
     finally:
         faulthandler.cancel_dump_traceback_later()
 
@@ -158,7 +196,7 @@ def test_hostile_case(
         assert got == expected
         assert not result.written
     assert trap.requests[before:] == []
-    for path, payload in outputs(root):
+    for path, payload in outputs(root, built.pdfs):
         assert secret.encode() not in payload, path
         if path.suffix == ".html":
             markup = Markup()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from briefgen import pipeline
 from tests.conftest import REPO
 
@@ -22,6 +24,7 @@ def test_the_seed_project_overrides_only_its_house_style() -> None:
     assert "{" not in package_house  # the package ships no house style
 
 
+@pytest.mark.build
 def test_the_house_style_reaches_every_seed_page_and_no_other_project(
     seed_build: pipeline.Result, minimal_build: pipeline.Result
 ) -> None:

@@ -97,6 +97,7 @@ def test_init_writes_the_project_and_says_what_next(initialised: tuple[Path, str
     assert f"date: {datetime.date.today().isoformat()}\n" in brief
 
 
+@pytest.mark.build
 def test_the_new_project_builds_with_only_the_example_warnings(built: pipeline.Result) -> None:
     assert built.written
     diagnostics = built.diagnostics

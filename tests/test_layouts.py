@@ -83,6 +83,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
+@pytest.mark.build
 def test_a_project_type_builds_with_no_python_change(tmp_path: Path) -> None:
     """A new type from briefgen.toml: once with the generic layout, once with its template."""
     root = overlay(FIXTURES / "types", tmp_path)
@@ -105,6 +106,7 @@ def first_citations(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'id="ref-(\d+)"', html)]
 
 
+@pytest.mark.build
 def test_endnotes_are_numbered_in_reading_order(seed_build: pipeline.Result) -> None:
     pages = [
         a.path for a in seed_build.artifacts if a.format == "html" and "annex" not in a.path.parts

@@ -41,6 +41,7 @@ def test_template_active_content_check_bypass(html: str) -> None:
     assert caught.value.message == f"the page would contain active content: {VECTORS[html]}"
 
 
+@pytest.mark.build
 def test_every_page_of_the_seed_passes(seed_build: pipeline.Result) -> None:
     """The allowlist holds everything the package templates and charts emit."""
     pages = [a.path for a in seed_build.artifacts if a.format == "html"]

@@ -10,6 +10,8 @@ import pytest
 from briefgen.diagnostics import RenderError
 from briefgen.render.html import render_pdf
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 
 def page(body: str) -> str:
     return f'<!doctype html><html lang="en"><head><title>t</title></head><body>{body}</body></html>'

@@ -18,6 +18,8 @@ from tests.checkers import pdfua
 from tests.conftest import MINIMAL, copy_project
 from tests.pdf_structure import findings
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:

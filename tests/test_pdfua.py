@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 
 import pikepdf
+import pytest
 import weasyprint
 
 from briefgen import pipeline
 from briefgen.render import pdfua
 from briefgen.render.html import GuardedFetcher, pdf_css, pdf_stylesheet
 from briefgen.write.cache import renderer_stamp
+
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 
 
 def raw_pdf(html: str) -> bytes:

@@ -7,6 +7,7 @@ import os
 import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from briefgen import pipeline
@@ -19,6 +20,8 @@ from tests.processes import (
     start_build,
     wait_until,
 )
+
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 
 LOCK = ".briefgen-lock"
 WAITING = f"waiting for another briefgen build of this project to finish ({LOCK})"

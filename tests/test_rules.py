@@ -225,6 +225,7 @@ def _lowered_quote_project(root: Path, edit: Edit) -> None:
     _settings_with(root, f'"quote.mismatch" = {{ level = "warning", reason = "{REASON}" }}\n')
 
 
+@pytest.mark.build
 def test_a_protected_rule_lowered_with_a_reason_is_printed_on_the_readers_last_page(
     minimal: Path, edit: Edit
 ) -> None:

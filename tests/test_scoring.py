@@ -97,6 +97,7 @@ def text_of(result: pipeline.Result, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.build
 def test_view_carries_hand_computed_totals_and_ranges(scoring_build: pipeline.Result) -> None:
     # value (share 0.75, higher better), risk (0.25, lower better):
     # do-more = 0.75·1 + 0.25·0.25 = 0.8125; do-nothing = 0.75·0.25 + 0.25·1 = 0.4375;
@@ -112,6 +113,7 @@ def test_view_carries_hand_computed_totals_and_ranges(scoring_build: pipeline.Re
     ]
 
 
+@pytest.mark.build
 def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
     scoring_build: pipeline.Result,
 ) -> None:
@@ -132,6 +134,7 @@ def test_options_paper_pdf_shows_matrix_sensitivity_and_methods(
     assert html.count("<svg") == 2  # totals and weight-range charts, inline vector graphics
 
 
+@pytest.mark.build
 def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result) -> None:
     text = text_of(scoring_build, "annex/issue.pdf")
     appendix = text[text.index("Evidence appendix") :]
@@ -146,6 +149,7 @@ def test_issue_brief_evidence_appendix_reads_back(scoring_build: pipeline.Result
     assert "B2 A Test Title, para. 5: Critics’ view: it was too little, too late." in appendix
 
 
+@pytest.mark.build
 def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result) -> None:
     """Grade codes with their key in the annex; the reader's notes say them in words."""
     text = text_of(scoring_build, "annex/issue.pdf")
@@ -156,6 +160,7 @@ def test_grades_show_beside_endnotes_and_sources(scoring_build: pipeline.Result)
     assert "Probably true; from a usually reliable source." in reader
 
 
+@pytest.mark.build
 def test_marking_is_in_banners_and_metadata(scoring_build: pipeline.Result) -> None:
     path = next(a.path for a in scoring_build.artifacts if a.name_is("memo.pdf"))
     reader = pypdf.PdfReader(path)
@@ -173,6 +178,7 @@ def test_marking_is_in_banners_and_metadata(scoring_build: pipeline.Result) -> N
     assert reader.metadata is not None and reader.metadata["/marking"] == "INTERNAL"
 
 
+@pytest.mark.build
 def test_charts_are_vector_graphics_not_images(scoring_build: pipeline.Result) -> None:
     path = next(a.path for a in scoring_build.artifacts if a.name_is("paper.pdf"))
     for page in pypdf.PdfReader(path).pages:

@@ -113,6 +113,7 @@ ABSENT: dict[str, tuple[str, ...]] = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", sorted(ABSENT))
 def test_editorial_row_is_fixed_in_every_seed_output(case: str, outputs: dict[str, str]) -> None:
     found = [
@@ -124,6 +125,7 @@ def test_editorial_row_is_fixed_in_every_seed_output(case: str, outputs: dict[st
     assert found == []
 
 
+@pytest.mark.build
 def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -> None:
     for name in ("gsomia-decision-memo.pdf", "gsomia-decision-memo.html"):
         text = outputs[name]
@@ -134,6 +136,7 @@ def test_row02_retrospective_memo_frames_the_decision(outputs: dict[str, str]) -
         assert not re.search(r"\b(Approve|Disapprove|Discuss) _", text)
 
 
+@pytest.mark.build
 def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
     outputs: dict[str, str],
 ) -> None:
@@ -149,6 +152,7 @@ def test_row01_row21_every_brief_is_dated_attributed_and_honestly_marked(
         assert "Evidence base: 2 sources, c. 2015 to c. 2016" in text, name
 
 
+@pytest.mark.build
 def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str, str]) -> None:
     text = outputs["trilateral-options-issue-brief.pdf"]
     timeline = text[text.index("When What") :]
@@ -166,6 +170,7 @@ def test_seed_builds_strict_without_warnings() -> None:
 # --- editorial review 3 (issue 24) ------------------------------------------------------
 
 
+@pytest.mark.build
 def test_p5_no_single_source_moderate_and_no_recommendation_level(
     seed_build: pipeline.Result,
 ) -> None:
@@ -180,6 +185,7 @@ def test_p5_no_single_source_moderate_and_no_recommendation_level(
             assert len(sources) >= 2, judgment.id
 
 
+@pytest.mark.build
 def test_p3_p6_p22_notes_annex_promise_and_estimative_key(outputs: dict[str, str]) -> None:
     memo = outputs["gsomia-decision-memo.pdf"]
     assert "Untitled article, [2015?], para." in memo  # P3: an inferred year as uncertain
@@ -219,6 +225,7 @@ ABSENT_3: dict[str, tuple[str, ...]] = {
 }
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", sorted(ABSENT_3))
 def test_editorial_3_problem_is_gone_from_every_seed_output(
     case: str, outputs: dict[str, str]
@@ -232,6 +239,7 @@ def test_editorial_3_problem_is_gone_from_every_seed_output(
     assert found == []
 
 
+@pytest.mark.build
 def test_p10_p11_one_pager_dates_from_its_source_and_gives_the_contrary_view(
     outputs: dict[str, str],
 ) -> None:
@@ -247,6 +255,7 @@ def test_p10_p11_one_pager_dates_from_its_source_and_gives_the_contrary_view(
     assert "That sequencing is ours" in outputs["trilateral-options-paper.pdf"]
 
 
+@pytest.mark.build
 def test_every_seed_judgment_states_assumptions_and_what_would_change_it(
     seed_build: pipeline.Result,
 ) -> None:
@@ -257,6 +266,7 @@ def test_every_seed_judgment_states_assumptions_and_what_would_change_it(
         assert judgment.record.indicators, judgment.id
 
 
+@pytest.mark.build
 def test_issue_brief_body_is_think_tank_length(seed_build: pipeline.Result) -> None:
     """The seed builds (seed_build asserts it), so its issue brief's body is within the
     budget; the budget is a think-tank issue brief's 3-5 pages."""

@@ -22,6 +22,8 @@ import pytest
 from briefgen.serve import RELOAD_SCRIPT, Preview, make_server
 from tests.processes import snapshot, wait_until
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 HANG_GUARD = 60  # seconds; a generous bound so a regression fails instead of hanging
 
 

@@ -55,6 +55,7 @@ def build(root: Path) -> pipeline.Result:
 # --- (d) 1: citation numbers wrap onto their own line -------------------------------
 
 
+@pytest.mark.build
 def test_citation_numbers_wrap_onto_their_own_line(
     tmp_path: Path, edit: Callable[[Path, str, str, str], None]
 ) -> None:
@@ -157,6 +158,7 @@ def test_nested_double_quotes() -> None:
     assert nested_quote('the "alliance"', depth=0) == "the “alliance”"
 
 
+@pytest.mark.build
 def test_nested_double_quotes_in_the_built_brief(minimal_build: pipeline.Result) -> None:
     """The stored quote keeps its straight quotes; the endnote prints them as single."""
     page = (output(minimal_build) / "annex" / "issue.html").read_text("utf-8")  # every quote
@@ -165,6 +167,7 @@ def test_nested_double_quotes_in_the_built_brief(minimal_build: pipeline.Result)
     assert 'quote: The "alliance" agreed to share data in 2014.' in stored
 
 
+@pytest.mark.build
 def test_no_sic_marker(tmp_path: Path, edit: Callable[[Path, str, str, str], None]) -> None:
     """A note's `sic` words print "[sic]" after them wherever its quote is printed."""
     from briefgen.text.nesting import mark_sic
@@ -198,6 +201,7 @@ def body_lines(pdf: Path) -> list[str]:
     return [line for line in lines if len(line) >= 40 and "   " not in line]
 
 
+@pytest.mark.build
 def test_lines_are_too_long(seed_build: pipeline.Result) -> None:
     """The median line of running text is 60–90 characters (it was 107–117)."""
     for name in ("trilateral-options-issue-brief", "gsomia-decision-memo"):
@@ -206,6 +210,7 @@ def test_lines_are_too_long(seed_build: pipeline.Result) -> None:
         assert 60 <= median <= 90, (name, median)
 
 
+@pytest.mark.build
 def test_pros_cons_risks_in_three_narrow_columns(minimal_build: pipeline.Result) -> None:
     """Pros, cons and risks are stacked at one left edge, not set side by side (here in
     the annex, which prints every option whole)."""
@@ -216,6 +221,7 @@ def test_pros_cons_risks_in_three_narrow_columns(minimal_build: pipeline.Result)
     assert len({round(r[1]) for r in labels}) == 6  # each on its own line
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("name", ["gsomia-decision-memo", "trilateral-options-paper"])
 def test_tables_and_charts_split_or_stranded(seed_build: pipeline.Result, name: str) -> None:
     """No table breaks across pages: a split table repeats its header row on the next page."""

@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from briefgen import pipeline
 from briefgen.render.workers import DIED, Job, Reply, WorkerPool
 from tests.processes import (
@@ -22,6 +24,8 @@ from tests.processes import (
     start_build,
     wait_until,
 )
+
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 
 TOO_DEEP = (
     "content/briefs/one.md:1: error: the PDF renderer ran out of stack on this brief: "

@@ -23,6 +23,8 @@ from briefgen import pipeline
 from tests.conftest import MINIMAL, copy_project
 from tests.processes import HANG_GUARD, snapshot, stages
 
+pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
+
 NOTE = "content/notes/test-notes.yaml"
 FAILED = "build failed: output/ left as it was"
 
@@ -120,9 +122,9 @@ def _small_disk() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
 
-def test_disk_full_during_build(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
-    """Review case disk-full-during-build (L2)."""
-    assert pipeline.build(minimal).written
+def test_disk_full_during_build(minimal_built: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    """Review case disk-full-during-build (L2), on a copy of the session's built tree."""
+    minimal = minimal_built
     before = snapshot(minimal / "output")
     edit(minimal, "content/briefs/one.md", "Do more, carefully.", "Do more, with care.")
     code, lines = briefgen(minimal, "-j", "1", preexec_fn=_small_disk)

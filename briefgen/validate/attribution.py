@@ -3,26 +3,19 @@
 In a brief's prose outside ``::: analysis`` blocks, a sentence that cites an opinion
 note (assessment, claim, recommendation) or a quote note must name that note's holder
 (its ``holder:`` or an alias from ``[holders]`` in briefgen.toml). Sentences are split
-by pysbd, a rule-based splitter that keeps "U.S." and "Sept. 27" inside a sentence.
+by ``text/sentences.py``, which keeps "U.S." and "Sept. 27" inside a sentence.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
-
-import pysbd
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.records import Brief, Note, Project
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
-
-
-@cache
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+from briefgen.text.sentences import sentence_spans
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -31,8 +24,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Citations are blanked first (same length, so spans index ``text``): their ids and
     semicolons would otherwise look like sentence ends, or like names.
     """
-    protected = _CIRCA.sub("c\u2024", blank_citations(text))
-    return [(span.start, span.end) for span in _segmenter().segment(protected)]
+    return sentence_spans(blank_citations(text))
 
 
 def blank_citations(text: str) -> str:
@@ -42,11 +34,6 @@ def blank_citations(text: str) -> str:
     for c in find_citations(text):
         plain[c.start : c.end] = " " * (c.end - c.start)
     return "".join(plain)
-
-
-# "c. 2015" (circa) is not a sentence end; pysbd does not know the abbreviation, so its
-# full stop becomes a one-character leader dot (spans keep indexing the text).
-_CIRCA = re.compile(r"(?<![A-Za-z])c\.(?=\s+\d)")
 
 
 def names(project: Project, note: Note) -> list[str]:

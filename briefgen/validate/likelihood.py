@@ -20,10 +20,12 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.model.calibration import Band, LikelihoodTable
 from briefgen.model.records import Brief, Project
 from briefgen.text.citations import find_citations
+from briefgen.text.sentences import sentence_spans
 from briefgen.validate.attribution import blank_citations, names, names_holder
 
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|\[>?@[^\]]*\]")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)")
+# Where a paragraph or a list item ends: no sentence runs across one.
+BLOCK_END = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 
 
@@ -46,10 +48,12 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
     """(offset, sentence) of the author's own words: quotes and citations blanked out."""
     own = QUOTED.sub(_blank, text)
     start = 0
-    for end in SENTENCE_END.finditer(own):
-        yield start, own[start : end.start()]
-        start = end.end()
-    yield start, own[start:]
+    for block_end in [*BLOCK_END.finditer(own), None]:
+        end = block_end.start() if block_end else len(own)
+        # Markdown wraps lines inside a sentence (same length: spans index ``own``).
+        for a, b in sentence_spans(own[start:end].replace("\n", " ")):
+            yield start + a, own[start + a : start + b].rstrip()
+        start = block_end.end() if block_end else end
 
 
 def attributed(project: Project, raw: str) -> bool:
