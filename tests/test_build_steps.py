@@ -12,9 +12,9 @@ from pathlib import Path
 
 from briefgen import pipeline
 from briefgen.diagnostics import RenderError
+from briefgen.render.cache import PdfCache
 from briefgen.render.html import Pdf
 from briefgen.render.workers import Job, Reply, WorkerPool
-from briefgen.write.cache import PdfCache
 from tests.conftest import FIXTURES, MINIMAL, copy_project
 
 
