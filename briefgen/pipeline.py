@@ -6,6 +6,7 @@ through an optional callback, so the CLI decides what the user sees.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.render.cache import CACHE_DIR, project_fingerprint
 from briefgen.write.lock import LOCK_FILE, Busy, project_lock
-from briefgen.write.manifest import MANIFEST, manifest_bytes, read_manifest, up_to_date
+from briefgen.write.manifest import MANIFEST, Entry, manifest_bytes, read_manifest, up_to_date
 from briefgen.write.project_files import (
     HINTS,
     Recovery,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads non
     from briefgen.analyse.views import BriefView
     from briefgen.load.fonts import FontSet
     from briefgen.model.records import Format, Project
-    from briefgen.render.editions import Rendered
+    from briefgen.render.editions import Edition
     from briefgen.render.workers import WorkerPool
     from briefgen.text.csl import Citations
     from briefgen.validate.resolve import Resolved
@@ -347,9 +348,9 @@ def _recover(root: Path, report: Progress) -> Diagnostics | None:
 
 
 def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progress) -> Result:
-    """check → HTML pages → PDFs → post-render checks → stage and commit."""
+    """check → render each edition (HTML, PDF, post-render checks) → stage it → commit."""
     from briefgen.analyse.audit import check_assessed
-    from briefgen.render.editions import _html_pages, _post_render_checks, _render_pdfs
+    from briefgen.render.editions import Request, editions
 
     result = check(plan.root)
     diagnostics, project = result.diagnostics, result.project
@@ -361,11 +362,15 @@ def _build(plan: Plan, fingerprint: str | None, pool: WorkerPool, report: Progre
     stage: Stage | None = None
     try:
         stage = Stage(plan.output, keep_existing=not plan.full)
-        pages = _html_pages(plan, project, result, stage)
-        pdfs = _render_pdfs(plan, project, pages, stage, pool, report, result.fonts)
-        _post_render_checks(plan, project, pdfs, diagnostics)
+        briefs = plan.selected or tuple(sorted(project.briefs))
+        request = Request(briefs, plan.formats, force=plan.force, full=plan.full)
+        staged: dict[str, tuple[Entry, bool]] = {}  # output name → its entry, cached
+        for made in editions(
+            project, result.views, request, pool, diagnostics, result.fonts, report
+        ):
+            staged[made.name] = (_stage(stage, made), made.cached)
         if not diagnostics.failed(strict=plan.strict):
-            _commit(plan, fingerprint, result, stage, pdfs)
+            _commit(plan, fingerprint, result, stage, staged)
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:
             raise  # not something the user can fix: a bug, with its traceback
@@ -398,22 +403,29 @@ def _check_request(plan: Plan, project: Project | None, diagnostics: Diagnostics
             )
 
 
+def _stage(stage: Stage, made: Edition) -> Entry:
+    """Write one edition into the stage; its manifest entry."""
+    stage.write(made.name, made.data)
+    digest = hashlib.sha256(made.data).hexdigest()
+    return Entry(made.brief, digest, len(made.data), made.pages, made.key)
+
+
 def _commit(
-    plan: Plan, fingerprint: str | None, result: Result, stage: Stage, rendered: Rendered
+    plan: Plan,
+    fingerprint: str | None,
+    result: Result,
+    stage: Stage,
+    staged: dict[str, tuple[Entry, bool]],
 ) -> None:
     """Step 5: write the manifest and swap the stage into output/."""
-    written = {
-        **{f"{p.name}.html": p.entry for p in rendered.pages if p.entry is not None},
-        **{f"{p.name}.pdf": p.entry for p in rendered.pdfs if p.entry is not None},
-    }
-    fresh = {f"{p.name}.pdf" for p in rendered.pdfs if not p.cached}
+    written = {name: entry for name, (entry, _cached) in staged.items()}
     _, previous = read_manifest(plan.output)
     entries = {**({} if plan.full else previous), **written}
     stage.write(MANIFEST, manifest_bytes(fingerprint, entries))
     stage.commit()
     for name, entry in sorted(written.items(), key=lambda item: (item[0].count("/"), item[0])):
         fmt: Format = "pdf" if name.endswith(".pdf") else "html"
-        cached = fmt == "pdf" and name not in fresh
+        cached = staged[name][1]
         result.artifacts.append(
             Artifact(entry.brief, fmt, plan.output / name, entry.size, entry.pages, cached)
         )

@@ -1,28 +1,29 @@
 """Stage 4 — render, one edition at a time: each brief's HTML, then its PDF (from the
 cache or a worker), then the checks only a laid-out PDF allows (failed renders, page
-budgets)."""
+budgets, nothing wanted missing).
+
+``editions`` yields each file as it is made, as an ``Edition`` (name, bytes, pages,
+key, cached); the caller stages it (pipeline → write/staging). Nothing here writes
+output/: only the PDF cache and the private font configuration under the cache folder.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.diagnostics import Diagnostics, RenderError
 from briefgen.render.cache import CACHE_DIR, PdfCache, pdf_key
-from briefgen.write.manifest import Entry
-from briefgen.write.staging import Stage
 
 if TYPE_CHECKING:
     from briefgen.analyse.views import BriefView
     from briefgen.load.fonts import FontSet
-    from briefgen.model.records import Project
-    from briefgen.pipeline import Plan, Progress, Result
+    from briefgen.model.records import Format, Project
     from briefgen.render.pdfspec import Pdf
     from briefgen.render.sandbox import Sandbox
-    from briefgen.render.workers import Reply, WorkerPool
+    from briefgen.render.workers import Job, Reply, WorkerPool
 
 # Each brief is written twice: the reader's edition as output/<id>, and its audit
 # annex (every note with its id, grade and quote; evidence; scoring; source records)
@@ -32,13 +33,34 @@ EDITIONS: tuple[tuple[str, str | None], ...] = (("", None), (f"{ANNEX}/", "annex
 
 
 @dataclass(frozen=True)
+class Edition:
+    """One output file of one brief, made: what the caller stages, as it comes."""
+
+    brief: str
+    name: str  # its path in output/: <id>.html, annex/<id>.pdf, …
+    data: bytes
+    pages: int | None  # a PDF's
+    key: str  # the cache key of the edition's PDF (its HTML's too)
+    cached: bool = False  # a PDF taken from the cache, not rendered now
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to render: these briefs (in this order), in these formats."""
+
+    briefs: tuple[str, ...]
+    formats: tuple[Format, ...]
+    force: bool = False  # render every PDF, cached or not
+    full: bool = False  # every brief of the project: cache entries nobody uses are dropped
+
+
+@dataclass(frozen=True)
 class HtmlPage:
-    """One edition of a brief, rendered and staged; ``key`` names its PDF in the cache."""
+    """One edition of a brief as HTML; ``key`` names its PDF in the cache."""
 
     brief: str
     name: str  # its output name without suffix: the brief's id, or annex/<id>
     key: str
-    entry: Entry | None  # its staged HTML file, when HTML was asked for
     html: str  # held only until its PDF job is handed out (the steps stream)
     # Some character is in no declared font: in fonts.uncovered's warning phase the
     # machine's fonts join the project's ("machine"); once it is an error, no PDF ("none").
@@ -47,50 +69,136 @@ class HtmlPage:
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """One edition's PDF, staged, or why it failed."""
+    """One edition's PDF (already yielded), or why it failed."""
 
     brief: str
     name: str
-    key: str
-    entry: Entry | None
     cached: bool
-    pdf: Pdf | None = None  # its page counts are read; its bytes are already staged
+    pdf: Pdf | None = None  # its page counts are read; its bytes are already handed on
     error: RenderError | None = None
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """What the render steps made: every brief's staged files, in brief order."""
+def editions(
+    project: Project,
+    views: Mapping[str, BriefView],
+    request: Request,
+    pool: WorkerPool,
+    diagnostics: Diagnostics,
+    fonts: FontSet | None = None,
+    report: Callable[[str], None] = lambda _message: None,
+) -> Iterator[Edition]:
+    """Every wanted edition of every requested brief, as each is made.
 
-    pages: tuple[HtmlPage, ...]
-    pdfs: tuple[RenderedPdf, ...]
+    HTML comes first for each page, then its PDF from the cache or a worker (workers
+    start only when a PDF must be rendered). Nothing is held for all briefs at once, so
+    memory stays flat however many there are. Once every edition is out, the checks that
+    need the laid-out PDFs run; their problems go to ``diagnostics``.
+    """
+    pages: list[HtmlPage] = []  # each without its HTML, once handed out
+    pdfs: dict[str, RenderedPdf] = {}
+    yield from _made(project, views, request, pool, diagnostics, fonts, report, pages, pdfs)
+    if "pdf" in request.formats:
+        fresh = sum(1 for p in pdfs.values() if p.pdf is not None and not p.cached)
+        cached = sum(1 for p in pdfs.values() if p.cached)
+        report(f"PDFs: {fresh} rendered, {cached} from cache")
+    ordered = [pdfs[p.name] for p in pages if p.name in pdfs]  # in brief order
+    _post_render_checks(project, request, pages, ordered, diagnostics)
 
 
-def _html_pages(plan: Plan, project: Project, result: Result, stage: Stage) -> Iterator[HtmlPage]:
-    """Step 2: each wanted brief's HTML, rendered and staged one at a time (lazily, so
-    PDF workers start on the first page while the rest are still being rendered)."""
+def _made(
+    project: Project,
+    views: Mapping[str, BriefView],
+    request: Request,
+    pool: WorkerPool,
+    diagnostics: Diagnostics,
+    fonts_of: FontSet | None,
+    report: Callable[[str], None],
+    seen: list[HtmlPage],
+    pdfs: dict[str, RenderedPdf],
+) -> Iterator[Edition]:
+    """The HTML pages, then each page's PDF from the cache (in page order) or a worker (as
+    each finishes); ``seen`` and ``pdfs`` record what was made, for the checks."""
     from briefgen.load.fonts import FontSet
+    from briefgen.render.workers import Job, Reply
+    from briefgen.write.fonts import font_configs
+
+    root, fonts = project.root, fonts_of or FontSet()
+    cache = PdfCache(root)
+    configs: list[Path] = []  # the private fontconfig files, written with the first job
+    by_name: dict[str, HtmlPage] = {}
+    total = len(request.briefs) * len(EDITIONS)
+    pool.use_fonts(fonts.digest)  # workers that laid out another font set are recycled
+
+    def work() -> Iterator[Job | Edition]:
+        for page in _html_pages(project, views, request, diagnostics, fonts):
+            bare = replace(page, html="")
+            seen.append(bare)
+            by_name[page.name] = bare
+            if "html" in request.formats:
+                yield Edition(page.brief, f"{page.name}.html", page.html.encode(), None, page.key)
+            if "pdf" not in request.formats:
+                continue
+            if page.fallback == "none":  # its characters are reported: no .notdef wall
+                continue
+            hit = None if request.force else cache.get(page.key)
+            if hit is not None:
+                pdfs[page.name] = RenderedPdf(page.brief, page.name, True, hit)
+                yield Edition(page.brief, f"{page.name}.pdf", hit.data, hit.pages, page.key, True)
+            else:
+                if not configs:
+                    configs.extend(font_configs(root / CACHE_DIR, fonts))
+                conf = configs[1] if page.fallback == "machine" else configs[0]
+                yield Job(page.name, page.html, str(conf))
+
+    def done(reply: Reply) -> Edition | None:
+        page = by_name[reply.key]
+        where = f"[{len(pdfs) + 1}/{total}] {reply.key}"
+        if reply.pdf is None:
+            pdfs[reply.key] = RenderedPdf(page.brief, page.name, False, None, reply.error)
+            report(f"{where}: failed")
+            return None
+        cache.put(page.key, reply.pdf)
+        pdfs[reply.key] = RenderedPdf(page.brief, page.name, False, reply.pdf)
+        report(f"{where}: {reply.pdf.pages} page(s)")
+        pdf = reply.pdf
+        return Edition(page.brief, f"{page.name}.pdf", pdf.data, pdf.pages, page.key)
+
+    limits = project.settings.limits
+    for item in pool.stream(
+        work(),
+        seconds=limits.render_seconds,
+        memory_bytes=limits.render_memory_mb * 2**20,
+        at_most=total,
+    ):
+        made = done(item) if isinstance(item, Reply) else item
+        if made is not None:
+            yield made
+
+
+def _html_pages(
+    project: Project,
+    views: Mapping[str, BriefView],
+    request: Request,
+    diagnostics: Diagnostics,
+    fonts: FontSet,
+) -> Iterator[HtmlPage]:
+    """Each wanted brief's HTML, rendered one at a time (lazily, so PDF workers start on
+    the first page while the rest are still being rendered)."""
     from briefgen.render.fonts import fonts_css
     from briefgen.render.sandbox import template_environment
 
-    environment = template_environment(plan.root)
-    fonts = result.fonts or FontSet()
+    environment = template_environment(project.root)
     families = fonts_css(fonts)
-    coverage = _Coverage(plan.root, fonts, result.diagnostics)
-    for brief_id in plan.selected or sorted(project.briefs):
+    coverage = _Coverage(project.root, fonts, diagnostics)
+    for brief_id in request.briefs:
         for prefix, template in EDITIONS:
-            view = result.views[brief_id]
-            text = render_page(
-                project, view, environment, result.diagnostics, template, families=families
-            )
+            view = views[brief_id]
+            text = render_page(project, view, environment, diagnostics, template, families=families)
             if text is None:
                 continue
             fallback = coverage.check(text)
             name, key = f"{prefix}{brief_id}", pdf_key(text, fonts=f"{fonts.digest} {fallback}")
-            entry = None
-            if "html" in plan.formats:
-                entry = _stage(stage, brief_id, f"{name}.html", text.encode(), key)
-            yield HtmlPage(brief_id, name, key, entry, text, fallback)
+            yield HtmlPage(brief_id, name, key, text, fallback)
 
 
 @dataclass
@@ -145,109 +253,31 @@ class _Coverage:
             self.diagnostics.error(path, line, "fonts.uncovered", message)
 
 
-def _render_pdfs(
-    plan: Plan,
-    project: Project,
-    pages: Iterator[HtmlPage],
-    stage: Stage,
-    pool: WorkerPool,
-    report: Progress,
-    fonts_of: FontSet | None = None,
-) -> Rendered:
-    """Step 3: each page's PDF from the cache or a worker, cached and staged at once.
-
-    Nothing is held for all briefs at once, so memory stays flat however many there
-    are; a cached PDF is staged from the bytes read now, never looked up again.
-    """
-    from briefgen.load.fonts import FontSet
-    from briefgen.render.workers import Job
-    from briefgen.write.fonts import font_configs
-
-    fonts = fonts_of or FontSet()
-    cache = PdfCache(plan.root)
-    configs: list[Path] = []  # the private fontconfig files, written with the first job
-    seen: dict[str, HtmlPage] = {}  # name → its page, without its HTML once handed out
-    pdfs: dict[str, RenderedPdf] = {}
-    total = len(plan.selected or project.briefs) * len(EDITIONS)
-
-    def jobs() -> Iterator[Job]:
-        for page in pages:
-            seen[page.name] = replace(page, html="")
-            if "pdf" not in plan.formats:
-                continue
-            if page.fallback == "none":  # its characters are reported: no .notdef wall
-                continue
-            hit = None if plan.force else cache.get(page.key)
-            if hit is not None:
-                staged = _stage_pdf(stage, page, hit)
-                pdfs[page.name] = RenderedPdf(page.brief, page.name, page.key, staged, True, hit)
-            else:
-                if not configs:
-                    configs.extend(font_configs(plan.root / CACHE_DIR, fonts))
-                conf = configs[1] if page.fallback == "machine" else configs[0]
-                yield Job(page.name, page.html, str(conf))
-
-    def done(reply: Reply) -> None:
-        page = seen[reply.key]
-        where = f"[{len(pdfs) + 1}/{total}] {reply.key}"
-        if reply.pdf is None:
-            failed = RenderedPdf(page.brief, page.name, page.key, None, False, None, reply.error)
-            pdfs[reply.key] = failed
-            report(f"{where}: failed")
-            return
-        cache.put(page.key, reply.pdf)
-        staged = _stage_pdf(stage, page, reply.pdf)
-        pdfs[reply.key] = RenderedPdf(page.brief, page.name, page.key, staged, False, reply.pdf)
-        report(f"{where}: {reply.pdf.pages} page(s)")
-
-    limits = project.settings.limits
-    pool.run(
-        jobs(),
-        done,
-        seconds=limits.render_seconds,
-        memory_bytes=limits.render_memory_mb * 2**20,
-        at_most=total,
-    )
-    if "pdf" in plan.formats:
-        fresh = sum(1 for p in pdfs.values() if p.entry is not None and not p.cached)
-        cached = sum(1 for p in pdfs.values() if p.cached)
-        report(f"PDFs: {fresh} rendered, {cached} from cache")
-    ordered = tuple(pdfs[name] for name in seen if name in pdfs)
-    return Rendered(tuple(seen.values()), ordered)
-
-
-def _stage_pdf(stage: Stage, page: HtmlPage, pdf: Pdf) -> Entry:
-    return _stage(stage, page.brief, f"{page.name}.pdf", pdf.data, page.key, pdf.pages)
-
-
 def _post_render_checks(
-    plan: Plan, project: Project, rendered: Rendered, diagnostics: Diagnostics
+    project: Project,
+    request: Request,
+    pages: Sequence[HtmlPage],
+    pdfs: Sequence[RenderedPdf],
+    diagnostics: Diagnostics,
 ) -> None:
-    """Step 4: failed renders and page budgets are diagnostics; nothing wanted is lost."""
-    for pdf in rendered.pdfs:
+    """Failed renders and page budgets are diagnostics; nothing wanted is lost."""
+    for pdf in pdfs:
         brief = project.briefs[pdf.brief]
         if pdf.error is not None:
             diagnostics.error(brief.origin.path, 1, pdf.error.code, pdf.error.message)
         elif pdf.pdf is not None and pdf.name == pdf.brief:  # budgets count the reader's
             _check_budget(project, pdf.brief, pdf.pdf, diagnostics)
-    staged = (
-        {p.name for p in rendered.pages if p.entry is not None} if "html" in plan.formats else set()
-    )
-    staged_pdfs = {p.name for p in rendered.pdfs if p.entry is not None}
-    wanted = [
-        f"{prefix}{b}" for b in plan.selected or sorted(project.briefs) for prefix, _ in EDITIONS
-    ]
-    missing = [
-        f"{name}.{f}"
-        for name in wanted
-        for f in plan.formats
-        if name not in (staged if f == "html" else staged_pdfs)
-    ]
+    made = {
+        "html": {p.name for p in pages} if "html" in request.formats else set(),
+        "pdf": {p.name for p in pdfs if p.pdf is not None},
+    }
+    wanted = [f"{prefix}{b}" for b in request.briefs for prefix, _ in EDITIONS]
+    missing = [f"{n}.{f}" for n in wanted for f in request.formats if n not in made[f]]
     if missing and not diagnostics.errors:  # a wanted file may only be missing with an error
-        raise RuntimeError(f"internal error: nothing staged for {', '.join(missing)}")
-    if "pdf" in plan.formats and plan.full and not diagnostics.failed():
-        keys = {p.key for p in rendered.pages}
-        PdfCache(plan.root).keep_only(keys)  # safe: the project lock is held
+        raise RuntimeError(f"internal error: nothing made for {', '.join(missing)}")
+    if "pdf" in request.formats and request.full and not diagnostics.failed():
+        keys = {p.key for p in pages}
+        PdfCache(project.root).keep_only(keys)  # safe: the project lock is held
 
 
 def render_page(
@@ -273,13 +303,6 @@ def render_page(
         else:
             diagnostics.error(view.brief.origin.path, 1, exc.code, exc.message)
         return None
-
-
-def _stage(
-    stage: Stage, brief_id: str, name: str, data: bytes, key: str, pages: int | None = None
-) -> Entry:
-    stage.write(name, data)
-    return Entry(brief_id, hashlib.sha256(data).hexdigest(), len(data), pages, key)
 
 
 def _check_budget(project: Project, brief_id: str, pdf: Pdf, diagnostics: Diagnostics) -> None:
