@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads non
     from briefgen.analyse.impact import Dependent
     from briefgen.analyse.views import BriefView
     from briefgen.load.fonts import FontSet
-    from briefgen.model.records import Format, Project
+    from briefgen.model.project import Project
+    from briefgen.model.records import Format
     from briefgen.render.editions import Edition
     from briefgen.render.workers import WorkerPool
     from briefgen.text.csl import Citations

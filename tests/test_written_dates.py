@@ -11,7 +11,7 @@ import pytest
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 from briefgen.model.written_dates import WrittenDate, find_date, read_date, written_dates
 
 DATED = "content/sources/dated.yaml"

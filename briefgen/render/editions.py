@@ -20,7 +20,8 @@ from briefgen.render.cache import CACHE_DIR, PdfCache, pdf_key
 if TYPE_CHECKING:
     from briefgen.analyse.views import BriefView
     from briefgen.load.fonts import FontSet
-    from briefgen.model.records import Format, Project
+    from briefgen.model.project import Project
+    from briefgen.model.records import Format
     from briefgen.render.pdfspec import Pdf
     from briefgen.render.sandbox import Sandbox
     from briefgen.render.workers import Job, Reply, WorkerPool

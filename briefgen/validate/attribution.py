@@ -15,7 +15,7 @@ from functools import cache
 import pysbd
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Brief, Note, Project
+from briefgen.model.project import Brief, Note, Project
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 

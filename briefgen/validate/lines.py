@@ -9,7 +9,8 @@ heading.
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Attested, Dated, Note, Source, Status
+from briefgen.model.project import Note, Source
+from briefgen.model.records import Attested, Dated, Status
 from briefgen.model.written_dates import find_date
 from briefgen.text.quotes import find_in
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Brief, Project
+from briefgen.model.project import Brief, Project
 from briefgen.validate.dating import (
     cited_notes,
     information_date,
