@@ -284,8 +284,10 @@ def build(
 ) -> Result:
     """Check, render what changed, and swap the new output in all at once.
 
-    ``pool`` lends the build warm render workers (else it makes ``jobs`` of its own);
-    workers start only when a PDF must be rendered, at most one per such brief.
+    ``pool`` lends the build warm render workers (else it makes ``jobs`` of its own):
+    a process that builds again and again passes ``render.workers.warm_pool()``, whose
+    workers are recycled when the project's font set changes. Workers start only when a
+    PDF must be rendered, at most one per such brief.
 
     0. take the project lock (one build at a time; wait for it, or fail if ``wait``
        is false) and sweep what a killed build left;

@@ -8,10 +8,15 @@ So does a worker whose renderer raises: that is its brief's error, never the bui
 Workers die with the build however it ends: the kernel kills them when the parent
 dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
 a worker also sees end-of-file once the parent is gone.
+
+A process that builds again and again (``serve``, ``bench/``, the tests) passes
+``warm_pool()`` to ``pipeline.build(pool=…)``: its workers stay warm between builds
+while the project's font set stays the same, and stop when the process exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
@@ -310,3 +315,23 @@ class WorkerPool:
         if not worker.process.is_alive():
             return RenderError("render.crashed", DIED)
         return None
+
+
+# The process's warm pool, by process id: a forked worker inherits the entry but never
+# uses or closes it.
+_WARM: dict[int, WorkerPool] = {}
+
+
+def warm_pool(size: int | None = None) -> WorkerPool:
+    """The pool for a process that builds again and again: pass it to ``pipeline.build``.
+
+    One per process, made on the first call with ``size`` workers (default: one per
+    CPU); its workers start with the first PDF to render and stay warm between builds
+    of the same font set (a [fonts] change recycles them: ``use_fonts``); they stop
+    when the process exits. One build at a time may use it.
+    """
+    pool = _WARM.get(os.getpid())
+    if pool is None:
+        pool = _WARM[os.getpid()] = WorkerPool(size or os.cpu_count() or 1)
+        atexit.register(pool.close)
+    return pool
