@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
-import shutil
 from collections.abc import Sequence
-from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
-from briefgen.write.fonts import FONTS_DIR, TEMPORARY
-from briefgen.write.project_files import create_file
+from briefgen.write.cache_folder import keep_only, put_files
 
 CACHE_DIR = ".briefgen-cache"
 
@@ -99,37 +94,17 @@ class PdfCache:
         return Pdf(data, pages, body, summary)
 
     def put(self, key: str, pdf: Pdf) -> None:
-        if self.directory.is_symlink():
-            raise OSError(f"refusing to write through symlink {self.directory}")
-        self.directory.mkdir(exist_ok=True)
         info = {
             "pages": pdf.pages,
             "body_pages": pdf.body_pages,
             "summary_pages": pdf.summary_pages,
             "sha256": hashlib.sha256(pdf.data).hexdigest(),
         }
-        folder = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        try:
-            for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
-                target = f"{key}{suffix}"
-                temporary = f"{TEMPORARY}{secrets.token_hex(8)}"
-                try:  # the project writer's way: O_EXCL | O_NOFOLLOW, then a rename
-                    create_file(folder, temporary, payload, 0o644)
-                    os.replace(temporary, target, src_dir_fd=folder, dst_dir_fd=folder)
-                except OSError as exc:  # a full disk: no half-written temporary is left
-                    with suppress(FileNotFoundError):
-                        os.unlink(temporary, dir_fd=folder)
-                    raise OSError(exc.errno, exc.strerror, str(self.directory / target)) from exc
-        finally:
-            os.close(folder)
+        put_files(
+            self.directory, [(f"{key}.pdf", pdf.data), (f"{key}.json", json.dumps(info).encode())]
+        )
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop entries no current brief uses (with the project lock held, so no other
         build can be using them)."""
-        if not self.directory.is_dir():
-            return
-        for path in sorted(self.directory.iterdir()):
-            if path.name == FONTS_DIR and not path.is_symlink():
-                continue  # the private font configuration (write/fonts.py)
-            if path.stem not in keys:
-                path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
+        keep_only(self.directory, keys)
