@@ -145,3 +145,16 @@ def test_a_font_change_between_builds_in_one_warm_pool_takes_effect_as_if_built_
         assert pipeline.build(alone, **memo, pool=own).written
     for name in ("memo.pdf", "annex/memo.pdf"):
         assert (root / "output" / name).read_bytes() == (alone / "output" / name).read_bytes()
+
+
+def test_a_build_that_stops_early_leaves_no_job_out_to_answer_the_next() -> None:
+    """The caller stops reading the replies (a write failed): the job still out in a
+    warm pool is ended, so its reply cannot reach the next build as that build's."""
+    html = "<html lang='en'><title>t</title><p>x</p></html>"
+    with WorkerPool(2) as pool:
+        replies = pool.stream([Job("a", html), Job("b", html)], seconds=600, memory_bytes=2**31)
+        first = next(replies)
+        replies.close()
+        assert all(w.job is None for w in pool.workers) and len(pool.workers) == 1
+        again = list(pool.stream([Job("c", html)], seconds=600, memory_bytes=2**31))
+    assert first.key in {"a", "b"} and [r.key for r in again] == ["c"]

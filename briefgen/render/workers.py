@@ -252,26 +252,31 @@ class WorkerPool:
             return
         self.start(at_most)
         workers = self.workers
-        while upcoming is not None or any(w.job for w in workers):
-            for index, worker in enumerate(workers):
-                if worker.job is None and upcoming is not None:
-                    if not self._give(index, upcoming):
-                        yield Reply(upcoming.key, code="render.crashed", message=DIED)
-                    upcoming = yield from _through(queue)
-            busy = [w for w in workers if w.job]
-            ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
-            for index, worker in enumerate(workers):
-                if worker.job is None:
-                    continue
-                if worker.connection in ready:
-                    reply = self._receive(worker)
-                    if reply.retire or worker.served >= JOBS_PER_WORKER:
+        try:
+            while upcoming is not None or any(w.job for w in workers):
+                for index, worker in enumerate(workers):
+                    if worker.job is None and upcoming is not None:
+                        if not self._give(index, upcoming):
+                            yield Reply(upcoming.key, code="render.crashed", message=DIED)
+                        upcoming = yield from _through(queue)
+                busy = [w for w in workers if w.job]
+                ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
+                for index, worker in enumerate(workers):
+                    if worker.job is None:
+                        continue
+                    if worker.connection in ready:
+                        reply = self._receive(worker)
+                        if reply.retire or worker.served >= JOBS_PER_WORKER:
+                            self._replace(index)
+                        yield reply
+                    elif (failure := self._over_limit(worker)) is not None:
+                        job = worker.job
                         self._replace(index)
-                    yield reply
-                elif (failure := self._over_limit(worker)) is not None:
-                    job = worker.job
-                    self._replace(index)
-                    yield Reply(job.key, code=failure.code, message=failure.message)
+                        yield Reply(job.key, code=failure.code, message=failure.message)
+        finally:  # the caller stopped early: a job still out would answer the next build
+            for worker in [w for w in workers if w.job is not None]:
+                worker.kill()
+                workers.remove(worker)
 
     def _give(self, index: int, job: Job) -> bool:
         """Hand ``job`` to worker ``index``, replacing it if it died while idle (killed by
