@@ -4,6 +4,7 @@ Prints ratios (this 2-core machine is noisy; seconds alone mean little):
 - full build at -j 1 ÷ raw WeasyPrint rendering the same HTML in one warm process;
 - no-op rebuild ÷ full build, and one edited note ÷ full build;
 - -j 2 ÷ -j 1;
+- one edited note rebuilt in a process with a warm pool (``warm_pool()``) ÷ the CLI's;
 - time per brief at the small vs the large set, and peak memory of the process tree;
 - peers on the same briefs where they install: pandoc → WeasyPrint, Typst.
 
@@ -116,6 +117,37 @@ def raw_weasyprint(html_files: list[Path]) -> float:
     return float(out.stdout.strip())
 
 
+WARM = """
+import sys, time
+from pathlib import Path
+from briefgen import pipeline
+from briefgen.render.workers import warm_pool
+from briefgen.text.csl import keep_processors_warm
+root, pool = Path(sys.argv[1]), warm_pool(2)
+keep_processors_warm()  # what serve does: one processor and one pool for every build
+notes = root / "content" / "notes" / "klingner-gsomia.yaml"
+seconds = []
+for word in ("said", "stated"):  # two edits: the first build warms the pool
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace("Klingner wrote", f"Klingner {word}", 1), encoding="utf-8")
+    start = time.perf_counter()
+    assert pipeline.build(root, pool=pool).written
+    seconds.append(time.perf_counter() - start)
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text.replace(f"Klingner {word}", "Klingner wrote", 1), encoding="utf-8")
+print(seconds[-1])
+"""
+
+
+def warm_rebuild(root: Path) -> float:
+    """One note edited and built again in a process that keeps a warm pool and citation
+    processor (``warm_pool()``, as ``serve`` and the tests can): seconds of the second."""
+    out = subprocess.run(
+        [sys.executable, "-c", WARM, str(root)], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
 def _typst_source(html: Path, root: Path) -> Path:
     """The brief's visible text as a Typst document: a fair, simpler equivalent."""
     text = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", html.read_text("utf-8"), flags=re.S)
@@ -190,6 +222,11 @@ def measure(count: int, report: list[str]) -> float:
                 f" ratio {full_j1 / raw:.3f}"
             )
             report.append(f"  -j2 ÷ -j1: {full_j2 / full_j1:.3f}")
+            warm = warm_rebuild(root)
+            report.append(
+                f"  one note edited, warm pool in one process {warm:.1f} s; ÷ cold CLI:"
+                f" {warm / edited:.3f}"
+            )
             if count <= 20:
                 report += ["  " + line for line in peers(root, html_files)]
         return full_j2 / count

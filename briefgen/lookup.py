@@ -15,7 +15,8 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.model.lines import Role, non_empty
-from briefgen.model.records import ID_MAX_LENGTH, Project, Source, slugify
+from briefgen.model.project import Project, Source
+from briefgen.model.records import ID_MAX_LENGTH, slugify
 from briefgen.text.quotes import closest
 from briefgen.text.search import find_passages
 

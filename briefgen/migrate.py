@@ -30,7 +30,7 @@ from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
 from briefgen.load.readers import parse_yaml, read_text
 from briefgen.model.document import Document, Loc
-from briefgen.model.records import Project, Source
+from briefgen.model.project import Project, Source
 from briefgen.validate.lines import ATTESTED, check_marks, check_note_line, describe_line
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (

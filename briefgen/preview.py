@@ -21,9 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefgen import pipeline
+from briefgen.render.cache import project_fingerprint
+from briefgen.render.editions import render_page
 from briefgen.render.sandbox import template_environment
 from briefgen.text.csl import keep_processors_warm
-from briefgen.write.cache import project_fingerprint
 from briefgen.write.scratch import Scratch
 
 UNREADABLE = "unreadable: "
@@ -107,7 +108,7 @@ class Preview:
         folder = self._scratch.new_folder(str(self._serial))
         for brief_id, view in sorted(result.views.items()):
             name = f"{brief_id}.html"
-            page = pipeline.render_page(project, view, environment, diagnostics)
+            page = render_page(project, view, environment, diagnostics)
             if page is None and previous is not None:  # keep its last good page
                 kept = self._scratch.read(previous, name)
                 if kept is not None:

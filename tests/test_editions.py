@@ -345,7 +345,7 @@ def test_grade_key_at_the_first_grade_of_each_html_section(
 @pytest.mark.build
 def test_budget_counts_the_body_not_its_notes() -> None:
     """A real WeasyPrint render: the pages after the body-end mark (the notes) are not
-    the body's; a budget counts the body (pipeline._check_budget)."""
+    the body's; a budget counts the body (render/editions._check_budget)."""
     from briefgen.render.html import render_pdf
 
     body = "".join(f"<p>Body paragraph {n}.</p>" for n in range(5))

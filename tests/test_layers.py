@@ -65,4 +65,4 @@ def test_a_back_edge_breaks_the_contract(tmp_path: Path) -> None:
     result = lint_imports(root)
     assert result.returncode == 1, result.stdout
     assert "0 kept, 1 broken" in result.stdout
-    assert "briefgen.model.records -> briefgen.pipeline (l.10)" in result.stdout
+    assert "briefgen.model.records -> briefgen.pipeline (l.9)" in result.stdout

@@ -10,8 +10,8 @@ import weasyprint
 
 from briefgen import pipeline
 from briefgen.render import pdfua
+from briefgen.render.cache import renderer_stamp
 from briefgen.render.html import GuardedFetcher, pdf_css, pdf_stylesheet
-from briefgen.write.cache import renderer_stamp
 
 pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 

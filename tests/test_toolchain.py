@@ -7,8 +7,8 @@ import subprocess
 import sys
 from importlib import metadata
 
+from briefgen.render.cache import pdf_key, renderer_stamp
 from briefgen.render.toolchain import ABSENT, PDF_PACKAGES, toolchain_versions
-from briefgen.write.cache import pdf_key, renderer_stamp
 
 HTML = "<!doctype html><title>t</title><p>One brief.</p>"
 
@@ -39,7 +39,7 @@ def test_pdf_key_changes_when_any_toolchain_version_changes() -> None:
 # Run apart: the library versions WeasyPrint loads, and that the stamp never imports it.
 PROBE = """
 import json, sys
-from briefgen.write.cache import renderer_stamp
+from briefgen.render.cache import renderer_stamp
 from briefgen.render.toolchain import toolchain_versions
 renderer_stamp()
 stamped_without_weasyprint = "weasyprint" not in sys.modules

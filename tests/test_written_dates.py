@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.project import load_project
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 from briefgen.model.written_dates import WrittenDate, find_date, read_date, written_dates
 from tests.conftest import MINIMAL, copy_project
 

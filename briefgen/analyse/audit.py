@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 
 
 def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics) -> None:

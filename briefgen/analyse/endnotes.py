@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from briefgen.model.records import Note, Source
+from briefgen.model.project import Note, Source
 from briefgen.text.csl import Citations, Cite
 from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, inline_reference
 from briefgen.validate.resolve import Resolved

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.model.records import Brief, Project, Source, Status
+from briefgen.model.project import Brief, Project, Source
+from briefgen.model.records import Status
 from briefgen.model.written_dates import DateStyle
 from briefgen.text.dates import date_text, month_year
 from briefgen.validate.dating import cited_notes, information_date, period_end, period_start

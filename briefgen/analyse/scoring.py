@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
 from briefgen.analyse.robustness import Robustness, leaders, robustness
-from briefgen.model.records import Direction, JudgmentKind, Project
+from briefgen.model.project import Project
+from briefgen.model.records import Direction, JudgmentKind
 from briefgen.text.markdown import CiteRenderer, Html, render_inline
 from briefgen.validate.resolve import ResolvedBrief
 

@@ -23,7 +23,8 @@ from briefgen.analyse.scoring import (
     rationale_views,
 )
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.records import Attested, Brief, BriefMeta, Option, Source, SourceRecord
+from briefgen.model.project import Brief, Option, Source
+from briefgen.model.records import Attested, BriefMeta, SourceRecord
 from briefgen.model.written_dates import DateStyle
 from briefgen.text.csl import Citations
 from briefgen.text.dates import date_text

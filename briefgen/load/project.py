@@ -30,22 +30,15 @@ from briefgen.load.sections import split_sections
 from briefgen.model import requires
 from briefgen.model.document import Document, DocumentError
 from briefgen.model.layouts import merge
+from briefgen.model.project import Brief, Criteria, Judgment, Note, Option, Origin, Project, Source
 from briefgen.model.records import (
     ID_MAX_LENGTH,
     ID_PATTERN,
-    Brief,
     BriefMeta,
-    Criteria,
     CriteriaFile,
-    Judgment,
     JudgmentsFile,
-    Note,
     NotesFile,
-    Option,
     OptionRecord,
-    Origin,
-    Project,
-    Source,
     SourceRecord,
 )
 from briefgen.model.report import ContentKind, Duplicate, LoadReport, UnreadableFile

@@ -6,7 +6,8 @@ import re
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.document import Document
-from briefgen.model.records import Section, slugify
+from briefgen.model.project import Section
+from briefgen.model.records import slugify
 
 HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from briefgen.model.records import Origin
+from briefgen.model.project import Origin
 
 
 class ContentKind(StrEnum):

@@ -28,7 +28,7 @@ import pikepdf
 
 from briefgen.render.pdfspec import REPAIR_VERSION
 
-VERSION = REPAIR_VERSION  # part of the PDF cache key (write/cache.py)
+VERSION = REPAIR_VERSION  # part of the PDF cache key (render/cache.py)
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 MARKED = re.compile(rb"/[A-Za-z]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 # [pdf] standard → WeasyPrint's pdf_variant; the page names it in <meta name="pdf-standard">.

@@ -8,10 +8,15 @@ So does a worker whose renderer raises: that is its brief's error, never the bui
 Workers die with the build however it ends: the kernel kills them when the parent
 dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
 a worker also sees end-of-file once the parent is gone.
+
+A process that builds again and again (``serve``, ``bench/``, the tests) passes
+``warm_pool()`` to ``pipeline.build(pool=…)``: its workers stay warm between builds
+while the project's font set stays the same, and stop when the process exits.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
@@ -19,16 +24,18 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import TypeVar
 
 from briefgen.diagnostics import RenderError
 from briefgen.limits import die_with
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
+T = TypeVar("T")
 # The configuration the process started with, restored for a job that names none.
 MACHINE_FONTCONFIG = os.environ.get("FONTCONFIG_FILE")
 # WeasyPrint's caches grow a little with every document: a worker is replaced after
@@ -126,6 +133,15 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
             return  # its state is suspect: the parent starts a fresh worker
 
 
+def _through(queue: Iterator[Job | T]) -> Generator[T, None, Job | None]:
+    """Yield the items up to the next job; that job, or None at the end."""
+    for item in queue:
+        if isinstance(item, Job):
+            return item
+        yield item
+    return None
+
+
 def _rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
@@ -174,6 +190,7 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.seconds = 0.0
         self.memory_bytes = 0
+        self.fonts: str | None = None  # the font set its workers lay out (use_fonts)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -192,6 +209,14 @@ class WorkerPool:
             worker.kill()
         self.workers = []
 
+    def use_fonts(self, digest: str) -> None:
+        """Serve builds of the font set ``digest`` (``FontSet.digest``): workers that laid
+        out another set are ended (fresh ones start with the next job), so no font state
+        of an earlier project, or of a [fonts] since changed, outlives its build."""
+        if self.fonts is not None and digest != self.fonts:
+            self.close()
+        self.fonts = digest
+
     def run(
         self,
         jobs: Iterable[Job],
@@ -201,39 +226,57 @@ class WorkerPool:
         memory_bytes: int,
         at_most: int | None = None,
     ) -> None:
-        """Render every job; ``done`` is called as each one finishes or fails.
+        """Render every job; ``done`` is called as each one finishes or fails."""
+        for reply in self.stream(jobs, seconds=seconds, memory_bytes=memory_bytes, at_most=at_most):
+            done(reply)
+
+    def stream(
+        self,
+        items: Iterable[Job | T],
+        *,
+        seconds: float,
+        memory_bytes: int,
+        at_most: int | None = None,
+    ) -> Iterator[Reply | T]:
+        """Render every job, yielding each one's reply as it finishes or fails; items that
+        are not jobs (work the caller did without a worker) pass straight through, in order.
 
         Workers start with the first job, at most ``at_most`` of them (the number of
         briefs that may need a PDF): none when nothing needs rendering.
         """
         self.seconds, self.memory_bytes = seconds, memory_bytes
         # Jobs are pulled lazily, so only the documents being rendered are in memory.
-        queue = iter(jobs)
-        upcoming = next(queue, None)
+        queue = iter(items)
+        upcoming = yield from _through(queue)
         if upcoming is None:
             return
         self.start(at_most)
         workers = self.workers
-        while upcoming is not None or any(w.job for w in workers):
-            for index, worker in enumerate(workers):
-                if worker.job is None and upcoming is not None:
-                    if not self._give(index, upcoming):
-                        done(Reply(upcoming.key, code="render.crashed", message=DIED))
-                    upcoming = next(queue, None)
-            busy = [w for w in workers if w.job]
-            ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
-            for index, worker in enumerate(workers):
-                if worker.job is None:
-                    continue
-                if worker.connection in ready:
-                    reply = self._receive(worker)
-                    if reply.retire or worker.served >= JOBS_PER_WORKER:
+        try:
+            while upcoming is not None or any(w.job for w in workers):
+                for index, worker in enumerate(workers):
+                    if worker.job is None and upcoming is not None:
+                        if not self._give(index, upcoming):
+                            yield Reply(upcoming.key, code="render.crashed", message=DIED)
+                        upcoming = yield from _through(queue)
+                busy = [w for w in workers if w.job]
+                ready = wait([w.connection for w in busy], timeout=POLL_SECONDS)
+                for index, worker in enumerate(workers):
+                    if worker.job is None:
+                        continue
+                    if worker.connection in ready:
+                        reply = self._receive(worker)
+                        if reply.retire or worker.served >= JOBS_PER_WORKER:
+                            self._replace(index)
+                        yield reply
+                    elif (failure := self._over_limit(worker)) is not None:
+                        job = worker.job
                         self._replace(index)
-                    done(reply)
-                elif (failure := self._over_limit(worker)) is not None:
-                    job = worker.job
-                    self._replace(index)
-                    done(Reply(job.key, code=failure.code, message=failure.message))
+                        yield Reply(job.key, code=failure.code, message=failure.message)
+        finally:  # the caller stopped early: a job still out would answer the next build
+            for worker in [w for w in workers if w.job is not None]:
+                worker.kill()
+                workers.remove(worker)
 
     def _give(self, index: int, job: Job) -> bool:
         """Hand ``job`` to worker ``index``, replacing it if it died while idle (killed by
@@ -277,3 +320,23 @@ class WorkerPool:
         if not worker.process.is_alive():
             return RenderError("render.crashed", DIED)
         return None
+
+
+# The process's warm pool, by process id: a forked worker inherits the entry but never
+# uses or closes it.
+_WARM: dict[int, WorkerPool] = {}
+
+
+def warm_pool(size: int | None = None) -> WorkerPool:
+    """The pool for a process that builds again and again: pass it to ``pipeline.build``.
+
+    One per process, made on the first call with ``size`` workers (default: one per
+    CPU); its workers start with the first PDF to render and stay warm between builds
+    of the same font set (a [fonts] change recycles them: ``use_fonts``); they stop
+    when the process exits. One build at a time may use it.
+    """
+    pool = _WARM.get(os.getpid())
+    if pool is None:
+        pool = _WARM[os.getpid()] = WorkerPool(size or os.cpu_count() or 1)
+        atexit.register(pool.close)
+    return pool

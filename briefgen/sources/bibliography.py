@@ -38,7 +38,8 @@ from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, Entry, Value, r
 from briefgen.load.project import load_project
 from briefgen.load.readers import linked_part, parse_yaml, read_text
 from briefgen.model.document import DocumentError
-from briefgen.model.records import ID_PATTERN, Attested, Source, SourceRecord, Status
+from briefgen.model.project import Source
+from briefgen.model.records import ID_PATTERN, Attested, SourceRecord, Status
 from briefgen.sources.add import SOURCES, read_user_file
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (

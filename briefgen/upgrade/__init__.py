@@ -32,7 +32,7 @@ from briefgen.load.project import SETTINGS_FILE, load_project
 from briefgen.load.readers import read_text
 from briefgen.migrate import plan_locators
 from briefgen.model.document import DocumentError
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 from briefgen.upgrade.settings import plan_settings
 from briefgen.validate.attribution import citing_sentences
 from briefgen.write.lock import project_lock

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Brief, Note, Project
+from briefgen.model.project import Brief, Note, Project
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.sentences import sentence_spans

@@ -20,7 +20,7 @@ from typing import Any
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.readers import read_text
 from briefgen.model.document import Document, Loc
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 from briefgen.plain import REFUSED
 
 CODE = "text.bidi-control"

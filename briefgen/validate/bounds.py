@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from briefgen.diagnostics import Diagnostics
-    from briefgen.model.records import Origin
+    from briefgen.model.project import Origin
     from briefgen.model.settings import LimitSettings
 
 TAB = 4

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.model.calibration import ConfidenceRule, EvidenceRule, packaged
-from briefgen.model.records import Judgment, JudgmentKind, Note, Project, ReliabilityGrade
+from briefgen.model.project import Judgment, Note, Project
+from briefgen.model.records import JudgmentKind, ReliabilityGrade
 from briefgen.text.quotes import find_in
 from briefgen.validate.likelihood import check_likelihood
 

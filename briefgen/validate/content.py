@@ -10,7 +10,7 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics, closest_id, did_you_mean
 from briefgen.limits import TimeLimitExceeded, time_limit
 from briefgen.model.layouts import section_heading, type_name
-from briefgen.model.records import Brief, Note, Project
+from briefgen.model.project import Brief, Note, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations

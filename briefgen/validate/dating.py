@@ -15,7 +15,8 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from briefgen.model.records import Brief, Project, Status
+from briefgen.model.project import Brief, Project
+from briefgen.model.records import Status
 from briefgen.model.written_dates import DateStyle
 from briefgen.text.citations import find_citations
 from briefgen.text.dates import date_text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 
 EXAMPLE_SOURCE = "example-us-constitution"
 EXAMPLE_NOTES = ("example-preamble-purposes", "example-first-amendment")

@@ -11,7 +11,7 @@ import re
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.layouts import BriefLayout, type_name
-from briefgen.model.records import Brief
+from briefgen.model.project import Brief
 
 # A recommendation paragraph of an action memo opens with these words.
 THAT_YOU = re.compile(r"(?m)^(?:[-*]\s+)?That you\b")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Origin, Project
+from briefgen.model.project import Origin, Project
 from briefgen.model.report import Duplicate, LoadReport
 
 

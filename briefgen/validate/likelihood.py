@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.calibration import Band, LikelihoodTable
-from briefgen.model.records import Brief, Project
+from briefgen.model.project import Brief, Project
 from briefgen.text.citations import find_citations
 from briefgen.text.sentences import sentence_spans
 from briefgen.validate.attribution import blank_citations, names, names_holder

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Attested, Dated, Note, Source, Status
+from briefgen.model.project import Note, Source
+from briefgen.model.records import Attested, Dated, Status
 from briefgen.model.written_dates import find_date
 from briefgen.text.quotes import find_in
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Origin, Project
+from briefgen.model.project import Origin, Project
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import find_in
 

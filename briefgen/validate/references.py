@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from briefgen.diagnostics import Diagnostics, did_you_mean
-from briefgen.model.records import Origin, Project
+from briefgen.model.project import Origin, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.citations import find_citations
 

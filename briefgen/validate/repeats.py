@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.layouts import BriefLayout
-from briefgen.model.records import Brief, Project
+from briefgen.model.project import Brief, Project
 from briefgen.text.citations import find_citations
 
 # A note cited in this many sections of one brief is restated.

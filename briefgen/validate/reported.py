@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Brief, Note, Option, Project, Status
+from briefgen.model.project import Brief, Note, Option, Project
+from briefgen.model.records import Status
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.validate.attribution import blank_citations, names_holder, sentences

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from briefgen.model.layouts import BriefLayout
-from briefgen.model.records import Brief, Judgment, Note, Option, Project, Source
+from briefgen.model.project import Brief, Judgment, Note, Option, Project, Source
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics, did_you_mean
-from briefgen.model.records import JudgmentKind, Origin, Project, ReliabilityGrade
+from briefgen.model.project import Origin, Project
+from briefgen.model.records import JudgmentKind, ReliabilityGrade
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.quotemarks import check_quotation_marks

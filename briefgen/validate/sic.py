@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.records import Note
+from briefgen.model.project import Note
 from briefgen.text.nesting import missing_sic
 
 

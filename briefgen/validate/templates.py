@@ -11,7 +11,7 @@ from pathlib import Path
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.readers import read_text
 from briefgen.model.document import DocumentError
-from briefgen.model.records import Project
+from briefgen.model.project import Project
 
 TEMPLATES_DIR = "templates"
 # A template's name as another template names it ({% extends "base.html.j2" %}, include, import).

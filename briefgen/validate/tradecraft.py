@@ -12,7 +12,7 @@ from briefgen.diagnostics import Diagnostics, did_you_mean
 from briefgen.load.project import SETTINGS_FILE
 from briefgen.load.readers import load_toml
 from briefgen.model.document import DocumentError
-from briefgen.model.records import Brief, Project
+from briefgen.model.project import Brief, Project
 from briefgen.text.dates import date_text
 from briefgen.validate.dating import (
     cited_notes,

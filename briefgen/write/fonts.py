@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from briefgen.write.cache import FONTS_DIR, TEMPORARY
 from briefgen.write.project_files import create_file, open_folder
 
 if TYPE_CHECKING:  # a no-op build imports the cache, never the content model
     from briefgen.load.fonts import FontSet
 
+FONTS_DIR = "fonts"  # the private fontconfig folders, under the cache folder
+# A file being written beside its final name, here and in the PDF cache (render/cache.py).
+TEMPORARY = ".tmp-"
 # fontconfig's own file names (the ".conf" suffix is its convention).
 PRIVATE, MACHINE = "fonts" + ".conf", "machine" + ".conf"
 DEFAULT_SYSTEM_CONFIG = "/etc/fonts/fonts.conf"

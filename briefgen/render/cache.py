@@ -1,4 +1,4 @@
-"""What a build can skip: content-addressed PDF cache and the output manifest.
+"""What a build can skip: the content-addressed PDF cache and the project fingerprint.
 
 A brief's PDF is a pure function of its HTML (which embeds the content, templates,
 stylesheet and fonts it uses) and of the renderer: its cache key hashes exactly
@@ -11,24 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
-import shutil
 from collections.abc import Sequence
-from contextlib import suppress
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
-from briefgen.write.project_files import create_file
+from briefgen.write.cache_folder import keep_only, put_files
 
 CACHE_DIR = ".briefgen-cache"
-FONTS_DIR = "fonts"  # the private fontconfig folders under it (write/fonts.py)
-MANIFEST = "manifest.json"
-TEMPORARY = ".tmp-"
 
 
 def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
@@ -102,107 +94,17 @@ class PdfCache:
         return Pdf(data, pages, body, summary)
 
     def put(self, key: str, pdf: Pdf) -> None:
-        if self.directory.is_symlink():
-            raise OSError(f"refusing to write through symlink {self.directory}")
-        self.directory.mkdir(exist_ok=True)
         info = {
             "pages": pdf.pages,
             "body_pages": pdf.body_pages,
             "summary_pages": pdf.summary_pages,
             "sha256": hashlib.sha256(pdf.data).hexdigest(),
         }
-        folder = os.open(self.directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        try:
-            for suffix, payload in ((".pdf", pdf.data), (".json", json.dumps(info).encode())):
-                target = f"{key}{suffix}"
-                temporary = f"{TEMPORARY}{secrets.token_hex(8)}"
-                try:  # the project writer's way: O_EXCL | O_NOFOLLOW, then a rename
-                    create_file(folder, temporary, payload, 0o644)
-                    os.replace(temporary, target, src_dir_fd=folder, dst_dir_fd=folder)
-                except OSError as exc:  # a full disk: no half-written temporary is left
-                    with suppress(FileNotFoundError):
-                        os.unlink(temporary, dir_fd=folder)
-                    raise OSError(exc.errno, exc.strerror, str(self.directory / target)) from exc
-        finally:
-            os.close(folder)
+        put_files(
+            self.directory, [(f"{key}.pdf", pdf.data), (f"{key}.json", json.dumps(info).encode())]
+        )
 
     def keep_only(self, keys: set[str]) -> None:
         """Drop entries no current brief uses (with the project lock held, so no other
         build can be using them)."""
-        if not self.directory.is_dir():
-            return
-        for path in sorted(self.directory.iterdir()):
-            if path.name == FONTS_DIR and not path.is_symlink():
-                continue  # the private font configuration (write/fonts.py)
-            if path.stem not in keys:
-                path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
-
-
-@dataclass(frozen=True)
-class Entry:
-    brief: str
-    sha256: str
-    size: int
-    pages: int | None
-    inputs: str
-
-
-ENTRY_FIELDS = frozenset(Entry.__dataclass_fields__)
-
-
-def _entry(raw: object) -> Entry:
-    """One manifest entry, exactly the shape ``manifest_bytes`` writes; else ValueError."""
-    if not isinstance(raw, dict) or set(raw) != ENTRY_FIELDS:
-        raise ValueError("not a manifest entry")
-    entry = Entry(**raw)
-    pages_ok = entry.pages is None or (type(entry.pages) is int and entry.pages > 0)
-    texts = (entry.brief, entry.sha256, entry.inputs)
-    if not (all(isinstance(t, str) for t in texts) and type(entry.size) is int and pages_ok):
-        raise ValueError("not a manifest entry")
-    return entry
-
-
-def read_manifest(output: Path) -> tuple[str | None, dict[str, Entry]]:
-    """The previous build's project fingerprint and file entries.
-
-    A missing or damaged manifest (not JSON, too deeply nested, wrong shapes) reads
-    as no manifest at all: the next build simply rebuilds.
-    """
-    try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-            raise ValueError("not a manifest")
-        project = data.get("project")
-        if project is not None and not isinstance(project, str):
-            raise ValueError("not a manifest")
-        files = {str(name): _entry(raw) for name, raw in data["files"].items()}
-    except (OSError, ValueError, RecursionError):
-        return None, {}
-    return project, files
-
-
-def manifest_bytes(project: str | None, files: dict[str, Entry]) -> bytes:
-    data = {
-        "briefgen": __version__,
-        "project": project,
-        "files": {name: vars(files[name]) for name in sorted(files)},
-    }
-    return (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
-def up_to_date(output: Path, fingerprint: str) -> bool:
-    """Whether output/ holds exactly the build of these inputs: the files its manifest
-    lists, no others, each hashing as the manifest says."""
-    project, files = read_manifest(output)
-    if project != fingerprint or not files:
-        return False
-    listed = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if not p.is_dir())
-    if listed != sorted([*files, MANIFEST]):
-        return False
-    for name, entry in files.items():
-        path = output / name
-        if path.is_symlink() or not path.is_file():
-            return False
-        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha256:
-            return False
-    return True
+        keep_only(self.directory, keys)

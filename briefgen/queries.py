@@ -1,0 +1,182 @@
+"""What the commands ask of a project short of building it: ``check`` (load, validate,
+analyse, audit; nothing rendered), ``impact`` and ``brief_types``; and ``Result``, what
+a check and a build return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.diagnostics import Diagnostics
+from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.write.project_files import report_interrupted
+
+if TYPE_CHECKING:  # the stages are imported where used: a no-op build loads none of them
+    from briefgen.analyse.impact import Dependent
+    from briefgen.analyse.views import BriefView
+    from briefgen.load.fonts import FontSet
+    from briefgen.model.project import Project
+    from briefgen.model.records import Format
+    from briefgen.text.csl import Citations
+    from briefgen.validate.resolve import Resolved
+
+
+@dataclass(frozen=True)
+class Artifact:
+    brief: str
+    format: Format
+    path: Path
+    size: int
+    pages: int | None
+    cached: bool = False
+
+    def name_is(self, name: str) -> bool:
+        return self.path.name == name
+
+
+@dataclass
+class Result:
+    diagnostics: Diagnostics
+    project: Project | None = None
+    views: dict[str, BriefView] = field(default_factory=dict)
+    artifacts: list[Artifact] = field(default_factory=list)
+    written: bool = False
+    up_to_date: bool = False
+    fonts: FontSet | None = None  # the fonts briefgen.toml declares, checked
+
+
+# Validation errors that leave every reference resolvable, so analysis can still run:
+# what an old project lacks (a holder, a principal, a section). `upgrade` looks past them
+# to list the analysis's errors in the same run, not in a later round.
+RESOLVABLE = frozenset(
+    {
+        "brief.author",
+        "brief.missing-section",
+        "brief.stale",
+        "brief.stale-evidence",
+        "brief.unapproved",
+        "judgment.confidence-above-rubric",
+        "judgment.confidence-unearned",
+        "judgment.recommendation-confidence",
+        "memo.principal",
+        "memo.that-you",
+        "note.conflict-unstated",
+        "note.missing-holder",
+    }
+)
+
+
+def check(
+    root: Path, *, settings_text: str | None = None, look_past_resolvable: bool = False
+) -> Result:
+    """Load, validate, analyse and audit the project; nothing is rendered.
+
+    ``settings_text`` is read instead of briefgen.toml; with ``look_past_resolvable``,
+    analysis runs despite validation errors that are all ``RESOLVABLE``.
+    """
+    from briefgen.analyse.audit import audit
+    from briefgen.load.citestyle import load_style
+    from briefgen.load.fonts import load_fonts
+    from briefgen.load.project import load_project
+    from briefgen.text.csl import (
+        CitationProcessorError,
+        Citations,
+        CitationStyleError,
+        csl_item,
+    )
+    from briefgen.validate.content import validate
+    from briefgen.validate.resolve import resolve
+
+    diagnostics = Diagnostics(root)
+    report_interrupted(root, diagnostics)  # a command that writes finishes it first
+    project, report = load_project(root, diagnostics, settings_text=settings_text)
+    result = Result(diagnostics, project)
+    if project is None:
+        return result
+    result.fonts = load_fonts(root, project.settings, diagnostics)
+    resolved = validate(project, report, diagnostics)
+    past = look_past_resolvable and all(d.code in RESOLVABLE for d in diagnostics.errors)
+    if resolved is None and past:
+        resolved = resolve(project)
+    if resolved is None:
+        return result  # analysis needs every reference resolved
+    style = load_style(root, project.settings, diagnostics)
+    if style is None:
+        return result
+    items = {sid: csl_item(sid, source.record) for sid, source in project.sources.items()}
+    seconds = project.settings.limits.citation_seconds
+    # The first failure of the processor stops every brief's analysis: one error a build.
+    try:
+        with Citations(items, style, seconds) as citations:
+            _analyse_briefs(resolved, citations, result)
+    except CitationStyleError as exc:
+        where, line = (root / style.name, 1) if not style.shipped else _style_setting(root)
+        diagnostics.error(where, line, exc.code, exc.message)
+    except CitationProcessorError as exc:
+        diagnostics.error(*_style_setting(root), "citations.processor-failed", exc.message)
+    if diagnostics.errors and not look_past_resolvable:
+        return result
+    audit(project, result.views.values(), diagnostics)
+    return result
+
+
+def _style_setting(root: Path) -> tuple[Path, int]:
+    """Where a failure of the processor that no project file caused is reported."""
+    from briefgen.load.citestyle import SETTINGS_FILE, setting_line
+
+    return root / SETTINGS_FILE, setting_line(root)
+
+
+def _analyse_briefs(resolved: Resolved, citations: Citations, result: Result) -> None:
+    """Each brief's view, its Markdown converted within the time limit."""
+    from briefgen.analyse.views import analyse
+
+    project, diagnostics = resolved.project, result.diagnostics
+    seconds = project.settings.limits.markdown_seconds
+    for brief_id in sorted(project.briefs):
+        try:
+            with time_limit(seconds):
+                result.views[brief_id] = analyse(resolved, brief_id, citations)
+        except TimeLimitExceeded:
+            diagnostics.error(
+                project.briefs[brief_id].origin.path,
+                1,
+                "markdown.timeout",
+                f"converting this brief's Markdown took longer than {seconds:g} s "
+                "(pathological input such as thousands of unclosed '['?)",
+            )
+
+
+@dataclass
+class ImpactResult:
+    diagnostics: Diagnostics
+    dependents: list[Dependent] = field(default_factory=list)
+
+
+def impact(root: Path, source_id: str) -> ImpactResult:
+    """Everything in the project that depends on one source (``briefgen impact``)."""
+    from briefgen.analyse.impact import impact as find_dependents
+
+    result = check(root)
+    project = result.project
+    if project is not None and source_id not in project.sources:
+        result.diagnostics.error(
+            root / "content" / "sources",
+            0,
+            "impact.unknown-source",
+            f"no source '{source_id}' (known: {', '.join(sorted(project.sources)) or 'none'})",
+        )
+    if project is None or result.diagnostics.errors:
+        return ImpactResult(result.diagnostics)
+    return ImpactResult(result.diagnostics, find_dependents(project, source_id))
+
+
+def brief_types(root: Path) -> list[str]:
+    """The brief types a project can use: the packaged ones and its own."""
+    from briefgen.load.project import load_settings
+    from briefgen.model.layouts import merge
+
+    settings = load_settings(root, Diagnostics(root))
+    layouts = settings.layouts if settings is not None else merge({})[0]
+    return sorted(layouts)
