@@ -4,8 +4,10 @@ The server answers only GET and HEAD, only for a ``Host`` naming the loopback ad
 and port it is bound to (so a page on another site can't read it by DNS rebinding),
 and only for the files it lists itself: the preview pages and ``output/``'s PDFs. A URL
 is looked up by name, never turned into a filesystem path. Connections are capped and
-time out when idle. Pages it sends get a small reload script injected, so the browser
-refreshes after each build; files in ``output/`` never contain it.
+time out when idle; event streams (server-sent events, one per open tab) have a cap of
+their own and a heartbeat instead of the idle timeout. Pages it sends get a small live
+script injected, which follows the event stream and swaps the page in place once per
+save; files in ``output/`` never contain it.
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ RELOAD_SCRIPT = """
       var d = JSON.parse(e.data);
       if (d.page === page) { window.briefgenPdf = "/" + d.pdf; }
     });
+    source.onopen = function () { window.briefgenLive = true; };
     source.onerror = function () {  // refused (too many tabs) or the server is gone
       if (source.readyState === 2) { setTimeout(connect, 5000); }
     };
