@@ -107,10 +107,6 @@ class Preview:
             self._pool = None
         self._scratch.close()
 
-    def html_folder(self) -> Path:
-        """Where the pages are before the first preview: output/."""
-        return self.output
-
     def page_file(self, name: str) -> Path | None:
         """The preview's file for page ``name`` (``memo.html``), if it has rendered one."""
         with self.lock:

@@ -91,6 +91,8 @@ RELOAD_SCRIPT = """
       return r.text();
     }).then(function (text) {
       var next = new DOMParser().parseFromString(text, "text/html");
+      // This script keeps running: its copy in the new page must not start again.
+      next.querySelectorAll("script").forEach(function (s) { s.remove(); });
       document.title = next.title;
       document.head.replaceWith(document.adoptNode(next.head));
       document.body.replaceWith(document.adoptNode(next.body));

@@ -44,7 +44,7 @@ class Live:
         try:
             connection.request("GET", path)
             response = connection.getresponse()
-            return response.status, response.read().decode("utf-8")
+            return response.status, response.read().decode("utf-8", errors="replace")
         finally:
             connection.close()
 
@@ -134,6 +134,7 @@ def test_forty_tabs_eight_streams_the_rest_refused_politely_pages_still_load(liv
 
 def test_one_update_per_save_and_page_and_a_resume_gets_what_it_missed(live: Live) -> None:
     before = live.preview.version
+    live.logs.clear()
     with open_stream(live.port, "?page=memo.html") as sock:
         read_until(sock, b"retry: 1000\n\n")
         live.replace("content/briefs/memo.md", "Test memo", "Edited memo")
@@ -147,8 +148,9 @@ def test_one_update_per_save_and_page_and_a_resume_gets_what_it_missed(live: Liv
     # Its reader PDF was laid out ahead of the build, under /__briefgen/, and the build
     # took it from the cache; output/ holds the full build.
     assert any(e[1] == "pdf" and e[2]["page"] == "memo.html" for e in events_after(live, before))
-    status, _ = live.get("/__briefgen/pdf/memo.pdf")
-    assert status == 200
+    status, body = live.get("/__briefgen/pdf/memo.pdf")
+    assert status == 200 and body.startswith("%PDF-")
+    assert "PDFs: 1 rendered, 5 from cache" in live.logs  # the memo's annex only
     assert "Edited memo" in (live.root / "output" / "memo.html").read_text("utf-8")
     # A tab that reconnects with Last-Event-ID gets exactly the events after it.
     with open_stream(live.port, "?page=memo.html", last=str(before)) as sock:
@@ -194,10 +196,12 @@ def test_the_browser_swaps_once_per_save_keeps_its_scroll_and_shows_problems_on_
             browser.evaluate(session, "window.scrollTo(0, 700); window.loaded = 'first'; 1")
             wait_in_page(browser, session, "window.scrollY === 700")
             wait_in_page(browser, session, "window.briefgenLive === true")  # its stream
-            live.replace("content/briefs/issue.md", "## Bottom line", "## Bottom line first")
+            live.replace("content/briefs/issue.md", "Officials called", "Officials first called")
             assert live.preview.rebuild_if_changed()
             wait_in_page(
-                browser, session, "document.body.textContent.includes('Bottom line first')"
+                browser,
+                session,
+                "document.querySelector('main').textContent.includes('Officials first called')",
             )
             time.sleep(1)  # time for a second swap or reload, which must not come
             state = browser.evaluate(
@@ -208,7 +212,7 @@ def test_the_browser_swaps_once_per_save_keeps_its_scroll_and_shows_problems_on_
             # A broken save: its problems on top, each file:line: ... [code]; the last good
             # render underneath.
             live.replace(
-                "content/briefs/issue.md", "## Bottom line first", "[@nope]\n\n## Bottom line"
+                "content/briefs/issue.md", "Officials first called", "[@nope] Officials called"
             )
             assert live.preview.rebuild_if_changed()
             wait_in_page(browser, session, "!!document.getElementById('briefgen-problems')")
@@ -221,12 +225,13 @@ def test_the_browser_swaps_once_per_save_keeps_its_scroll_and_shows_problems_on_
             assert "content/briefs/issue.md:" in box[0] and "[cite.unknown-note]" in box[0]
             assert box[1:] == [0, "fixed"]
             assert browser.evaluate(
-                session, "document.body.textContent.includes('Bottom line first')"
+                session,
+                "document.querySelector('main').textContent.includes('Officials first called')",
             )
             assert browser.evaluate(session, "window.briefgenSwaps") == 1
 
             # The next good save clears them.
-            live.replace("content/briefs/issue.md", "[@nope]\n\n## Bottom line", "## Bottom line")
+            live.replace("content/briefs/issue.md", "[@nope] Officials called", "Officials called")
             assert live.preview.rebuild_if_changed()
             wait_in_page(browser, session, "!document.getElementById('briefgen-problems')")
             wait_in_page(browser, session, "window.briefgenSwaps === 2")
