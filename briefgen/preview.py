@@ -147,7 +147,6 @@ class Preview:
                     paths = self._saves.get(timeout=0.2)
                 except queue.Empty:
                     continue
-                paths |= self._drain()
                 self.rebuild_if_changed(paths)
         finally:
             stop.set()
@@ -167,14 +166,18 @@ class Preview:
                 yield_on_timeout=False,
                 raise_interrupt=False,
             ):
-                self._saves.put({path for _change, path in changes})
+                self.saved({path for _change, path in changes})
         except Exception:  # the watcher is gone: say so, and fall back to polling
             self.log(
                 f"cannot watch the project for changes; polling it instead\n"
                 f"{traceback.format_exc().rstrip()}"
             )
             while not stop.wait(0.5):
-                self._saves.put(set())
+                self.saved(set())
+
+    def saved(self, paths: set[str]) -> None:
+        """A save changed ``paths``: what is left of the one being handled is stale."""
+        self._saves.put(paths)
 
     def _drain(self) -> set[str]:
         paths: set[str] = set()
@@ -192,7 +195,9 @@ class Preview:
     # -- one save -------------------------------------------------------------------------
 
     def rebuild_if_changed(self, paths: Iterable[str] = ()) -> bool:
-        """Preview, then build, if any input changed since the last call."""
+        """Preview, then build, if any input changed since the last call (``paths``: what
+        the save changed, with every save waiting since)."""
+        paths = {*paths, *self._drain()}
         fingerprint = self._fingerprint()
         if fingerprint == self.fingerprint:
             return False
@@ -272,15 +277,15 @@ class Preview:
         viewed = self.viewed.removesuffix(".html")
         order = sorted(result.views, key=lambda i: (i != viewed, i))
         first = True
-        pages: dict[str, str] = {}
         for brief_id in order:
+            if not first:
+                self._check_stale()  # a newer save re-renders them all anyway
             name = f"{brief_id}.html"
             page = pipeline.render_page(
                 project, result.views[brief_id], environment, diagnostics, families=families
             )
             if page is not None:
                 self._scratch.write(folder, name, page.encode("utf-8"))
-                pages[brief_id] = page
                 with self.lock:
                     self._pages[name] = folder / name
             if first:  # the viewed brief is on show: tell its tab now
@@ -289,7 +294,6 @@ class Preview:
                 self._publish(problems, [name], done=len(order) == 1)
                 if brief_id == viewed and page is not None:
                     self._preview_pdf(project, brief_id, page, fonts, folder)
-                self._check_stale()
         rest = [f"{i}.html" for i in order[1:]]
         problems = [d.format() for d in diagnostics.sorted()]
         if rest or not order:

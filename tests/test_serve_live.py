@@ -240,6 +240,37 @@ def test_the_browser_swaps_once_per_save_keeps_its_scroll_and_shows_problems_on_
             browser.call("Target.closeTarget", targetId=target)
 
 
+def test_a_newer_save_cancels_the_rest_of_the_one_being_handled(live: Live) -> None:
+    output = live.root / "output"
+    before_output = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    before = live.preview.version
+    live.preview.viewed = ""  # no tab: the first brief (issue) is rendered first, no PDF
+    edited = str(live.root / "content/briefs/one.md")
+    live.replace("content/briefs/one.md", "Test one-pager", "Stale one-pager")
+
+    def log(message: str) -> None:  # the next save arrives as this one starts
+        live.logs.append(message)
+        if message.startswith("changed: "):
+            live.preview.saved({edited})
+
+    live.preview.log = log
+    try:
+        assert live.preview.rebuild_if_changed({edited})
+    finally:
+        live.preview.log = live.logs.append
+    # The first page went out; the rest of the save and its build were dropped.
+    assert [(e[1], e[2]["pages"]) for e in events_after(live, before)] == [
+        ("update", ["issue.html"])
+    ]
+    assert "a newer save arrived: the rest of this one is dropped" in live.logs
+    assert {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()} == before_output
+    # The newer save is handled in full.
+    live.replace("content/briefs/one.md", "Stale one-pager", "Test one-pager")
+    assert live.preview.rebuild_if_changed()
+    assert "Stale one-pager" not in live.get("/one.html")[1]
+    assert "Test one-pager" in (live.root / "output" / "one.html").read_text("utf-8")
+
+
 def test_the_watcher_rebuilds_on_a_save_and_stops_cleanly(live: Live) -> None:
     stop = threading.Event()
     watcher = threading.Thread(target=live.preview.watch, args=(stop,), daemon=True)
