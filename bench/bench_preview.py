@@ -15,7 +15,7 @@ copy (B) and times a plain ``briefgen build`` of it: the incremental build a use
 Prints p50/p95 of each, and p50 ratios against the plain build, with the load average.
 
     .venv/bin/python bench/bench_preview.py              # 20 edits
-    .venv/bin/python bench/bench_preview.py --edits 8
+    .venv/bin/python bench/bench_preview.py --edits 8     # Ctrl-C: summary of the edits done
 """
 
 from __future__ import annotations
@@ -195,44 +195,58 @@ def main() -> None:
             )
             browser.wait_for("Page.loadEventFired", session)
             time.sleep(1)  # the tab's event stream is open
-            for index in range(args.edits):
-                kind, name, old, new = EDITS[index % len(EDITS)]
-                swaps = browser.evaluate(session, "window.briefgenSwaps")
-                seen = len(serve.events)
-                saved = time.monotonic()
-                replace(served, name, old, new)
-                html = shown = pdf = None
-                deadline = saved + TIMEOUT
-                while (
-                    html is None or shown is None or pdf is None
-                ) and time.monotonic() < deadline:
-                    for stamp, event, data in serve.events[seen:]:
-                        pages = data.get("pages", [])
-                        if html is None and event == "update" and f"{VIEWED}.html" in pages:  # type: ignore[operator]
-                            html = stamp - saved
-                        if pdf is None and event == "pdf" and data.get("page") == f"{VIEWED}.html":
-                            pdf = stamp - saved
-                    if shown is None and browser.evaluate(session, "window.briefgenSwaps") > swaps:
-                        shown = time.monotonic() - saved
-                    time.sleep(0.01)
-                serve.wait_log(saved, "output/ updated")
-                replace(plain, name, old, new)
-                began = time.monotonic()
-                subprocess.run(
-                    [str(BRIEFGEN), "build", "--root", str(plain)], check=True, capture_output=True
-                )
-                built = time.monotonic() - began
-                if html is None or shown is None or pdf is None:
-                    raise SystemExit(f"edit {index + 1} ({kind}): no update within {TIMEOUT} s")
-                rows.append((kind, html, shown, pdf, built))
-                print(
-                    f"edit {index + 1:2} {kind:8} html {html:6.3f} s  browser {shown:6.3f} s  "
-                    f"pdf {pdf:6.3f} s  plain build {built:6.2f} s  load {loadavg()}",
-                    flush=True,
-                )
+            try:
+                for index in range(args.edits):
+                    kind, name, old, new = EDITS[index % len(EDITS)]
+                    swaps = browser.evaluate(session, "window.briefgenSwaps")
+                    seen = len(serve.events)
+                    saved = time.monotonic()
+                    replace(served, name, old, new)
+                    html = shown = pdf = None
+                    deadline = saved + TIMEOUT
+                    while (
+                        html is None or shown is None or pdf is None
+                    ) and time.monotonic() < deadline:
+                        for stamp, event, data in serve.events[seen:]:
+                            pages = data.get("pages", [])
+                            if html is None and event == "update" and f"{VIEWED}.html" in pages:  # type: ignore[operator]
+                                html = stamp - saved
+                            if (
+                                pdf is None
+                                and event == "pdf"
+                                and data.get("page") == f"{VIEWED}.html"
+                            ):
+                                pdf = stamp - saved
+                        if (
+                            shown is None
+                            and browser.evaluate(session, "window.briefgenSwaps") > swaps
+                        ):
+                            shown = time.monotonic() - saved
+                        time.sleep(0.01)
+                    serve.wait_log(saved, "output/ updated")
+                    replace(plain, name, old, new)
+                    began = time.monotonic()
+                    subprocess.run(
+                        [str(BRIEFGEN), "build", "--root", str(plain)],
+                        check=True,
+                        capture_output=True,
+                    )
+                    built = time.monotonic() - began
+                    if html is None or shown is None or pdf is None:
+                        raise SystemExit(f"edit {index + 1} ({kind}): no update within {TIMEOUT} s")
+                    rows.append((kind, html, shown, pdf, built))
+                    print(
+                        f"edit {index + 1:2} {kind:8} html {html:6.3f} s  browser {shown:6.3f} s  "
+                        f"pdf {pdf:6.3f} s  plain build {built:6.2f} s  load {loadavg()}",
+                        flush=True,
+                    )
+            except KeyboardInterrupt:  # Ctrl-C: the summary covers the edits done
+                print("interrupted", flush=True)
             browser.call("Target.closeTarget", targetId=target)
         serve.stop()
     load_end = loadavg()
+    if not rows:
+        return
     build = [r[4] for r in rows]
     print(f"\n{len(rows)} edits, load average {load_start} → {load_end} on {os.cpu_count()} cores")
     for label, column in (
