@@ -194,7 +194,7 @@ def test_serve_content_edit_kills_server(served: Served) -> None:
     assert served.preview.rebuild_if_changed()  # must not raise
     assert request(served.port, "/").status == 200
     page = request(served.port, "/memo.html").text
-    assert '<aside class="build-problems">' in page
+    assert '<aside id="briefgen-problems"' in page
     # The nesting is refused before anything recursive sees it: a located error.
     assert "content/briefs/one.md:" in page and "[markdown.too-deep]" in page
 
