@@ -1,5 +1,5 @@
-"""Time limits for work done in the main process (Markdown conversion), and child
-processes that die with their parent."""
+"""Time limits for work done in the main process (Markdown conversion), counted in
+processor time, and child processes that die with their parent."""
 
 from __future__ import annotations
 
@@ -44,9 +44,28 @@ class TimeLimitExceeded(Exception):
     """Raised inside the limited block when its time is up."""
 
 
+# A limit bounds the work content can cause, so it counts processor time (user and
+# system, ``ITIMER_PROF``), not the clock: on a loaded machine (a CI runner, two test
+# suites at once) a process may wait for a core for far longer than it computes, and
+# the clock would fail sound content. The clock still bounds a block that waits
+# without computing (a stopped process, a blocking call): it may run this much longer.
+WALL_FACTOR = 10
+WALL_EXTRA_SECONDS = 60.0
+
+
+def wall_guard(seconds: float) -> float:
+    """The clock time a block limited to ``seconds`` of processor time may take."""
+    return seconds * WALL_FACTOR + WALL_EXTRA_SECONDS
+
+
+_TIMERS = (signal.ITIMER_PROF, signal.ITIMER_REAL)
+_SIGNALS = (signal.SIGPROF, signal.SIGALRM)
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere no limit).
+    """Interrupt the block after ``seconds`` of processor time, or after
+    ``wall_guard(seconds)`` by the clock (main thread only; elsewhere no limit).
 
     Python-Markdown is pure Python, so a signal can stop it even inside a pathological
     regular-expression scan such as thousands of unclosed '['.
@@ -56,20 +75,25 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
+        for timer in _TIMERS:  # one exception, never a second from the other timer
+            signal.setitimer(timer, 0)
         raise TimeLimitExceeded
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = [signal.signal(number, expire) for number in _SIGNALS]
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, wall_guard(seconds))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for timer in _TIMERS:
+            signal.setitimer(timer, 0)
+        for number, handler in zip(_SIGNALS, previous, strict=True):
+            signal.signal(number, handler)
 
 
 @contextmanager
 def outside_time_limit() -> Iterator[None]:
-    """Stop the clock of an enclosing ``time_limit`` for the block, then restart it.
+    """Stop the clocks of an enclosing ``time_limit`` for the block, then restart them.
 
     For work with a budget of its own that must not count against the enclosing one,
     and must not be interrupted by it: a signal raised while the citation processor's
@@ -78,9 +102,10 @@ def outside_time_limit() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    remaining, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    remaining = [signal.setitimer(timer, 0)[0] for timer in _TIMERS]
     try:
         yield
     finally:
-        if remaining > 0:
-            signal.setitimer(signal.ITIMER_REAL, remaining)
+        for timer, left in zip(_TIMERS, remaining, strict=True):
+            if left > 0:
+                signal.setitimer(timer, left)

@@ -25,7 +25,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.diagnostics import Diagnostics
-from briefgen.limits import time_limit
+from briefgen.limits import time_limit, wall_guard
 from briefgen.load.citestyle import load_style
 from briefgen.load.project import load_settings
 from briefgen.load.readers import load_yaml
@@ -470,14 +470,17 @@ def test_a_time_limit_never_separates_a_call_from_its_reply(citations: Citations
     """Under load, the Markdown time limit (SIGALRM) once fired while a brief waited for
     the processor: the reply stayed in the pipe, the next brief took it as its own and
     got fewer notes than it asked for (``zip()`` in analyse/endnotes.py failed). The
-    limit's clock now stops while the processor works, and runs on after."""
+    limit's clocks (processor time, and the clock's guard) now stop while the processor
+    works, and run on after."""
     many = [("article-dated", str(number), "paragraph") for number in range(1, 1001)]
     started = time.monotonic()
     with time_limit(0.5):
         notes = citations._engine.notes(citations.items, many)
-        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        left, _ = signal.getitimer(signal.ITIMER_PROF)
+        guard_left, _ = signal.getitimer(signal.ITIMER_REAL)
     assert time.monotonic() - started > 0.5  # the processor took longer than the limit
     assert len(notes) == 1000 and 0 < left <= 0.5
+    assert 0 < guard_left <= wall_guard(0.5)
     assert citations.notes([Cite("crs-report", "1")])[0].startswith("Mark E. Manyin")
 
 
