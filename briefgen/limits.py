@@ -28,6 +28,17 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """The processor time (user and system, all threads) process ``pid`` has used, from
+    ``/proc`` (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def restore_address_space() -> None:
     """In a child forked from the parent: lift a temporary address-space limit the parent
     held at the fork (a template being rendered in another thread), back to the one

@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from briefgen.diagnostics import RenderError
-from briefgen.limits import die_with, wall_guard
+from briefgen.limits import die_with, process_cpu_seconds, wall_guard
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
@@ -145,16 +145,6 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
             return  # its state is suspect: the parent starts a fresh worker
 
 
-def _cpu_seconds(pid: int) -> float:
-    """The processor time (user and system) process ``pid`` has used (0 if unknown)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
 def _rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
@@ -185,7 +175,7 @@ class _Worker:
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
         pid = self.process.pid
-        self.cpu_began = _cpu_seconds(pid) if self.ready and pid is not None else None
+        self.cpu_began = process_cpu_seconds(pid) if self.ready and pid is not None else None
         self.served += 1
         self.connection.send(job)
 
@@ -194,7 +184,7 @@ class _Worker:
         pid = self.process.pid
         if self.cpu_began is None or pid is None:
             return 0.0
-        return max(0.0, _cpu_seconds(pid) - self.cpu_began)
+        return max(0.0, process_cpu_seconds(pid) - self.cpu_began)
 
     def kill(self) -> None:
         self.process.kill()
