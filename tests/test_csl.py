@@ -45,6 +45,7 @@ from briefgen.text.csl import (
 from briefgen.text.csl.engine import Engine
 from briefgen.text.csl_html import rebuild_csl_html
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
+from tests.processes import HANG_GUARD
 
 CSL = FIXTURES / "csl"
 ASSETS = REPO / "briefgen" / "assets" / "csl"
@@ -638,7 +639,9 @@ def test_an_exponential_style_is_one_located_error_in_check(costly_project: Path
     started = time.monotonic()
     result = pipeline.check(costly_project)
     assert [d.format() for d in result.diagnostics.sorted()] == [TOO_COSTLY]
-    assert time.monotonic() - started < 60
+    # A hang guard, not a timing target: the cost counted is the processor's (3 s of
+    # its processor time); under load the clock took 45 s here.
+    assert time.monotonic() - started < HANG_GUARD
 
 
 def test_an_exponential_style_is_one_located_error_in_build_and_serve(
