@@ -9,6 +9,7 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -59,13 +60,17 @@ class TimeLimitExceeded(Exception):
 # system, ``ITIMER_PROF``), not the clock: on a loaded machine (a CI runner, two test
 # suites at once) a process may wait for a core for far longer than it computes, and
 # the clock would fail sound content. The clock still bounds a block that waits
-# without computing (a stopped process, a blocking call): it may run this much longer.
+# without computing (a blocking call, a stopped process): one that has used no
+# processor time for this long is stopped too. A starved block always makes some
+# progress, so only its processor time can stop it.
 WALL_FACTOR = 10
 WALL_EXTRA_SECONDS = 60.0
+PROGRESS_SECONDS = 0.005  # processor time that counts as progress since the last look
 
 
 def wall_guard(seconds: float) -> float:
-    """The clock time a block limited to ``seconds`` of processor time may take."""
+    """How long by the clock a block limited to ``seconds`` of processor time may go
+    without using any."""
     return seconds * WALL_FACTOR + WALL_EXTRA_SECONDS
 
 
@@ -75,8 +80,8 @@ _SIGNALS = (signal.SIGPROF, signal.SIGALRM)
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` of processor time, or after
-    ``wall_guard(seconds)`` by the clock (main thread only; elsewhere no limit).
+    """Interrupt the block after ``seconds`` of processor time, or once it has used
+    none for ``wall_guard(seconds)`` by the clock (main thread only; elsewhere no limit).
 
     Python-Markdown is pure Python, so a signal can stop it even inside a pathological
     regular-expression scan such as thousands of unclosed '['.
@@ -90,9 +95,20 @@ def time_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(timer, 0)
         raise TimeLimitExceeded
 
-    previous = [signal.signal(number, expire) for number in _SIGNALS]
+    guard = wall_guard(seconds)
+    progress = [time.process_time()]
+
+    def look(signum: int, frame: FrameType | None) -> None:
+        now = time.process_time()
+        if now - progress[0] >= PROGRESS_SECONDS:  # starved, not stuck: look again later
+            progress[0] = now
+            signal.setitimer(signal.ITIMER_REAL, guard)
+            return
+        expire(signum, frame)
+
+    previous = [signal.signal(signal.SIGPROF, expire), signal.signal(signal.SIGALRM, look)]
     signal.setitimer(signal.ITIMER_PROF, seconds)
-    signal.setitimer(signal.ITIMER_REAL, wall_guard(seconds))
+    signal.setitimer(signal.ITIMER_REAL, guard)
     try:
         yield
     finally:

@@ -36,3 +36,18 @@ def test_a_block_that_waits_past_the_clock_guard_is_stopped(
     with pytest.raises(TimeLimitExceeded), time_limit(0.05):  # guard: 0.5 s
         time.sleep(30)
     assert time.monotonic() - started < 10
+
+
+def test_a_starved_block_that_makes_progress_outlives_the_clock_guard(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under heavy load a block computes a little now and then for far longer than the
+    guard: the guard stops only a block that used no processor time for that long."""
+    monkeypatch.setattr(limits, "WALL_EXTRA_SECONDS", 0.0)
+    ended = time.monotonic() + 3
+    with time_limit(0.2):  # guard: 2 s without progress
+        while time.monotonic() < ended:
+            time.sleep(0.4)
+            busy = time.process_time() + 0.01
+            while time.process_time() < busy:
+                pass

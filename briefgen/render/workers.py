@@ -10,7 +10,7 @@ The time limit counts the processor time the worker spends on its brief (polled 
 worker's import of WeasyPrint: on a loaded machine a worker may wait for a core far
 longer than it renders, and the clock would fail sound briefs at random. A brief
 over its time is refused even if its reply came in before the parent looked. The
-clock bounds only a worker that waits without computing (``wall_guard``).
+clock bounds only a worker that uses no processor time for ``wall_guard`` seconds.
 
 Workers die with the build however it ends: the kernel kills them when the parent
 dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from briefgen.diagnostics import RenderError
-from briefgen.limits import die_with, process_cpu_seconds, wall_guard
+from briefgen.limits import PROGRESS_SECONDS, die_with, process_cpu_seconds, wall_guard
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
@@ -171,13 +171,24 @@ class _Worker:
         self.cpu_began: float | None = None
         self.ready = False
         self.served = 0
+        # The worker's processor time when last seen to change, and when that was.
+        self.progress = (0.0, 0.0)
 
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
         pid = self.process.pid
+        self.progress = (-1.0, self.started)
         self.cpu_began = process_cpu_seconds(pid) if self.ready and pid is not None else None
         self.served += 1
         self.connection.send(job)
+
+    def stalled(self) -> float:
+        """Clock seconds since the worker last used processor time."""
+        pid, now = self.process.pid, time.monotonic()
+        cpu = process_cpu_seconds(pid) if pid is not None else 0.0
+        if cpu - self.progress[0] >= PROGRESS_SECONDS:
+            self.progress = (cpu, now)
+        return now - self.progress[1]
 
     def cpu_used(self) -> float:
         """Processor time spent on the current job so far (0 while still importing)."""
@@ -317,13 +328,12 @@ class WorkerPool:
         if worker.cpu_used() > self.seconds:
             return self._timeout()
         guard = wall_guard(self.seconds)
-        if time.monotonic() - worker.started > guard:
+        if worker.stalled() > guard:
             return RenderError(
                 "render.timeout",
-                f"rendering was unfinished after {guard:g} s by the clock, though it had not "
+                f"rendering made no progress for {guard:g} s by the clock, though it had not "
                 f"used its {self.seconds:g} s of processor time ([limits] render_seconds): "
-                "the renderer was waiting, not computing, or the machine was overloaded; "
-                "build again",
+                "the renderer was waiting, not computing, or was stopped; build again",
             )
         pid = worker.process.pid
         if pid is not None and _rss_bytes(pid) > self.memory_bytes:

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from briefgen.limits import (
     ADDRESS_SPACE_AT_START,
+    PROGRESS_SECONDS,
     die_with,
     outside_time_limit,
     process_cpu_seconds,
@@ -128,15 +129,17 @@ class _Processor:
         locale = _js_string(asset("locales-en-US.xml"))
         self.eval(_SETUP % {"locale": locale, "style": _js_string(style_xml)})
 
-    def eval(self, code: str, seconds: float = wall_guard(CALL_SECONDS)) -> Any:
-        """Run ``code``, stopped after ``seconds`` by the clock: V8's limit is only the
-        guard; the parent counts the processor time (start-up's is ``CALL_SECONDS``)."""
+    def eval(self, code: str, seconds: float | None = None) -> Any:
+        """Run ``code``; with ``seconds``, stopped after that long by the clock. The
+        processor's own calls pass none: V8's limit is by the clock, which a loaded
+        machine runs past, so the parent counts the child's processor time instead and
+        stops a child that goes over it, or that makes no progress."""
         from py_mini_racer import JSOOMException, JSTimeoutException
 
         try:
             return self.racer.eval(code, timeout_sec=seconds)
         except JSTimeoutException as exc:
-            raise TooCostly(f"it was still running after {seconds:.3g} s by the clock") from exc
+            raise TooCostly(f"it was still running after {seconds} s by the clock") from exc
         except Exception as exc:
             if self.racer.was_hard_memory_limit_reached() or isinstance(exc, JSOOMException):
                 raise TooCostly(
@@ -145,7 +148,7 @@ class _Processor:
             raise
 
     def call(
-        self, seconds: float, function: str, items: Mapping[str, Any], argument: object
+        self, seconds: float | None, function: str, items: Mapping[str, Any], argument: object
     ) -> Any:
         # citeproc-js fetches each item afresh on every call (retrieveItem): a processor
         # kept warm sees an edited source in the next build (tests/test_csl.py).
@@ -283,24 +286,28 @@ class Engine:
 
     def _reply(self, seconds: float = CALL_SECONDS) -> Any:
         """The reply to the last request, which may cost the child ``seconds`` of
-        processor time, and take ``wall_guard(seconds)`` and a grace by the clock."""
+        processor time, and may go ``wall_guard(seconds)`` and a grace by the clock
+        without using any."""
         pid = self._process.pid
         assert pid is not None
         began = process_cpu_seconds(pid)
         wait = wall_guard(seconds) + GRACE_SECONDS
-        deadline = time.monotonic() + wait
+        seen, seen_at = began, time.monotonic()  # the child's processor time, last change
         while not self._connection.poll(POLL_SECONDS):  # a dead child reads as ready
-            if process_cpu_seconds(pid) - began > seconds:
+            cpu, now = process_cpu_seconds(pid), time.monotonic()
+            if cpu - began > seconds:
                 self.close()
                 raise CitationEngineError(
                     f"it was still running after {seconds:.3g} s of processor time", "cost"
                 )
-            if time.monotonic() > deadline:
+            if cpu - seen >= PROGRESS_SECONDS:
+                seen, seen_at = cpu, now
+            elif now - seen_at > wait:
                 self.close()
                 raise CitationEngineError(
-                    f"it gave no answer within {wait:.0f} s by the clock, though it had not "
-                    f"used its {seconds:.3g} s of processor time: the machine may be "
-                    "overloaded; build again",
+                    f"it made no progress for {wait:.0f} s by the clock, though it had not "
+                    f"used its {seconds:.3g} s of processor time: it was waiting, not "
+                    "computing, or was stopped; build again",
                     "cost",
                 )
         try:
@@ -346,10 +353,8 @@ class Engine:
         try:
             with outside_time_limit():
                 with contextlib.suppress(OSError):  # a dead child: the reply says how
-                    # V8's own limit is by the clock: only the guard (the parent counts
-                    # the processor time).
-                    guard = wall_guard(self._budget)
-                    request = (self._number, guard, function, dict(items), argument)
+                    # No V8 limit by the clock (see _Processor.eval): the parent's.
+                    request = (self._number, None, function, dict(items), argument)
                     self._connection.send(request)
                 return self._reply(self._budget)
         except CitationEngineError as exc:
