@@ -1,5 +1,5 @@
-"""Time limits for work done in the main process (Markdown conversion), and child
-processes that die with their parent."""
+"""Time limits for work done in the main process (Markdown conversion), counted in
+processor time, and child processes that die with their parent."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -28,6 +29,17 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """The processor time (user and system, all threads) process ``pid`` has used, from
+    ``/proc`` (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def restore_address_space() -> None:
     """In a child forked from the parent: lift a temporary address-space limit the parent
     held at the fork (a template being rendered in another thread), back to the one
@@ -44,9 +56,32 @@ class TimeLimitExceeded(Exception):
     """Raised inside the limited block when its time is up."""
 
 
+# A limit bounds the work content can cause, so it counts processor time (user and
+# system, ``ITIMER_PROF``), not the clock: on a loaded machine (a CI runner, two test
+# suites at once) a process may wait for a core for far longer than it computes, and
+# the clock would fail sound content. The clock still bounds a block that waits
+# without computing (a blocking call, a stopped process): one that has used no
+# processor time for this long is stopped too. A starved block always makes some
+# progress, so only its processor time can stop it.
+WALL_FACTOR = 10
+WALL_EXTRA_SECONDS = 60.0
+PROGRESS_SECONDS = 0.005  # processor time that counts as progress since the last look
+
+
+def wall_guard(seconds: float) -> float:
+    """How long by the clock a block limited to ``seconds`` of processor time may go
+    without using any."""
+    return seconds * WALL_FACTOR + WALL_EXTRA_SECONDS
+
+
+_TIMERS = (signal.ITIMER_PROF, signal.ITIMER_REAL)
+_SIGNALS = (signal.SIGPROF, signal.SIGALRM)
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread only; elsewhere no limit).
+    """Interrupt the block after ``seconds`` of processor time, or once it has used
+    none for ``wall_guard(seconds)`` by the clock (main thread only; elsewhere no limit).
 
     Python-Markdown is pure Python, so a signal can stop it even inside a pathological
     regular-expression scan such as thousands of unclosed '['.
@@ -56,20 +91,36 @@ def time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(_signum: int, _frame: FrameType | None) -> None:
+        for timer in _TIMERS:  # one exception, never a second from the other timer
+            signal.setitimer(timer, 0)
         raise TimeLimitExceeded
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    guard = wall_guard(seconds)
+    progress = [time.process_time()]
+
+    def look(signum: int, frame: FrameType | None) -> None:
+        now = time.process_time()
+        if now - progress[0] >= PROGRESS_SECONDS:  # starved, not stuck: look again later
+            progress[0] = now
+            signal.setitimer(signal.ITIMER_REAL, guard)
+            return
+        expire(signum, frame)
+
+    previous = [signal.signal(signal.SIGPROF, expire), signal.signal(signal.SIGALRM, look)]
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, guard)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for timer in _TIMERS:
+            signal.setitimer(timer, 0)
+        for number, handler in zip(_SIGNALS, previous, strict=True):
+            signal.signal(number, handler)
 
 
 @contextmanager
 def outside_time_limit() -> Iterator[None]:
-    """Stop the clock of an enclosing ``time_limit`` for the block, then restart it.
+    """Stop the clocks of an enclosing ``time_limit`` for the block, then restart them.
 
     For work with a budget of its own that must not count against the enclosing one,
     and must not be interrupted by it: a signal raised while the citation processor's
@@ -78,9 +129,10 @@ def outside_time_limit() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    remaining, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    remaining = [signal.setitimer(timer, 0)[0] for timer in _TIMERS]
     try:
         yield
     finally:
-        if remaining > 0:
-            signal.setitimer(signal.ITIMER_REAL, remaining)
+        for timer, left in zip(_TIMERS, remaining, strict=True):
+            if left > 0:
+                signal.setitimer(timer, left)

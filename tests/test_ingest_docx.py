@@ -43,10 +43,10 @@ EXPECTED = [
 
 
 def refused(data: bytes, limits: Limits | None = None) -> ImportFailure:
-    started = time.monotonic()
+    started = time.process_time()  # not the clock: load is not the file's cost
     with pytest.raises(ImportFailure) as raised:
         extract(".docx", data, limits or Limits())
-    assert time.monotonic() - started < 3
+    assert time.process_time() - started < 3
     return raised.value
 
 

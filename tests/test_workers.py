@@ -6,7 +6,9 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,51 @@ def test_a_worker_killed_while_idle_is_replaced_and_its_job_rendered() -> None:
         pool.run([Job("k", html)], replies.append, seconds=HANG_GUARD, memory_bytes=2**31)
     assert [(r.key, r.code) for r in replies] == [("k", "")]
     assert replies[0].pdf is not None
+
+
+HELLO = '<html lang="en"><head><title>t</title></head><body><p>Hello</p></body></html>'
+
+
+def test_a_worker_starved_of_the_processor_is_not_past_its_time_limit() -> None:
+    """Under load a worker waits for a core far longer than it renders: the time limit
+    counts the processor time it spends on its brief, not the clock, nor its import of
+    WeasyPrint. A worker stopped for twice its limit, the extreme of starvation, still
+    renders its brief."""
+    replies: list[Reply] = []
+    with WorkerPool(1) as pool:
+        pool.start()
+        pid = pool.workers[0].process.pid
+        assert pid is not None
+        os.kill(pid, signal.SIGSTOP)
+        resume = threading.Timer(4.0, os.kill, (pid, signal.SIGCONT))
+        resume.start()
+        try:
+            pool.run([Job("k", HELLO)], replies.append, seconds=2.0, memory_bytes=2**31)
+        finally:
+            resume.cancel()
+            with contextlib.suppress(ProcessLookupError):  # killed at its limit (before)
+                os.kill(pid, signal.SIGCONT)
+    assert [(r.key, r.code, r.message) for r in replies] == [("k", "", "")]
+    assert replies[0].pdf is not None and 0 < replies[0].cpu_seconds < 2.0
+
+
+def test_a_reply_over_its_time_limit_is_refused_however_late_it_is_read() -> None:
+    """A brief that used more than its processor time fails even when its reply was in
+    before the parent looked (the parent itself waiting for a core): the limit does not
+    depend on who was slow. Here the parent looks only once the reply is in."""
+    html = HELLO.replace("<p>Hello</p>", "<p>Hello, rendering world.</p>" * 400)
+    replies: list[Reply] = []
+    with WorkerPool(1) as pool:
+        pool.run([Job("warm", HELLO)], replies.append, seconds=HANG_GUARD, memory_bytes=2**31)
+        worker = pool.workers[0]
+
+        def jobs() -> Iterator[Job]:
+            yield Job("slow", html)
+            assert worker.connection.poll(HANG_GUARD)  # the reply is in: look now
+
+        pool.run(jobs(), replies.append, seconds=0.01, memory_bytes=2**31)
+    assert [(r.key, r.code) for r in replies] == [("warm", ""), ("slow", "render.timeout")]
+    assert replies[1].message == (
+        "rendering took more than 0.01 s of processor time and was stopped "
+        "([limits] render_seconds)"
+    )

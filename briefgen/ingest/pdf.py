@@ -43,7 +43,8 @@ def extract(data: bytes, limits: Limits) -> Extracted:
     """The paragraphs of a PDF; ``ImportFailure`` for a file briefgen will not read."""
     # The alarm interrupts pypdf mid-page; the deadline also catches the case where pypdf
     # swallowed the alarm's exception in one of its broad ``except Exception`` clauses.
-    deadline = time.monotonic() + limits.seconds
+    # Both count processor time, as every limit does (limits.py): load is not the file's.
+    deadline = time.process_time() + limits.seconds
     try:
         with time_limit(limits.seconds), _pypdf_warnings() as warnings:
             result = _extract(data, limits, deadline)
@@ -101,7 +102,7 @@ def _extract(data: bytes, limits: Limits, deadline: float) -> Extracted:
     original_chars = 0
     heights: list[float] = []
     for page in reader.pages:
-        if time.monotonic() > deadline:
+        if time.process_time() > deadline:
             raise TimeLimitExceeded
         runs = _runs(page)
         original_chars += sum(len(run.text) for run in runs)

@@ -5,6 +5,13 @@ time limit and a memory limit (resident memory polled from /proc, because RLIMIT
 breaks pango). A worker past a limit is killed and replaced; only its brief fails.
 So does a worker whose renderer raises: that is its brief's error, never the build's.
 
+The time limit counts the processor time the worker spends on its brief (polled from
+/proc, and measured by the worker itself for the reply), not the clock, and not the
+worker's import of WeasyPrint: on a loaded machine a worker may wait for a core far
+longer than it renders, and the clock would fail sound briefs at random. A brief
+over its time is refused even if its reply came in before the parent looked. The
+clock bounds only a worker that uses no processor time for ``wall_guard`` seconds.
+
 Workers die with the build however it ends: the kernel kills them when the parent
 dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
 a worker also sees end-of-file once the parent is gone.
@@ -17,6 +24,7 @@ while the project's font set stays the same, and stop when the process exits.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -31,7 +39,7 @@ from multiprocessing.process import BaseProcess
 from typing import TypeVar
 
 from briefgen.diagnostics import RenderError
-from briefgen.limits import die_with
+from briefgen.limits import PROGRESS_SECONDS, die_with, process_cpu_seconds, wall_guard
 from briefgen.render.html import Pdf, render_pdf
 
 POLL_SECONDS = 0.05
@@ -41,6 +49,9 @@ MACHINE_FONTCONFIG = os.environ.get("FONTCONFIG_FILE")
 # WeasyPrint's caches grow a little with every document: a worker is replaced after
 # this many briefs, so memory stays flat on large builds (one re-import per 100 briefs).
 JOBS_PER_WORKER = 100
+# What a worker sends once WeasyPrint is imported, with its processor time so far: the
+# first brief's time limit starts there, not when the brief was handed over.
+READY = "ready"
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Reply:
     code: str = ""
     message: str = ""
     retire: bool = False  # the worker's state is suspect: replace it
+    cpu_seconds: float = 0.0  # the processor time the worker spent on this brief
 
     @property
     def error(self) -> RenderError | None:
@@ -96,6 +108,11 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
         warnings.filterwarnings("ignore", "No fonts configured|FontConfig cannot load")
         import weasyprint  # noqa: F401 — paid once per worker, not once per brief
 
+    try:
+        connection.send((READY, time.process_time()))
+    except OSError:  # the parent is gone
+        return
+
     # Outputs carry no clock time: dates come from content. Should font subsetting fall
     # back to fontTools (no libharfbuzz-subset), it stamps this instead of "now".
     os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
@@ -115,6 +132,7 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
             os.environ.pop("FONTCONFIG_FILE", None)
             if MACHINE_FONTCONFIG is not None:
                 os.environ["FONTCONFIG_FILE"] = MACHINE_FONTCONFIG
+        began = time.process_time()
         try:
             reply = Reply(job.key, pdf=render_pdf(job.html))
         except RenderError as exc:
@@ -125,6 +143,7 @@ def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -
             traceback.print_exc(file=sys.stderr)  # the bug's traceback, for a report
             text = f"the PDF renderer failed on this brief ({type(exc).__name__}: {exc})"
             reply = Reply(job.key, code="render.failed", message=text, retire=True)
+        reply = dataclasses.replace(reply, cpu_seconds=time.process_time() - began)
         try:
             connection.send(reply)
         except OSError:  # the parent is gone
@@ -163,13 +182,36 @@ class _Worker:
         self.process.start()
         child.close()
         self.job: Job | None = None
-        self.started = 0.0
+        self.started = 0.0  # by the clock, when the job was handed over
+        # The worker's processor time when its job began; None until it is ready.
+        self.cpu_began: float | None = None
+        self.ready = False
         self.served = 0
+        # The worker's processor time when last seen to change, and when that was.
+        self.progress = (0.0, 0.0)
 
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
+        pid = self.process.pid
+        self.progress = (-1.0, self.started)
+        self.cpu_began = process_cpu_seconds(pid) if self.ready and pid is not None else None
         self.served += 1
         self.connection.send(job)
+
+    def stalled(self) -> float:
+        """Clock seconds since the worker last used processor time."""
+        pid, now = self.process.pid, time.monotonic()
+        cpu = process_cpu_seconds(pid) if pid is not None else 0.0
+        if cpu - self.progress[0] >= PROGRESS_SECONDS:
+            self.progress = (cpu, now)
+        return now - self.progress[1]
+
+    def cpu_used(self) -> float:
+        """Processor time spent on the current job so far (0 while still importing)."""
+        pid = self.process.pid
+        if self.cpu_began is None or pid is None:
+            return 0.0
+        return max(0.0, process_cpu_seconds(pid) - self.cpu_began)
 
     def kill(self) -> None:
         self.process.kill()
@@ -266,6 +308,8 @@ class WorkerPool:
                         continue
                     if worker.connection in ready:
                         reply = self._receive(worker)
+                        if reply is None:  # the worker finished importing WeasyPrint
+                            continue
                         if reply.retire or worker.served >= JOBS_PER_WORKER:
                             self._replace(index)
                         yield reply
@@ -294,22 +338,45 @@ class WorkerPool:
         others = self.workers[:index] + self.workers[index + 1 :]
         self.workers[index] = _Worker(self.context, others)
 
-    def _receive(self, worker: _Worker) -> Reply:
-        """The finished job's reply (a dead worker's is a crash)."""
+    def _receive(self, worker: _Worker) -> Reply | None:
+        """The finished job's reply (a dead worker's is a crash), or None for the
+        worker's word that it is ready: its job's processor time counts from there."""
         job = worker.job
         assert job is not None
-        worker.job = None
         try:
-            reply: Reply = worker.connection.recv()
+            message = worker.connection.recv()
         except EOFError:
+            worker.job = None
             return Reply(job.key, code="render.crashed", message=DIED, retire=True)
+        if isinstance(message, tuple) and message[:1] == (READY,):
+            worker.ready, worker.cpu_began = True, float(message[1])
+            return None
+        worker.job = None
+        reply: Reply = message
+        if reply.pdf is not None and reply.cpu_seconds > self.seconds:
+            # It came in before the parent looked (the parent waited for a core): the
+            # limit is the same whoever was slow to see it.
+            timeout = self._timeout()
+            return Reply(job.key, code=timeout.code, message=timeout.message)
         return reply
 
+    def _timeout(self) -> RenderError:
+        return RenderError(
+            "render.timeout",
+            f"rendering took more than {self.seconds:g} s of processor time and was stopped "
+            "([limits] render_seconds)",
+        )
+
     def _over_limit(self, worker: _Worker) -> RenderError | None:
-        elapsed = time.monotonic() - worker.started
-        if elapsed > self.seconds:
+        if worker.cpu_used() > self.seconds:
+            return self._timeout()
+        guard = wall_guard(self.seconds)
+        if worker.stalled() > guard:
             return RenderError(
-                "render.timeout", f"rendering took longer than {self.seconds:g} s and was stopped"
+                "render.timeout",
+                f"rendering made no progress for {guard:g} s by the clock, though it had not "
+                f"used its {self.seconds:g} s of processor time ([limits] render_seconds): "
+                "the renderer was waiting, not computing, or was stopped; build again",
             )
         pid = worker.process.pid
         if pid is not None and _rss_bytes(pid) > self.memory_bytes:

@@ -2,10 +2,12 @@
 
 The JavaScript engine has no filesystem, network or process access: it sees only the
 processor's source, one style, one locale and the items we hand it, as JSON strings.
-It runs under a V8 heap limit and a time limit per call, in a child process of its
-own, so that the ~200 MB it takes for the Chicago style is returned when it ends, no
-V8 thread lives in the process that later forks the render workers, and a crash or
-hang costs the child, not the build. A failure propagates as ``CitationEngineError``,
+It runs under a V8 heap limit and a budget of processor time (the child's, polled from
+``/proc``: a loaded machine's waits are not the style's cost; the clock is only a
+generous guard, ``limits.wall_guard``), in a child process of its own, so that the
+~200 MB it takes for the Chicago style is returned when it ends, no V8 thread lives in
+the process that later forks the render workers, and a crash or hang costs the child,
+not the build. A failure propagates as ``CitationEngineError``,
 with the child's message and its ``kind``: the style's (a JavaScript error), its cost
 (the heap limit or the time budget) or the process's (it could not start, or died).
 
@@ -31,19 +33,22 @@ from typing import Any, Literal
 
 from briefgen.limits import (
     ADDRESS_SPACE_AT_START,
+    PROGRESS_SECONDS,
     die_with,
     outside_time_limit,
+    process_cpu_seconds,
     restore_address_space,
+    wall_guard,
 )
 
 ASSETS = "assets/csl"
 # Building the engine for the Chicago style takes ~140 MB of V8 heap and ~1 s; these
 # bounds leave room for that and stop a runaway style or item well before the machine.
 HEAP_LIMIT_BYTES = 512 * 1024 * 1024
-CALL_SECONDS = 60.0
-# What the parent waits beyond V8's own limit for one reply (starting the child, load).
+CALL_SECONDS = 60.0  # of the child's processor time: for start-up, and by default a build
+# What the parent waits by the clock beyond V8's own guard for one reply.
 GRACE_SECONDS = 30.0
-WAIT_SECONDS = CALL_SECONDS + GRACE_SECONDS
+POLL_SECONDS = 0.05
 
 _SETUP = """
 var CSL = module.exports;
@@ -124,13 +129,17 @@ class _Processor:
         locale = _js_string(asset("locales-en-US.xml"))
         self.eval(_SETUP % {"locale": locale, "style": _js_string(style_xml)})
 
-    def eval(self, code: str, seconds: float = CALL_SECONDS) -> Any:
+    def eval(self, code: str, seconds: float | None = None) -> Any:
+        """Run ``code``; with ``seconds``, stopped after that long by the clock. The
+        processor's own calls pass none: V8's limit is by the clock, which a loaded
+        machine runs past, so the parent counts the child's processor time instead and
+        stops a child that goes over it, or that makes no progress."""
         from py_mini_racer import JSOOMException, JSTimeoutException
 
         try:
             return self.racer.eval(code, timeout_sec=seconds)
         except JSTimeoutException as exc:
-            raise TooCostly(f"it was still running after {seconds:.3g} s") from exc
+            raise TooCostly(f"it was still running after {seconds} s by the clock") from exc
         except Exception as exc:
             if self.racer.was_hard_memory_limit_reached() or isinstance(exc, JSOOMException):
                 raise TooCostly(
@@ -139,7 +148,7 @@ class _Processor:
             raise
 
     def call(
-        self, seconds: float, function: str, items: Mapping[str, Any], argument: object
+        self, seconds: float | None, function: str, items: Mapping[str, Any], argument: object
     ) -> Any:
         # citeproc-js fetches each item afresh on every call (retrieveItem): a processor
         # kept warm sees an edited source in the next build (tests/test_csl.py).
@@ -246,7 +255,8 @@ class Engine:
     started = 0  # processors this process has started (tests count them)
 
     def __init__(self, style_xml: str, seconds: float = CALL_SECONDS) -> None:
-        """``seconds``: the time every call together may take (start-up apart)."""
+        """``seconds``: the processor time every call together may take (start-up
+        apart: it may take ``CALL_SECONDS``)."""
         Engine.started += 1
         self._owner = os.getpid()
         self._budget = seconds
@@ -274,10 +284,32 @@ class Engine:
             self.close()
             raise
 
-    def _reply(self, wait: float = WAIT_SECONDS) -> Any:
-        if not self._connection.poll(wait):
-            self.close()
-            raise CitationEngineError(f"it gave no answer within {wait:.0f} s", "cost")
+    def _reply(self, seconds: float = CALL_SECONDS) -> Any:
+        """The reply to the last request, which may cost the child ``seconds`` of
+        processor time, and may go ``wall_guard(seconds)`` and a grace by the clock
+        without using any."""
+        pid = self._process.pid
+        assert pid is not None
+        began = process_cpu_seconds(pid)
+        wait = wall_guard(seconds) + GRACE_SECONDS
+        seen, seen_at = began, time.monotonic()  # the child's processor time, last change
+        while not self._connection.poll(POLL_SECONDS):  # a dead child reads as ready
+            cpu, now = process_cpu_seconds(pid), time.monotonic()
+            if cpu - began > seconds:
+                self.close()
+                raise CitationEngineError(
+                    f"it was still running after {seconds:.3g} s of processor time", "cost"
+                )
+            if cpu - seen >= PROGRESS_SECONDS:
+                seen, seen_at = cpu, now
+            elif now - seen_at > wait:
+                self.close()
+                raise CitationEngineError(
+                    f"it made no progress for {wait:.0f} s by the clock, though it had not "
+                    f"used its {seconds:.3g} s of processor time: it was waiting, not "
+                    "computing, or was stopped; build again",
+                    "cost",
+                )
         try:
             reply = self._connection.recv()
         except (EOFError, OSError):  # it died: a crash, or killed from outside
@@ -305,8 +337,8 @@ class Engine:
     def _call(self, function: str, items: Mapping[str, Any], argument: object) -> Any:
         """One request and its reply, all or nothing.
 
-        The wait is never interrupted by an enclosing time limit (it has its own: V8's
-        per call, and ``WAIT_SECONDS``); if anything else interrupts it, the reply
+        The wait is never interrupted by an enclosing time limit (it has its own: the
+        child's processor time, and the clock's guard); if anything else interrupts it, the reply
         would be left unread for the next call to take as its own, so the processor is
         stopped and every later call fails, naming why.
         """
@@ -315,13 +347,16 @@ class Engine:
         if self._budget <= 0:
             raise CitationEngineError("it used up its time", "cost")
         self._number += 1
-        started = time.monotonic()
+        pid = self._process.pid
+        assert pid is not None
+        began = process_cpu_seconds(pid)
         try:
             with outside_time_limit():
                 with contextlib.suppress(OSError):  # a dead child: the reply says how
-                    request = (self._number, self._budget, function, dict(items), argument)
+                    # No V8 limit by the clock (see _Processor.eval): the parent's.
+                    request = (self._number, None, function, dict(items), argument)
                     self._connection.send(request)
-                return self._reply(self._budget + GRACE_SECONDS)
+                return self._reply(self._budget)
         except CitationEngineError as exc:
             self._broken = (f"the processor failed earlier: {exc.detail}", exc.kind)
             raise
@@ -334,7 +369,7 @@ class Engine:
             self.close()
             raise
         finally:
-            self._budget -= time.monotonic() - started
+            self._budget -= max(0.0, process_cpu_seconds(pid) - began)
 
     def notes(
         self, items: Mapping[str, dict[str, Any]], cites: Sequence[tuple[str, str | None, str]]
