@@ -23,6 +23,7 @@ terminal, a summary to the page, and the last good pages stay on show.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import threading
 import traceback
@@ -229,7 +230,7 @@ class Preview:
             return  # the build would stop at the same errors
         self._check_stale()
         try:
-            result = pipeline.build(self.root, progress=self._progress)
+            result = pipeline.build(self.root, progress=self._progress, pool=self._workers())
         except Superseded:
             raise
         except Exception:
@@ -304,6 +305,15 @@ class Preview:
         self._discard_old()
         return problems, not diagnostics.errors
 
+    def _workers(self) -> WorkerPool:
+        """The render workers kept across saves (WeasyPrint stays imported): the preview
+        PDF and every full build use them; a [fonts] change recycles them."""
+        if self._pool is None:
+            from briefgen.render.workers import WorkerPool
+
+            self._pool = WorkerPool(os.cpu_count() or 1)
+        return self._pool
+
     def _preview_pdf(
         self, project: object, brief_id: str, page: str, fonts: object, folder: Path
     ) -> None:
@@ -313,7 +323,7 @@ class Preview:
         from briefgen.load.fonts import FontSet
         from briefgen.model.project import Project
         from briefgen.render.fonts import printed_characters, uncovered
-        from briefgen.render.workers import Job, Reply, WorkerPool
+        from briefgen.render.workers import Job, Reply
         from briefgen.write.fonts import font_configs
 
         assert isinstance(project, Project) and isinstance(fonts, FontSet)
@@ -326,11 +336,11 @@ class Preview:
             conf = self._locked(lambda: font_configs(self.root / CACHE_DIR, fonts)[0])
             if conf is None:
                 return  # another build holds the project, or it can't be written: the build says
-            if self._pool is None:
-                self._pool = WorkerPool(1)  # kept across saves: WeasyPrint stays imported
+            pool = self._workers()
+            pool.use_fonts(fonts.digest)
             replies: list[Reply] = []
             limits = project.settings.limits
-            self._pool.run(
+            pool.run(
                 [Job(brief_id, page, str(conf))],
                 replies.append,
                 seconds=limits.render_seconds,
