@@ -179,7 +179,7 @@ def test_quotes_print_the_sources_own_characters(seed_build: pipeline.Result) ->
     )
     text = (html.parent / "annex" / html.name).read_text(encoding="utf-8")  # the quotes
     assert "“good first step”" in text
-    assert "vial component" in text  # the source's typo, kept
+    assert "vial [sic] component" in text  # the source's typo, kept and marked
 
 
 def test_straight_quotes_in_notes_print_as_the_source_has_them(

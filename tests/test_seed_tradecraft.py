@@ -158,8 +158,11 @@ def test_row28_timeline_year_only_after_dated_and_stated_year(outputs: dict[str,
     timeline = text[text.index("When What") :]
     # The announcement (dated only "2016") follows the dated events of 2016.
     assert timeline.index("October 14, 2016") < timeline.index("Seoul announces restart")
-    row_2012 = timeline[timeline.index("2012 GSOMIA fails") :][:200]
-    assert "Date inferred" not in row_2012 and "Date: ¶4 names 2012" in row_2012
+    # The 2012 failure is one row (fact-check F15): Klingner's June, the article's summer.
+    assert timeline.count("GSOMIA fails") == 1
+    row_2012 = timeline[timeline.index("June 2012 GSOMIA fails") :][:300]
+    assert "Date inferred" not in row_2012
+    assert "Date: Klingner's ¶6 gives June 2012; the c. 2015 article's ¶3 says summer" in row_2012
 
 
 def test_seed_builds_strict_without_warnings() -> None:
