@@ -143,7 +143,7 @@ def _analyse_briefs(resolved: Resolved, citations: Citations, result: Result) ->
                 project.briefs[brief_id].origin.path,
                 1,
                 "markdown.timeout",
-                f"converting this brief's Markdown took longer than {seconds:g} s "
+                f"converting this brief's Markdown took more than {seconds:g} s of processor time "
                 "(pathological input such as thousands of unclosed '['?)",
             )
 

@@ -204,7 +204,8 @@ def test_validation_time_is_limited_and_the_error_is_located(minimal: Path) -> N
     got = [d.format() for d in pipeline.check(minimal).diagnostics.sorted()]
     assert got == [
         f"content/notes/test-notes.yaml:{line}: error: checking the quote of note 'slow' took "
-        "validation past its limit of 0.1 s ([limits] validate_seconds in briefgen.toml) "
+        "validation past its limit of 0.1 s of processor time ([limits] validate_seconds in "
+        "briefgen.toml) "
         "[validate.timeout]"
     ]
 

@@ -72,8 +72,8 @@ def extract(data: bytes, limits: Limits) -> Extracted:
     except TimeLimitExceeded:
         raise ImportFailure(
             "import.timeout",
-            f"reading the DOCX took longer than {limits.seconds:g} seconds; save it again "
-            "from Word, or export its text",
+            f"reading the DOCX took more than {limits.seconds:g} s of processor time; "
+            "save it again from Word, or export its text",
         ) from None
     except ImportFailure:
         raise

@@ -234,7 +234,8 @@ def extract(data: bytes, limits: Limits) -> Extracted:
         raise ImportFailure("import.too-deep", "the page nests elements too deeply") from None
     except TimeLimitExceeded:
         raise ImportFailure(
-            "import.timeout", f"reading the page took longer than {limits.seconds:g} s"
+            "import.timeout",
+            f"reading the page took more than {limits.seconds:g} s of processor time",
         ) from None
     if not isinstance(document, Document) or document.body is None:
         raise ImportFailure("import.no-text", NO_ARTICLE)

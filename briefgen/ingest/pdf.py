@@ -52,7 +52,7 @@ def extract(data: bytes, limits: Limits) -> Extracted:
     except TimeLimitExceeded:
         raise ImportFailure(
             "import.timeout",
-            f"reading the PDF took longer than {limits.seconds:g} seconds; it may be "
+            f"reading the PDF took more than {limits.seconds:g} s of processor time; it may be "
             "malformed: export the text from the original, or print it to a new PDF",
         ) from None
     except ImportFailure:

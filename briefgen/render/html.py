@@ -109,7 +109,7 @@ def render_html(
         raise RenderError(exc.code, exc.message or "", exc.path) from exc
     except TimeLimitExceeded as exc:
         message = (
-            f"rendering the template took longer than {limits.seconds:g} s "
+            f"rendering the template took more than {limits.seconds:g} s of processor time "
             "([limits] template_seconds)"
         )
         raise RenderError("template.timeout", message, *_where(exc, location)) from exc

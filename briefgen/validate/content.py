@@ -74,8 +74,8 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             place.path,
             place.line,
             "validate.timeout",
-            f"checking {place.what} took validation past its limit of {seconds:g} s "
-            "([limits] validate_seconds in briefgen.toml)",
+            f"checking {place.what} took validation past its limit of {seconds:g} s of "
+            "processor time ([limits] validate_seconds in briefgen.toml)",
         )
     return None if diagnostics.errors else resolve(project)
 
