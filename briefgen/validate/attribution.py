@@ -53,18 +53,24 @@ def names_holder(sentence: str, candidates: list[str]) -> bool:
     return False
 
 
-def citing_sentences(project: Project, brief: Brief) -> Iterator[tuple[int, Note, str]]:
-    """(line, note, sentence) for each sentence of the brief's prose outside ``::: analysis``
-    that cites an opinion or quote note (the sentences that must name its holder)."""
+def brief_blocks(brief: Brief) -> Iterator[tuple[str, int]]:
+    """(text, first line) of each paragraph of a brief's prose outside ``::: analysis``
+    (headings and tables left out): the sentences attribution and reporting checks read."""
     for section in brief.sections:
         chunks, _ = analysis_chunks(section.text)
         for chunk in chunks:
             if chunk.analysis:
                 continue
             for offset, block in paragraphs(chunk):
-                if block.lstrip().startswith(("#", "|")):
-                    continue
-                yield from _citing(project, block, section.line + offset)
+                if not block.lstrip().startswith(("#", "|")):
+                    yield block, section.line + offset
+
+
+def citing_sentences(project: Project, brief: Brief) -> Iterator[tuple[int, Note, str]]:
+    """(line, note, sentence) for each sentence of the brief's prose outside ``::: analysis``
+    that cites an opinion or quote note (the sentences that must name its holder)."""
+    for block, line in brief_blocks(brief):
+        yield from _citing(project, block, line)
 
 
 def _citing(project: Project, block: str, line: int) -> Iterator[tuple[int, Note, str]]:

@@ -16,7 +16,7 @@ from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.text.quotes import closest, find_in, locate
 from briefgen.text.search import find_passages
-from briefgen.validate.attribution import check_attribution
+from briefgen.validate.attribution import brief_blocks, check_attribution
 from briefgen.validate.bidi import check_bidi_controls
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
@@ -27,7 +27,7 @@ from briefgen.validate.lines import check_event_date, check_note_line, check_sou
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.repeats import check_repeats
-from briefgen.validate.reported import brief_blocks, check_reported, option_blocks
+from briefgen.validate.reported import check_reported, option_blocks
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
 from briefgen.validate.sic import check_sic

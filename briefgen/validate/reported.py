@@ -15,9 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
-from briefgen.model.project import Brief, Note, Option, Project
+from briefgen.model.project import Note, Option, Project
 from briefgen.model.records import Status
-from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
 from briefgen.validate.attribution import blank_citations, names_holder, sentences
 
@@ -102,19 +101,6 @@ def check_reported(
                 f"this sentence presents note '{note.id}' as reported but does not say who "
                 f"reported it; {fix}",
             )
-
-
-def brief_blocks(brief: Brief) -> Iterator[tuple[str, int]]:
-    """(text, first line) of each paragraph of a brief's prose outside ``::: analysis``
-    (headings and tables left out), the sentences opinion attribution checks too."""
-    for section in brief.sections:
-        chunks, _ = analysis_chunks(section.text)
-        for chunk in chunks:
-            if chunk.analysis:
-                continue
-            for offset, block in paragraphs(chunk):
-                if not block.lstrip().startswith(("#", "|")):
-                    yield block, section.line + offset
 
 
 def option_blocks(option: Option) -> Iterator[tuple[str, int]]:
