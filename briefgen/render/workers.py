@@ -16,6 +16,11 @@ Workers die with the build however it ends: the kernel kills them when the paren
 dies (``PR_SET_PDEATHSIG``), and each closes its copies of the parent's pipe ends, so
 a worker also sees end-of-file once the parent is gone.
 
+Each worker writes its temporary files (WeasyPrint copies every ``@font-face`` font
+into a ``weasyprint-*`` folder, removed only by a finaliser a killed process never
+runs) into a folder of its own that the parent removes when it ends the worker: a
+build leaves nothing behind in the machine's temporary folder.
+
 A process that builds again and again (``serve``, ``bench/``, the tests) passes
 ``warm_pool()`` to ``pipeline.build(pool=…)``: its workers stay warm between builds
 while the project's font set stays the same, and stop when the process exits.
@@ -27,8 +32,10 @@ import atexit
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 import traceback
 import warnings
@@ -94,9 +101,12 @@ DIED = (
 )
 
 
-def _serve(connection: Connection, parent: int, parent_ends: list[Connection]) -> None:
+def _serve(
+    connection: Connection, parent: int, parent_ends: list[Connection], scratch: str
+) -> None:
     """A worker's loop: import WeasyPrint once, then render until told to stop."""
     die_with(parent)
+    tempfile.tempdir = scratch  # the parent removes it with the worker
     for end in parent_ends:  # otherwise a dead parent's pipes never read as closed
         end.close()
     # The parent handles Ctrl-C and SIGTERM and then ends its workers itself.
@@ -176,8 +186,9 @@ class _Worker:
         parent, child = context.Pipe()
         self.connection = parent
         parent_ends = [parent, *(w.connection for w in siblings)]
+        self.scratch = tempfile.mkdtemp(prefix="briefgen-render-")
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, os.getpid(), parent_ends), daemon=True
+            target=_serve, args=(child, os.getpid(), parent_ends, self.scratch), daemon=True
         )
         self.process.start()
         child.close()
@@ -217,6 +228,7 @@ class _Worker:
         self.process.kill()
         self.process.join()
         self.connection.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 class WorkerPool:
