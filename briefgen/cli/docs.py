@@ -38,7 +38,8 @@ def rules_command(markdown: bool) -> None:
 def reference_command(directory: Path) -> None:
     """Write the reference of every content file, setting and key (docs/reference/)."""
     from briefgen.model.reference import reference_files
-    from briefgen.write.project_files import WriteError, outside_base, recover, write_files
+    from briefgen.write.confined import WriteError, outside_base
+    from briefgen.write.project_files import recover, write_files
 
     destination = Path(os.path.abspath(directory))
     try:

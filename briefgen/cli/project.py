@@ -25,7 +25,7 @@ def init(directory: Path, force: bool) -> None:
     """Start a project in DIRECTORY: settings, .gitignore, .gitattributes and a small
     example (one public-domain source, two notes, a one-pager) that builds at once."""
     from briefgen.scaffold import EXAMPLE_FILES, InitRefused, init_project
-    from briefgen.write.project_files import WriteError
+    from briefgen.write.confined import WriteError
 
     try:
         result = init_project(directory, force=force)

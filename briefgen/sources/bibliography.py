@@ -41,10 +41,10 @@ from briefgen.model.document import DocumentError
 from briefgen.model.project import Source
 from briefgen.model.records import ID_PATTERN, Attested, SourceRecord, Status
 from briefgen.sources.add import SOURCES, read_user_file
+from briefgen.write.confined import WriteError
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
-    WriteError,
     report,
     start_writing,
     write_project_files,
