@@ -34,7 +34,8 @@ from pydantic import ValidationError
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.ingest import ImportFailure, Limits
-from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, Entry, Value, read_bibliography
+from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, read_bibliography
+from briefgen.ingest.bibliography.entry import Entry, Value
 from briefgen.load.project import load_project
 from briefgen.load.readers import linked_part, parse_yaml, read_text
 from briefgen.model.document import DocumentError
