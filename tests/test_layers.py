@@ -71,5 +71,7 @@ def test_a_back_edge_breaks_the_contract(tmp_path: Path) -> None:
     )
     result = lint_imports(root)
     assert result.returncode == 1, result.stdout
-    assert f"{contracts() - 1} kept, 1 broken" in result.stdout
+    # The stages' contract names the edge (the contracts inside a package may break too:
+    # through the pipeline, a low module there now reaches a high one).
+    assert re.search(r"^briefgen's stages import one way: .*BROKEN$", result.stdout, re.M)
     assert "briefgen.model.records -> briefgen.pipeline (l.9)" in result.stdout

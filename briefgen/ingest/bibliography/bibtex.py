@@ -17,7 +17,7 @@ from briefgen.ingest.bibliography.entry import (
     Entry,
     Skipped,
     Value,
-    authors,
+    author_value,
     clean,
     iso,
     iso_text,
@@ -112,7 +112,7 @@ def _bibtex_fields(found: Any, entry: Entry) -> None:
         names = [n for n in map(_bibtex_name, parsed) if n and n != "others"]
         line = author.start_line + 1
         if names:
-            entry.fields["author"] = authors(names, line)
+            entry.fields["author"] = author_value(names, line)
         else:
             entry.skipped.append(Skipped("author", line, "'author' names no one"))
     for key, name in (("date", "date"), ("urldate", "accessed")):

@@ -15,6 +15,7 @@ from briefgen.ingest.bibliography.entry import (
     Entry,
     Skipped,
     Value,
+    author_value,
     clean,
     iso,
     iso_text,
@@ -165,7 +166,7 @@ def _csl_fields(item: dict[str, Any], entry: Entry) -> None:
         if not names or any(n is None for n in names):
             entry.skipped.append(Skipped("author", line, "'author' is not a list of names"))
         else:
-            entry.fields["author"] = authors([n for n in names if n], line)
+            entry.fields["author"] = author_value([n for n in names if n], line)
     for csl, name in (("issued", "date"), ("accessed", "accessed")):
         if csl in item:
             date = _csl_date(item[csl])

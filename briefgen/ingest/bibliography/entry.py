@@ -106,6 +106,6 @@ def person(given: str | None, family: str, suffix: str | None = None) -> str:
     return f"{given} {family}"
 
 
-def authors(names: list[str], line: int) -> Value:
+def author_value(names: list[str], line: int) -> Value:
     """One author as text, several as a list."""
     return Value(names[0] if len(names) == 1 else names, line)
