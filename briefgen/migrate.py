@@ -32,10 +32,10 @@ from briefgen.load.readers import parse_yaml, read_text
 from briefgen.model.document import Document, Loc
 from briefgen.model.project import Project, Source
 from briefgen.validate.lines import ATTESTED, check_marks, check_note_line, describe_line
+from briefgen.write.confined import WriteError
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
-    WriteError,
     report,
     start_writing,
     write_project_files,

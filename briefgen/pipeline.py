@@ -25,18 +25,11 @@ from briefgen.queries import brief_types as brief_types
 from briefgen.queries import check as check
 from briefgen.queries import impact as impact
 from briefgen.render.cache import CACHE_DIR, project_fingerprint
+from briefgen.write.confined import HINTS, WriteError, outside_base
+from briefgen.write.journal import interrupted
 from briefgen.write.lock import LOCK_FILE, Busy, project_lock
 from briefgen.write.manifest import MANIFEST, Entry, manifest_bytes, read_manifest, up_to_date
-from briefgen.write.project_files import (
-    HINTS,
-    Recovery,
-    WriteError,
-    interrupted,
-    outside_base,
-    recover,
-    start_writing,
-    write_files,
-)
+from briefgen.write.project_files import Recovery, recover, start_writing, write_files
 from briefgen.write.project_files import report as report_write_error
 from briefgen.write.staging import WRITE_ERRORS, Stage, output_problems, sweep
 

@@ -21,7 +21,8 @@ from importlib import resources
 from pathlib import Path
 
 from briefgen.validate.example import EXAMPLE_BRIEF, EXAMPLE_SOURCE
-from briefgen.write.project_files import write_error, write_files
+from briefgen.write.confined import write_error
+from briefgen.write.project_files import write_files
 
 # (path in the project, file in briefgen/assets/init/), in the order they are reported.
 FILES: tuple[tuple[str, str], ...] = (

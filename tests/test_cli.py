@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
@@ -131,3 +132,44 @@ def test_version_names_briefgen_and_the_renderer_it_loads() -> None:
     assert harfbuzz.hb_version_atleast(h_major, h_minor, h_micro)
     assert not harfbuzz.hb_version_atleast(h_major, h_minor, h_micro + 1)
     assert done.stderr == ""
+
+
+def test_every_command_a_group_module_defines_is_in_the_table() -> None:
+    """A command is reachable only through briefgen.cli.COMMANDS (loaded when it runs): one
+    defined in a group module but missing from the table would be silently unreachable."""
+    import click
+
+    from briefgen import cli
+
+    for module_name in sorted({module for module, _ in cli.COMMANDS.values()}):
+        module = importlib.import_module(f"briefgen.cli.{module_name}")
+        commands = [c for c in vars(module).values() if isinstance(c, click.Command)]
+        grouped = {
+            id(sub) for c in commands if isinstance(c, click.Group) for sub in c.commands.values()
+        }
+        defined = {c.name for c in commands if id(c) not in grouped}
+        listed = {name for name, (m, _) in cli.COMMANDS.items() if m == module_name}
+        assert defined == listed, module_name
+        for name in listed:
+            assert main.get_command(click.Context(main), name).name == name  # type: ignore[union-attr]
+
+
+def test_a_command_that_needs_no_project_loads_neither_the_models_nor_the_pipeline() -> None:
+    """'briefgen rules' and '--version' start in a fraction of a second: the command groups,
+    pydantic and the pipeline are loaded only by the commands that use them."""
+    probe = (
+        "import sys\n"
+        "from briefgen.cli import main\n"
+        "try:\n"
+        "    main([sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pydantic', 'briefgen.pipeline', 'briefgen.model.records',\n"
+        "         'briefgen.cli.briefs')\n"
+        "print(*sorted(set(heavy) & set(sys.modules)), file=sys.stderr)\n"
+    )
+    for argument in ("rules", "--version"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, argument], capture_output=True, text=True, timeout=60
+        )
+        assert (done.returncode, done.stderr) == (0, "\n"), argument

@@ -224,7 +224,7 @@ def test_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
 def test_a_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk fills up at the second file's rename: every file and folder made goes."""
     from briefgen.write import project_files
-    from briefgen.write.project_files import WriteError
+    from briefgen.write.confined import WriteError
 
     calls = []
     replace = os.replace

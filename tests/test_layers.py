@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -34,6 +35,12 @@ def scratch_copy(tmp_path: Path) -> Path:
     return root
 
 
+def contracts() -> int:
+    """How many contracts pyproject.toml declares (the stages', and those inside a package)."""
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    return len(settings["tool"]["importlinter"]["contracts"])
+
+
 def analysed_files(output: str) -> int:
     found = re.search(r"Analyzed (\d+) files", output)
     assert found, output
@@ -44,7 +51,7 @@ def test_the_layers_contract_holds_on_a_copy_and_sees_the_whole_package(tmp_path
     root = scratch_copy(tmp_path)
     result = lint_imports(root)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    assert f"{contracts()} kept, 0 broken" in result.stdout
     # Not vacuous: it analysed the copy's every module.
     assert analysed_files(result.stdout) == len(list((root / "briefgen").rglob("*.py")))
 
@@ -64,5 +71,7 @@ def test_a_back_edge_breaks_the_contract(tmp_path: Path) -> None:
     )
     result = lint_imports(root)
     assert result.returncode == 1, result.stdout
-    assert "0 kept, 1 broken" in result.stdout
+    # The stages' contract names the edge (the contracts inside a package may break too:
+    # through the pipeline, a low module there now reaches a high one).
+    assert re.search(r"^briefgen's stages import one way: .*BROKEN$", result.stdout, re.M)
     assert "briefgen.model.records -> briefgen.pipeline (l.9)" in result.stdout

@@ -1,4 +1,4 @@
-"""docs/reference/ (briefgen/model/reference.py): complete, current, and its examples pass.
+"""docs/reference/ (briefgen/model/reference.py, keys.py): complete, current, and its examples pass.
 
 The reference is generated from the models and briefgen/model/reference.toml; these
 tests fail when a model field, settings key or diagnostic code has no meaning, when the
@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from briefgen import pipeline
 from briefgen.cli import main
 from briefgen.model import reference
-from briefgen.model.reference import COMMAND, FILE_TYPES, Table, meaning, tables
+from briefgen.model.keys import Table, descriptions, meaning, tables
+from briefgen.model.reference import COMMAND, FILE_TYPES
 from briefgen.model.schema import SCHEMA_MODELS
 from briefgen.model.settings import Settings
 from briefgen.rules import registry
@@ -54,7 +55,7 @@ def test_every_meaning_names_a_field() -> None:
     models = {model.__name__: model for model in every_model()}
     stale = [
         f"[{name}] {key}"
-        for name, lines in reference.descriptions().items()
+        for name, lines in descriptions().items()
         for key in lines
         if name not in models
         or key not in {f.alias or n for n, f in models[name].model_fields.items()}

@@ -11,7 +11,7 @@ from weasyprint.css.computed_values import PAGE_SIZES
 from weasyprint.css.validation.properties import size as weasyprint_size
 
 from briefgen import pipeline
-from briefgen.cli import _report
+from briefgen.cli.common import report
 from briefgen.diagnostics import Diagnostics
 from briefgen.model.pagesize import NAMED, page_size_problem
 
@@ -88,7 +88,7 @@ def test_the_count_is_of_the_lines_printed(
     for _edition in range(2):
         diagnostics.error(tmp_path / "content/briefs/one.md", 1, "render.failed", "same problem")
     diagnostics.warning(tmp_path / "content/briefs/one.md", 2, "brief.unsourced", "a warning")
-    assert _report(diagnostics, strict=False) == 1
+    assert report(diagnostics, strict=False) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[-1] == "1 error(s), 1 warning(s)"
     assert len(lines) == 3

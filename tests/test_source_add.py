@@ -347,7 +347,8 @@ def test_an_unassessed_source_is_never_printed_as_a_grade(minimal: Path) -> None
 
 
 def test_new_files_are_written_all_or_none_and_never_over_another(tmp_path: Path) -> None:
-    from briefgen.write.project_files import WriteError, write_project_files
+    from briefgen.write.confined import WriteError
+    from briefgen.write.project_files import write_project_files
 
     (tmp_path / "b.txt").write_text("kept", encoding="utf-8")
     files: dict[Path, str | bytes] = {tmp_path / "a.bin": b"\x00\xff", tmp_path / "b.txt": "x"}

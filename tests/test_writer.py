@@ -419,7 +419,7 @@ def test_migrate_with_an_immutable_file_is_located_and_changes_nothing(unmigrate
 
 
 def test_errno_hints_cover_every_error_a_user_can_cause() -> None:
-    from briefgen.write.project_files import HINTS
+    from briefgen.write.confined import HINTS
 
     for code in (errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
         assert code in HINTS

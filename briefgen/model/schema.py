@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from briefgen.model.keys import meaning, tables
 from briefgen.model.records import (
     BriefMeta,
     CriteriaFile,
@@ -19,7 +20,6 @@ from briefgen.model.records import (
     OptionRecord,
     SourceRecord,
 )
-from briefgen.model.reference import meaning, tables
 from briefgen.model.settings import Settings
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {

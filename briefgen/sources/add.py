@@ -25,10 +25,10 @@ from briefgen.ingest import EXTRACTORS, Extracted, ImportFailure, Limits, extrac
 from briefgen.model.document import MAX_FILE_BYTES
 from briefgen.model.records import ID_MAX_LENGTH, ID_PATTERN, SourceKind
 from briefgen.sources.record import DEFAULT_KINDS, Planned, plan_record
+from briefgen.write.confined import WriteError
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
-    WriteError,
     report,
     start_writing,
     write_project_files,

@@ -34,17 +34,18 @@ from pydantic import ValidationError
 
 from briefgen.diagnostics import Diagnostics
 from briefgen.ingest import ImportFailure, Limits
-from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, Entry, Value, read_bibliography
+from briefgen.ingest.bibliography import MAX_BIBLIOGRAPHY_BYTES, read_bibliography
+from briefgen.ingest.bibliography.entry import Entry, Value
 from briefgen.load.project import load_project
 from briefgen.load.readers import linked_part, parse_yaml, read_text
 from briefgen.model.document import DocumentError
 from briefgen.model.project import Source
 from briefgen.model.records import ID_PATTERN, Attested, SourceRecord, Status
 from briefgen.sources.add import SOURCES, read_user_file
+from briefgen.write.confined import WriteError
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
-    WriteError,
     report,
     start_writing,
     write_project_files,

@@ -35,10 +35,10 @@ from briefgen.model.document import DocumentError
 from briefgen.model.project import Project
 from briefgen.upgrade.settings import plan_settings
 from briefgen.validate.attribution import citing_sentences
+from briefgen.write.confined import WriteError
 from briefgen.write.lock import project_lock
 from briefgen.write.project_files import (
     Recovery,
-    WriteError,
     report,
     start_writing,
     write_project_files,

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
+from briefgen.write.confined import create_file
 from briefgen.write.fonts import FONTS_DIR, TEMPORARY
-from briefgen.write.project_files import create_file
 
 
 def put_files(directory: Path, files: Sequence[tuple[str, bytes]]) -> None:

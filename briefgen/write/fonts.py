@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from briefgen.write.project_files import create_file, open_folder
+from briefgen.write.confined import create_file, open_folder
 
 if TYPE_CHECKING:  # a no-op build imports the cache, never the content model
     from briefgen.load.fonts import FontSet

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from briefgen.write.project_files import create_file, open_folder
+from briefgen.write.confined import create_file, open_folder
 
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from briefgen.write.project_files import create_file
+from briefgen.write.confined import create_file
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
