@@ -32,7 +32,7 @@ from briefgen.text.csl import keep_processors_warm  # noqa: E402
 NOTE = Path("content/notes/klingner-gsomia.yaml")
 BRIEF = Path("content/briefs/trilateral-one-pager.md")
 SWAPS = {
-    NOTE: ("Klingner reported (c. 2016)", "Klingner wrote (c. 2016)"),
+    NOTE: ("Klingner reported (c. 2016) that U.S.", "Klingner wrote (c. 2016) that U.S."),
     BRIEF: ("to share sensitive information", "to share secret information"),
 }
 
