@@ -5,10 +5,14 @@ diagnostics, the same views) but reuses, from the checks it made before in this 
 the results of the costly pure steps whose inputs are unchanged (memo.py):
 
 - the parse of each content file and of briefgen.toml, keyed on the file's text;
-- the notes and bibliography the citation processor formats, keyed on the cites and the
-  CSL items of the sources they cite, with the style;
-- each brief's view (its analysis: sections, endnotes, citations, scores, annex), keyed
-  on the digest of every file the check read except the *other* briefs: editing a brief
+- the sentence split of each paragraph (validate/attribution.py, likelihood.py) and the
+  match of each quote in its paragraph (validate/content.py), keyed on the texts;
+- the notes and bibliography the citation processor formats, keyed on the style, every
+  CSL item and the cites;
+- each brief's scoring matrix (ranking, sensitivity, robustness; analyse/scoring.py),
+  keyed on the criteria, the sensitivity settings and its options' titles and scores;
+- each brief's view (its analysis: sections, endnotes, citations, annex), keyed on the
+  digest of every file the check read except the *other* briefs: editing a brief
   analyses that brief alone.
 
 The cheap cross-file checks (ids, references, scoring, holders, audit) run again on the
