@@ -74,6 +74,8 @@ MINIMAL_EDITS: list[tuple[str, Edit]] = [
         "source record",
         _replace("content/sources/test-source.yaml", "named author.", "named author, checked."),
     ),
+    # the source's CSL item: every citation of it is formatted anew
+    ("source date", _replace("content/sources/test-source.yaml", 'value: "2015"', 'value: "2016"')),
     ("option", _replace("content/options/do-more.yaml", "Widen the sharing.", "Widen it.")),
     ("brief", _replace("content/briefs/issue.md", "Sharing should widen.", "Widen sharing.")),
     ("settings", _replace("briefgen.toml", 'label = "Cost"', 'label = "Costs"')),
