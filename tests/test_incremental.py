@@ -77,7 +77,14 @@ MINIMAL_EDITS: list[tuple[str, Edit]] = [
     # the source's CSL item: every citation of it is formatted anew
     ("source date", _replace("content/sources/test-source.yaml", 'value: "2015"', 'value: "2016"')),
     ("option", _replace("content/options/do-more.yaml", "Widen the sharing.", "Widen it.")),
-    ("brief", _replace("content/briefs/issue.md", "Sharing should widen.", "Widen sharing.")),
+    (
+        "brief",
+        _replace(
+            "content/briefs/issue.md",
+            "Sharing should widen.",
+            "Widen sharing. Critics disagreed. It was too little [@critics].",
+        ),
+    ),
     ("settings", _replace("briefgen.toml", 'label = "Cost"', 'label = "Costs"')),
     ("template", _write("templates/stray.html.j2", "<p>{{ brief.title }}</p>\n")),
     ("id renamed", _replace("content/notes/test-notes.yaml", "id: critics", "id: detractors")),
