@@ -181,3 +181,28 @@ def test_incremental_equals_full_check_on_minimal(tmp_path: Path) -> None:
 def test_incremental_equals_full_check_on_seed(seed: Path, tmp_path: Path) -> None:
     root = copy_project(seed, tmp_path / "seed")
     assert "brief" in _follow(root, SEED_EDITS)
+
+
+def test_memo_keeps_one_generation_and_only_when_active() -> None:
+    """Outside a re-check nothing is kept; inside, what a run did not use is dropped at the
+    start of the next, so the table holds about one project's worth."""
+    from briefgen.memo import Memo, active, memoized
+
+    calls: list[str] = []
+
+    def compute(text: str) -> Callable[[], str]:
+        return lambda: calls.append(text) or text.upper()
+
+    assert memoized("t", "a", compute("a")) == memoized("t", "a", compute("a")) == "A"
+    assert calls == ["a", "a"]  # no memo active: computed each time
+    memo = Memo()
+    with active(memo):
+        memoized("t", "a", compute("a"))
+        memoized("t", "b", compute("b"))
+    with active(memo):
+        memoized("t", "a", compute("a"))  # kept from the run before
+    with active(memo):
+        memoized("t", "a", compute("a"))
+        memoized("t", "b", compute("b"))  # unused for a run: dropped, computed again
+    assert calls == ["a", "a", "a", "b", "b"]
+    assert memo.hits["t"] == 1 and memo.misses["t"] == 1
