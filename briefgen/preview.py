@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from briefgen import pipeline
+from briefgen.incremental import Incremental
 from briefgen.render.cache import CACHE_DIR, PdfCache, pdf_key, project_fingerprint
 from briefgen.render.editions import render_page
 from briefgen.render.sandbox import template_environment
@@ -88,6 +89,9 @@ class Preview:
         self._serial = 0
         self._saves: queue.Queue[set[str]] = queue.Queue()
         self._pool: WorkerPool | None = None
+        # The check kept between saves: re-reads every input, recomputes what changed.
+        self._checker = Incremental(root)
+        self._changed: set[str] = set()  # what the save being handled changed
 
     @property
     def version(self) -> int:
@@ -200,6 +204,7 @@ class Preview:
         """Preview, then build, if any input changed since the last call (``paths``: what
         the save changed, with every save waiting since)."""
         paths = {*paths, *self._drain()}
+        self._changed = paths
         fingerprint = self._fingerprint()
         if fingerprint == self.fingerprint:
             return False
@@ -263,7 +268,7 @@ class Preview:
             problems = [d.format() for d in failed.sorted()]
             self._publish(problems, [])
             return problems, False
-        result = pipeline.check(self.root)
+        result = self._checker.check(self._changed)
         diagnostics, project = result.diagnostics, result.project
         if project is None or diagnostics.errors:
             problems = [d.format() for d in diagnostics.sorted()]

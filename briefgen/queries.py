@@ -68,12 +68,19 @@ RESOLVABLE = frozenset(
 
 
 def check(
-    root: Path, *, settings_text: str | None = None, look_past_resolvable: bool = False
+    root: Path,
+    *,
+    settings_text: str | None = None,
+    look_past_resolvable: bool = False,
+    citations_type: type[Citations] | None = None,
 ) -> Result:
     """Load, validate, analyse and audit the project; nothing is rendered.
 
     ``settings_text`` is read instead of briefgen.toml; with ``look_past_resolvable``,
     analysis runs despite validation errors that are all ``RESOLVABLE``.
+    ``citations_type`` formats the citations (incremental.py's reuses notes formatted
+    before); run inside ``memo.active`` (incremental.py), the check reuses the results
+    of pure steps whose inputs are unchanged, and gives what it would give without.
     """
     from briefgen.analyse.audit import audit
     from briefgen.load.citestyle import load_style
@@ -108,8 +115,8 @@ def check(
     seconds = project.settings.limits.citation_seconds
     # The first failure of the processor stops every brief's analysis: one error a build.
     try:
-        with Citations(items, style, seconds) as citations:
-            _analyse_briefs(resolved, citations, result)
+        with (citations_type or Citations)(items, style, seconds) as citations:
+            _analyse_briefs(resolved, citations, result, settings_text)
     except CitationStyleError as exc:
         where, line = (root / style.name, 1) if not style.shipped else _style_setting(root)
         diagnostics.error(where, line, exc.code, exc.message)
@@ -128,16 +135,34 @@ def _style_setting(root: Path) -> tuple[Path, int]:
     return root / SETTINGS_FILE, setting_line(root)
 
 
-def _analyse_briefs(resolved: Resolved, citations: Citations, result: Result) -> None:
-    """Each brief's view, its Markdown converted within the time limit."""
+def _analyse_briefs(
+    resolved: Resolved, citations: Citations, result: Result, settings_text: str | None
+) -> None:
+    """Each brief's view, its Markdown converted within the time limit.
+
+    In a re-check (memo.py) a brief's view is reused if none of its inputs changed: the
+    view reads the brief, never another one, so its key is the digest of every file the
+    check read but the other briefs, with the settings text and the citation style."""
     from briefgen.analyse.views import analyse
+    from briefgen.memo import current
 
     project, diagnostics = resolved.project, result.diagnostics
     seconds = project.settings.limits.markdown_seconds
+    memo = current()
+    briefs = frozenset(brief.origin.path for brief in project.briefs.values())
     for brief_id in sorted(project.briefs):
+
+        def view(brief_id: str = brief_id) -> BriefView:
+            return analyse(resolved, brief_id, citations)
+
         try:
             with time_limit(seconds):
-                result.views[brief_id] = analyse(resolved, brief_id, citations)
+                if memo is None:
+                    result.views[brief_id] = view()
+                    continue
+                others = briefs - {project.briefs[brief_id].origin.path}
+                key = (brief_id, memo.digest(others), settings_text, citations.style.xml)
+                result.views[brief_id] = memo.get("view", key, view)
         except TimeLimitExceeded:
             diagnostics.error(
                 project.briefs[brief_id].origin.path,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from briefgen.analyse import mcda as decision
 from briefgen.analyse.charts import ranges_chart, totals_chart
 from briefgen.analyse.robustness import Robustness, leaders, robustness
+from briefgen.memo import memoized
 from briefgen.model.project import Project
 from briefgen.model.records import Direction, JudgmentKind
 from briefgen.text.markdown import CiteRenderer, Html, render_inline
@@ -130,9 +131,27 @@ def rationale_views(project: Project, brief: ResolvedBrief, cite: CiteRenderer) 
 
 
 def matrix_view(project: Project, brief: ResolvedBrief) -> MatrixView | None:
-    """Scores, ranking and sensitivity over the brief's options, if the project scores them."""
+    """Scores, ranking and sensitivity over the brief's options, if the project scores them.
+
+    A re-check (memo.py) reuses it while what it reads is unchanged: the criteria, the
+    sensitivity settings, and each option's id, title and scores, and the recommended one.
+    """
     if project.criteria is None or not brief.options:
         return None
+    key = (
+        project.criteria.record.model_dump_json(),
+        project.settings.sensitivity.model_dump_json(),
+        tuple(
+            (o.id, o.record.title, tuple((k, s.score) for k, s in o.record.scores.items()))
+            for o in brief.options
+        ),
+        brief.brief.meta.recommended,
+    )
+    return memoized("matrix", key, lambda: _matrix_view(project, brief))
+
+
+def _matrix_view(project: Project, brief: ResolvedBrief) -> MatrixView:
+    assert project.criteria is not None
     record = project.criteria.record
     criteria = [
         decision.Criterion(

@@ -27,6 +27,7 @@ from briefgen.load.readers import read_text as read_content_text
 from briefgen.load.records import M, validate_model
 from briefgen.load.renames import apply_renames
 from briefgen.load.sections import split_sections
+from briefgen.memo import current, memoized, record_read, record_unsettled
 from briefgen.model import requires
 from briefgen.model.document import Document, DocumentError
 from briefgen.model.layouts import merge
@@ -149,11 +150,48 @@ def _near_misses(content: Path, stems: tuple[str, ...]) -> list[Path]:
 
 def _read(loader: Any, path: Path, diagnostics: Diagnostics) -> Document | None:
     try:
-        document: Document = loader(path, diagnostics.root)
+        document: Document = _load(loader, path, diagnostics.root)
     except DocumentError as exc:
         diagnostics.error(exc.path or path, exc.line, exc.code, exc.message)
         return None
     return document
+
+
+# The file readers whose parse a re-check reuses for a file whose text is unchanged.
+REUSABLE: dict[Callable[[Path, Path], Document], str] = {
+    load_yaml: "yaml",
+    load_front_matter: "front-matter",
+    load_toml: "toml",
+}
+
+
+class _Moved(Exception):
+    """The file changed between the read that keyed its parse and the parse."""
+
+
+def _load(loader: Callable[[Path, Path], Document], path: Path, root: Path) -> Document:
+    """``loader(path, root)``; in a re-check (memo.py), the parse of the same text kept
+    from an earlier one, keyed on the text read the loader's way (same link checks)."""
+    kind = REUSABLE.get(loader)
+    if kind is None or current() is None:
+        return loader(path, root)
+    try:
+        text = read_content_text(path, root)
+    except (DocumentError, OSError):
+        return loader(path, root)  # it fails the same way, and says how
+    record_read(path, text)
+
+    def parse() -> Document:
+        document = loader(path, root)
+        if read_content_text(path, root) != text:
+            raise _Moved
+        return document
+
+    try:
+        return memoized(kind, (path, text), parse, fresh=True)
+    except _Moved:  # an editor is still writing it: read it as it is, keep nothing
+        record_unsettled(path)
+        return loader(path, root)
 
 
 def _check_id(path: Path, diagnostics: Diagnostics) -> bool:
@@ -325,6 +363,7 @@ def load_sources(directory: Path, loading: _Loading) -> dict[str, Source]:
             diagnostics.error(exc.path or text_path, exc.line, exc.code, exc.message)
             loading.lost(path, ContentKind.SOURCES)  # its notes are not "unknown source"
             continue
+        record_read(text_path, text)
         sources[path.stem] = Source(path.stem, record, Origin(document), text)
     return sources
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from briefgen.diagnostics import Diagnostics
+from briefgen.memo import memoized
 from briefgen.model.project import Brief, Note, Project
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
@@ -24,7 +25,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Citations are blanked first (same length, so spans index ``text``): their ids and
     semicolons would otherwise look like sentence ends, or like names.
     """
-    return sentence_spans(blank_citations(text))
+    spans = memoized("sentences", text, lambda: tuple(sentence_spans(blank_citations(text))))
+    return list(spans)  # a re-check (memo.py) reuses the split of an unchanged paragraph
 
 
 def blank_citations(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics, closest_id, did_you_mean
 from briefgen.limits import TimeLimitExceeded, time_limit
+from briefgen.memo import memoized
 from briefgen.model.layouts import section_heading, type_name
 from briefgen.model.project import Brief, Note, Project
 from briefgen.model.report import ContentKind, LoadReport
@@ -191,7 +192,8 @@ def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) 
         return None
     if quote is None:
         return None
-    found = find_in(quote, paragraphs[paragraph - 1])
+    within = paragraphs[paragraph - 1]  # a re-check (memo.py) reuses an unchanged match
+    found = memoized("quote-in", (quote, within), lambda: find_in(quote, within))
     if found is not None:
         return found
     elsewhere = locate(quote, paragraphs)

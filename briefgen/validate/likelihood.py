@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics
+from briefgen.memo import memoized
 from briefgen.model.calibration import Band, LikelihoodTable
 from briefgen.model.project import Brief, Project
 from briefgen.text.citations import find_citations
@@ -44,6 +45,11 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group())
 
 
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``sentence_spans``; a re-check (memo.py) reuses the split of an unchanged text."""
+    return memoized("sentence-spans", text, lambda: tuple(sentence_spans(text)))
+
+
 def sentences(text: str) -> Iterator[tuple[int, str]]:
     """(offset, sentence) of the author's own words: quotes and citations blanked out."""
     own = QUOTED.sub(_blank, text)
@@ -51,7 +57,7 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
     for block_end in [*BLOCK_END.finditer(own), None]:
         end = block_end.start() if block_end else len(own)
         # Markdown wraps lines inside a sentence (same length: spans index ``own``).
-        for a, b in sentence_spans(own[start:end].replace("\n", " ")):
+        for a, b in _spans(own[start:end].replace("\n", " ")):
             yield start + a, own[start + a : start + b].rstrip()
         start = block_end.end() if block_end else end
 
