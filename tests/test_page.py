@@ -1,4 +1,5 @@
-"""The template API (briefgen/page.py): templates receive plain frozen data only."""
+"""The template API (analyse/views.py builds it, analyse/frozen.py freezes it, render/page.py
+adds the stylesheet): templates receive plain frozen data only."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from markupsafe import Markup
 
 from briefgen import pipeline
+from briefgen.analyse.frozen import freeze, is_plain
 from briefgen.model.records import Status
-from briefgen.render.page import freeze, is_plain, page_context
+from briefgen.render.page import page_context
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 # Every project the suite builds cleanly: the seed and the valid fixtures.

@@ -18,7 +18,6 @@ from typing import Any
 
 import jinja2
 
-from briefgen.analyse.endnotes import grade_key
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
@@ -86,7 +85,8 @@ def render_html(
     raises, a limit) is the template's problem, located at its file and line; a fault
     in building the context is ours and keeps its traceback.
     """
-    template_name = location = template or view.layout.template or "brief.html.j2"
+    template_name = location = template or view.template or "brief.html.j2"
+    values = view.values
     try:
         with bounded(limits.seconds, limits.memory_bytes):
             css, _, _ = environment.templates.get_source(environment, "brief.css")
@@ -95,10 +95,10 @@ def render_html(
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
             heads = running_heads(
-                view.brief.meta.title,
-                view.brief.meta.marking,
-                right_to_left(view.language),
-                grade_key(),
+                values["meta"]["title"],
+                values["meta"]["marking"],
+                right_to_left(values["view"]["language"]),
+                values["view"]["grade_key"],
             )
             stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
             context = page_context(view, stylesheet=stylesheet)
