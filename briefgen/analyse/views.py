@@ -191,7 +191,7 @@ def _view_values(
     reader_notes: int,
     framed: Framing,
 ) -> dict[str, object]:
-    """Every key of a template's ``view``, in the order docs/templates.md lists them."""
+    """Every key of a template's ``view`` (docs/templates.md), in the order it has always had."""
     settings = resolved.project.settings
     style = settings.project.dates
     cited = {e.source.id: e.source for e in endnotes[:reader_notes]}
