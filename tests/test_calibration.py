@@ -353,8 +353,8 @@ def test_row_5_thaad_is_threats_against_the_us_that_made_seoul_more_receptive() 
 
 def test_confidence_reason_is_printed_beside_the_level() -> None:
     """Issue 24 item 3: the reader sees why the level is what it is, in the same place."""
+    from briefgen.analyse.matrix import judgment_values
     from briefgen.analyse.scoring import JudgmentView
-    from briefgen.render.page import _judgment
     from briefgen.text.markdown import escaped
 
     view = JudgmentView(
@@ -367,6 +367,6 @@ def test_confidence_reason_is_printed_beside_the_level() -> None:
         [],
         confidence_reason=("two independent sources, but neither saw the talks."),
     )
-    assert _judgment(view)["confidence_sentence"] == (
+    assert judgment_values(view)["confidence_sentence"] == (
         "Moderate confidence: two independent sources, but neither saw the talks."
     )

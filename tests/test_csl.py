@@ -583,7 +583,7 @@ def test_a_document_with_no_author_and_no_date_is_listed_by_its_title(minimal: P
     found = [d.format() for d in result.diagnostics.sorted()]
     assert [f for f in found if not f.endswith("[brief.stale-evidence]")] == []
     issue = result.views["issue"]
-    assert [s.entry for s in issue.sources] == ["A Test Title"]
+    assert [s["entry"] for s in issue.values["view"]["sources"]] == ["A Test Title"]
 
 
 # --- the processor's failures are the project's errors (issue 22, item 2) ------------

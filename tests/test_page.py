@@ -1,7 +1,9 @@
-"""The template API (briefgen/page.py): templates receive plain frozen data only."""
+"""The template API (analyse/views.py builds it, analyse/frozen.py freezes it, render/page.py
+adds the stylesheet): templates receive plain frozen data only."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +13,9 @@ import pytest
 from markupsafe import Markup
 
 from briefgen import pipeline
+from briefgen.analyse.frozen import freeze, is_plain
 from briefgen.model.records import Status
-from briefgen.render.page import freeze, is_plain, page_context
+from briefgen.render.page import page_context
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 
 # Every project the suite builds cleanly: the seed and the valid fixtures.
@@ -44,6 +47,14 @@ def test_every_view_is_plain_data(name: str, tmp_path: Path) -> None:
         assert list(not_plain(context)) == [], brief_id
         # Nothing reaches a file: no path, date or model object under any key.
         assert "brief" not in context["view"] and "origin" not in context["meta"]
+        # Built once, by analyse: the renderer hands on the very values, adding only the
+        # stylesheet; the view itself is frozen and holds no model object.
+        assert list(context) == ["view", "meta", "stylesheet"]
+        assert context["view"] is view.values["view"] and context["meta"] is view.values["meta"]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            view.reader_notes = 0  # type: ignore[misc]
+        assert [type(c.note) for c in view.cited] == [str] * len(view.cited)
+        assert set(vars(view)) == {"id", "path", "values", "cited", "reader_notes"}
 
 
 def test_the_walk_finds_what_is_not_plain() -> None:

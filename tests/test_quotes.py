@@ -235,5 +235,6 @@ def test_quote_lookup_misreported_as_markdown_timeout(minimal: Path) -> None:
         )
     result = pipeline.check(minimal)
     assert [d.format() for d in result.diagnostics.sorted()] == []
-    printed = {e.note.id: e.quote for e in result.views["one"].endnotes}
+    endnotes = result.views["one"].values["view"]["endnotes"]
+    printed = {e["note_id"]: e["quote_marked"] for e in endnotes}  # no [sic]: as stored
     assert {k: v for k, v in printed.items() if k.startswith("q-")} == expected

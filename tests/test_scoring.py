@@ -102,12 +102,13 @@ def test_view_carries_hand_computed_totals_and_ranges(scoring_build: pipeline.Re
     # value (share 0.75, higher better), risk (0.25, lower better):
     # do-more = 0.75·1 + 0.25·0.25 = 0.8125; do-nothing = 0.75·0.25 + 0.25·1 = 0.4375;
     # do-more stays on top while value's share ≥ 0.5, i.e. risk's share ≤ 0.5.
-    matrix = scoring_build.views["paper"].matrix
+    matrix = scoring_build.views["paper"].values["view"]["matrix"]
     assert matrix is not None
-    assert [(r.option, r.rank) for r in matrix.rows] == [("do-more", 1), ("do-nothing", 2)]
-    assert [r.total for r in matrix.rows] == pytest.approx([0.8125, 0.4375])
-    assert [r.criterion for r in matrix.ranges] == ["Value", "Risk"]
-    assert [(r.low, r.high) for r in matrix.ranges] == [
+    rows = sorted(matrix["rows"], key=lambda r: r["rank"])
+    assert [(r["option"], r["rank"]) for r in rows] == [("do-more", 1), ("do-nothing", 2)]
+    assert [r["total"] for r in rows] == pytest.approx([0.8125, 0.4375])
+    assert [r["criterion"] for r in matrix["ranges"]] == ["Value", "Risk"]
+    assert [(r["low"], r["high"]) for r in matrix["ranges"]] == [
         pytest.approx((0.5, 1.0)),
         pytest.approx((0.0, 0.5)),
     ]

@@ -337,11 +337,11 @@ def test_an_unassessed_source_is_never_printed_as_a_grade(minimal: Path) -> None
     path = minimal / "content" / "sources" / "test-source.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("reliability:")] + "reliability: unassessed\n", "utf-8")
-    view = pipeline.check(minimal).views["one"]
-    endnote = view.endnotes[0]
-    assert endnote.grade == f"–{endnote.note.record.credibility}"
-    assert endnote.grade_words.endswith("from a source whose reliability has not been assessed.")
-    assert [(s.reliability, s.reliability_reason) for s in view.annex_sources] == [
+    view = pipeline.check(minimal).views["one"].values["view"]
+    endnote, reader = view["endnotes"][0], view["reader_endnotes"][0]
+    assert endnote["grade"] == f"–{endnote['credibility']}"
+    assert reader["grade_words"].endswith("from a source whose reliability has not been assessed.")
+    assert [(s["reliability"], s["reliability_reason"]) for s in view["annex_sources"]] == [
         ("not assessed", "")
     ]
 

@@ -286,7 +286,7 @@ def test_a_record_that_is_a_link_is_never_written_through(project: Path, tmp_pat
 
 
 def test_the_annex_says_a_value_came_from_the_bibliography(project: Path) -> None:
-    from briefgen.analyse.views import _field
+    from briefgen.analyse.sources import field_view
     from briefgen.diagnostics import Diagnostics
     from briefgen.load.project import load_project
 
@@ -294,7 +294,7 @@ def test_the_annex_says_a_value_came_from_the_bibliography(project: Path) -> Non
     loaded, _ = load_project(project, Diagnostics(project))
     assert loaded is not None
     source = loaded.sources["widgets-may"]
-    shown = _field(source, "author", source.record.author, "us")
+    shown = field_view(source, "author", source.record.author, "us")
     assert (shown.value, shown.reason) == (
         "Ana Ruiz and Clare Ribando Seelke",
         "recorded in the bibliography refs.bib, not stated in the text",

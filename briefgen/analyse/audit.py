@@ -18,18 +18,17 @@ def audit(project: Project, views: Iterable[BriefView], diagnostics: Diagnostics
     markings = project.settings.markings
     shown: set[str] = set()
     for view in views:
-        brief = view.brief
-        _check_citation_count(view, diagnostics)
-        cited = [e.note.id for e in view.endnotes]
-        shown.update(cited)
+        brief = project.briefs[view.id]
+        _check_citation_count(project, view, diagnostics)
+        shown.update(c.note for c in view.cited)
         if brief.meta.marking not in markings.levels:
             continue  # reported by validate
         floor = markings.rank(brief.meta.marking)
         above: dict[str, str] = {}
-        for endnote in view.endnotes:
+        for cited in view.cited:
             for kind, item_id, marking in (
-                ("source", endnote.source.id, endnote.source.record.marking),
-                ("note", endnote.note.id, endnote.note.record.marking),
+                ("source", cited.source, project.sources[cited.source].record.marking),
+                ("note", cited.note, project.notes[cited.note].record.marking),
             ):
                 if marking in markings.levels and markings.rank(marking) > floor:
                     above[f"{kind} '{item_id}'"] = marking
@@ -55,11 +54,11 @@ def check_assessed(views: Iterable[BriefView], diagnostics: Diagnostics) -> None
     """A reader's edition never cites a source nobody has graded: its endnotes would
     grade the evidence, and no grade stands for "not assessed yet"."""
     for view in views:
-        reader = view.endnotes[: view.reader_notes]
-        unassessed = sorted({e.source.id for e in reader if e.source.record.grade is None})
+        reader = view.cited[: view.reader_notes]
+        unassessed = sorted({c.source for c in reader if not c.assessed})
         for source_id in unassessed:
             diagnostics.error(
-                view.brief.origin.path,
+                view.path,
                 1,
                 "brief.unassessed-source",
                 f"this brief cites source '{source_id}', whose reliability is not assessed: "
@@ -67,11 +66,11 @@ def check_assessed(views: Iterable[BriefView], diagnostics: Diagnostics) -> None
             )
 
 
-def _check_citation_count(view: BriefView, diagnostics: Diagnostics) -> None:
+def _check_citation_count(project: Project, view: BriefView, diagnostics: Diagnostics) -> None:
     """A type with compact references in the text (a one-pager) allows only a few."""
-    limit = view.layout.max_citations
+    brief = project.briefs[view.id]
+    limit = project.settings.layouts[brief.meta.type].max_citations
     if limit is not None and view.reader_notes > limit:
-        brief = view.brief
         diagnostics.error(
             brief.origin.path,
             brief.origin.document.body_line,

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from briefgen.model.project import Note, Source
+from briefgen.text.context import sentence_around
 from briefgen.text.csl import Citations, Cite
 from briefgen.text.markdown import CiteMark, Html, cite_html, escaped, inline_reference
+from briefgen.text.nesting import mark_sic, shown_quote
 from briefgen.validate.resolve import Resolved
 
 RELIABILITY_WORDS = {
@@ -169,3 +171,49 @@ class Endnotes:
         return [replace(i, citation=t) for i, t in zip(reader, texts, strict=True)] + self.items[
             count:
         ]
+
+
+def endnote_values(endnote: Endnote) -> dict[str, object]:
+    """An endnote as the annex prints it: its note id, grade code, kind and quote, with
+    the rest of the quote's sentence around it."""
+    note, source = endnote.note.record, endnote.source.record
+    paragraphs = endnote.source.paragraphs
+    paragraph = paragraphs[note.paragraph - 1] if note.paragraph <= len(paragraphs) else ""
+    before, after = sentence_around(paragraph, endnote.quote) if endnote.quote else ("", "")
+    return {
+        "number": endnote.number,
+        "anchor": endnote.anchor,
+        "note_id": endnote.note.id,
+        "grade": endnote.grade,
+        "reliability": source.grade.value if source.grade else "not assessed",
+        "credibility": note.credibility,
+        "source_label": endnote.source.label,
+        "language": source.language,  # the source's: its title's
+        # The note's `lang`, for its body (None: the page's); its quote's language: the
+        # note's `lang`, else the source's.
+        "note_language": note.lang,
+        "quote_language": note.lang or source.language,
+        "paragraph": note.paragraph,
+        "kind": note.kind.value,
+        "opinion": note.opinion,
+        "holder": note.holder,
+        "reported_by": note.reported_by,  # whom the source says it relays
+        "body": note.body,
+        # Printed inside “…”: its own quotation marks alternate, [sic] markers added.
+        "quote": shown_quote(endnote.quote, note.sic) if endnote.quote else None,
+        "quote_marked": mark_sic(endnote.quote, note.sic) if endnote.quote else None,
+        "context_before": before,
+        "context_after": after,
+    }
+
+
+def reader_endnote_values(endnote: Endnote) -> dict[str, object]:
+    """An endnote as the reader's edition prints it: a reference a reader can look up
+    and the grade in words; no note id, no grade code (those are in the annex)."""
+    return {
+        "number": endnote.number,
+        "anchor": endnote.anchor,
+        "citation": endnote.citation,
+        "grade_words": endnote.grade_words,
+        "opinion": endnote.note.record.opinion,
+    }

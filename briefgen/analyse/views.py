@@ -1,19 +1,39 @@
-"""Stage 3 — analyse: turn validated content into ready-made views for templates.
+"""Stage 3 — analyse: turn validated content into what each brief's templates see.
 
 Everything a template shows that is computed (endnote numbers, the timeline, the
-comparison table, quotes in the source's own characters) is computed here, in
-document order, so templates hold layout only.
+comparison table, quotes in the source's own characters, percentages and ranks) is
+computed here, once, in document order, and handed on as plain frozen data
+(``BriefView.values``, documented key by key in docs/templates.md), so templates hold
+layout only and the renderer only renders.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from briefgen import __version__
-from briefgen.analyse.endnotes import Endnote, Endnotes
-from briefgen.analyse.framing import Framing, event_order, framing, source_date_text
+from briefgen.analyse.endnotes import (
+    Endnote,
+    Endnotes,
+    endnote_values,
+    grade_key,
+    reader_endnote_values,
+)
+from briefgen.analyse.framing import Framing, framing
+from briefgen.analyse.frozen import Plain, fields_of, freeze
+from briefgen.analyse.holders import Introducer, holder_roles
+from briefgen.analyse.matrix import judgment_values, matrix_values
+from briefgen.analyse.meta import meta_values
+from briefgen.analyse.options import (
+    ComparisonRow,
+    OptionSummary,
+    OptionView,
+    comparison_rows,
+    option_view,
+    recommended,
+)
 from briefgen.analyse.scoring import (
     JudgmentView,
     MatrixView,
@@ -22,20 +42,45 @@ from briefgen.analyse.scoring import (
     matrix_view,
     rationale_views,
 )
+from briefgen.analyse.sources import SourceView, source_view
+from briefgen.analyse.timeline import Account, TimelineEntry, disagreements, timeline
 from briefgen.model.layouts import BACK_MATTER, BriefLayout
-from briefgen.model.project import Brief, Option, Source
-from briefgen.model.records import Attested, BriefMeta, SourceRecord
-from briefgen.model.written_dates import DateStyle
+from briefgen.model.project import Brief
 from briefgen.text.csl import Citations
-from briefgen.text.dates import date_text
-from briefgen.text.markdown import (
-    Html,
-    escaped,
-    render,
-    render_inline,
-)
+from briefgen.text.direction import direction
+from briefgen.text.markdown import Html, render
 from briefgen.validate.likelihood import terms_used
-from briefgen.validate.resolve import Resolved, ResolvedBrief, ResolvedNote
+from briefgen.validate.resolve import Resolved, ResolvedBrief
+
+
+@dataclass(frozen=True)
+class CitedNote:
+    """A note a brief cites, in endnote order, and its source (for the audit)."""
+
+    note: str
+    source: str
+    assessed: bool  # its source has a reliability grade
+
+
+@dataclass(frozen=True)
+class BriefView:
+    """One brief, analysed: what its templates see, and what the audit needs of it.
+
+    ``values`` is the whole template API but the stylesheet: ``view`` and ``meta``, as
+    plain frozen data (docs/templates.md). The rest is plain too: no model object.
+    """
+
+    id: str
+    path: Path  # the brief's file: where a problem rendering it is reported
+    values: Mapping[str, Plain]
+    cited: tuple[CitedNote, ...]  # every note cited, the reader's edition's first
+    reader_notes: int  # how many of them the reader's edition cites
+
+    @property
+    def template(self) -> str | None:
+        """The template its type names ([types] template), if any."""
+        template: str | None = self.values["view"]["layout"]["template"]
+        return template
 
 
 @dataclass(frozen=True)
@@ -44,57 +89,6 @@ class SectionView:
     heading: str
     html: Html
     analysis: bool
-
-
-@dataclass(frozen=True)
-class OptionView:
-    id: str
-    title: str
-    summary: str
-    description: Html
-    pros: list[Html]
-    cons: list[Html]
-    risks: list[Html]
-    recommended: bool
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    date: str
-    label: str
-    cite: Html
-    basis: str | None
-    inferred: bool = False  # the date is inferred, not stated by the text
-
-
-@dataclass(frozen=True)
-class Account:
-    source: Source
-    paragraph: int
-    text: Html
-    cite: Html
-
-
-@dataclass(frozen=True)
-class FieldView:
-    name: str
-    value: str
-    status: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class SourceView:
-    id: str
-    label: str
-    kind: str
-    fields: list[FieldView]
-    paragraphs: int
-    sha256: str
-    reliability: str
-    reliability_reason: str
-    entry: Html  # the reader's bibliography entry: only what is known
-    genre: str = ""  # the analyst's classification (commentary, advocacy, ...), if given
 
 
 @dataclass(frozen=True)
@@ -109,56 +103,23 @@ class PartView:
     region: str
 
 
-@dataclass(frozen=True)
-class ComparisonRow:
-    title: str
-    cells: list[Html]  # one per comparison dimension
-
-
 @dataclass
-class BriefView:
-    """Everything one brief's template needs, computed."""
+class Draft:
+    """One brief's parts while they are built in reading order; ``analyse`` freezes it."""
 
     brief: Brief
     layout: BriefLayout
-    project_title: str
-    language: str
-    page_size: str
-    pdf_standard: str
-    generator: str
-    date_style: DateStyle = "us"  # how briefgen's own text prints dates ([project] date_style)
-    parts: list[PartView] = field(default_factory=list)
+    introduce: Introducer
     sections: dict[str, SectionView] = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
     disagreements: list[tuple[Account, Account]] = field(default_factory=list)
     options: list[OptionView] = field(default_factory=list)
-    dimensions: list[str] = field(default_factory=list)
     comparison: list[ComparisonRow] = field(default_factory=list)
-    endnotes: list[Endnote] = field(default_factory=list)
-    sources: list[SourceView] = field(default_factory=list)
     judgments: list[JudgmentView] = field(default_factory=list)
     matrix: MatrixView | None = None
     rationales: list[Rationale] = field(default_factory=list)
     recommended: OptionSummary | None = None
-    marking_statement: str = ""
-    likelihood_legend: list[tuple[str, str]] = field(default_factory=list)  # (term, band)
-    framing: Framing | None = None
-    # The reader's edition lists endnotes[:reader_notes]; the annex cites more (the
-    # scoring rationales) and lists them all.
-    reader_notes: int = 0
     annex_options: list[OptionView] = field(default_factory=list)
-    annex_sources: list[SourceView] = field(default_factory=list)
-    # (code, meaning, reason) of each protected check the project lowered ([rules]): the
-    # reader's edition says so on its last page.
-    lowered_rules: list[tuple[str, str, str]] = field(default_factory=list)
-    # (level, the project's rule, briefgen's) for each confidence level the project loosened
-    loosened_confidence: list[tuple[str, str, str]] = field(default_factory=list)
-    # Holders given a role ([holders]) already introduced with it in this brief.
-    introduced: set[str] = field(default_factory=set)
-
-    @property
-    def meta(self) -> BriefMeta:
-        return self.brief.meta
 
     @property
     def informs(self) -> bool:
@@ -167,101 +128,16 @@ class BriefView:
         return self.layout.label_for(self.brief.meta.retrospective) != self.layout.label
 
 
-@dataclass(frozen=True)
-class OptionSummary:
-    id: str
-    title: str
-
-
-def _field(source: Source, name: str, value: Attested, style: DateStyle) -> FieldView:
-    shown = value.shown or "unknown"
-    if name == "date" and value.value:
-        shown = date_text(value.value, style)
-    if value.status.value == "stated" and (value.paragraph or value.line):
-        reason: str | None = f"stated in {source.place_of(value)}"
-    elif value.status.value == "recorded":
-        reason = f"recorded in the file's {value.from_}, not stated in its text"
-        if (value.from_ or "").endswith((".bib", ".json")):  # briefgen source import
-            reason = f"recorded in the bibliography {value.from_}, not stated in the text"
-    else:
-        reason = value.reason
-    return FieldView(name, shown, value.status.value, reason)
-
-
-def _reliability(record: SourceRecord) -> tuple[str, str]:
-    """The grade and its reason; an unassessed source says so, with no grade."""
-    if isinstance(record.reliability, str):
-        return "not assessed", ""
-    return record.reliability.grade.value, record.reliability.reason
-
-
-def _source_view(source: Source, citations: Citations, style: DateStyle) -> SourceView:
-    record = source.record
-    # The Chicago style gives no bibliography entry for a document with neither author
-    # nor date (citeproc-js returns none); the reader still sees the source, by its label.
-    entries = citations.bibliography([source.id])
-    names = ("title", "author", "outlet", "date")
-    fields = [_field(source, name, getattr(record, name), style) for name in names]
-    return SourceView(
-        source.id,
-        source.label,
-        record.kind.value,
-        fields,
-        len(source.paragraphs),
-        record.sha256,
-        *_reliability(record),
-        entries[0] if entries else escaped(source.label),
-        record.genre.value if record.genre else "",
-    )
-
-
-def _option_view(
-    option: Option,
-    brief: ResolvedBrief,
-    notes: Endnotes,
-    *,
-    whole: bool = False,
-    introduce: Callable[[str], str] = str,
-) -> OptionView:
-    """An option as the reader's edition shows it, or ``whole`` (the annex's).
-    ``introduce`` gives a holder's first mention in the brief its role."""
-    record = option.record
-
-    def inline(text: str) -> Html:
-        return render_inline(introduce(text), notes.cite)
-
-    # Only what the layout shows is rendered, so endnotes number exactly what is cited.
-    full = whole or not brief.layout.compact_options
-    points = ("pros", "cons", "risks") if whole else brief.layout.option_points
-    return OptionView(
-        id=option.id,
-        title=record.title,
-        summary=record.summary,
-        description=render(introduce(record.description), notes.cite) if full else escaped(""),
-        pros=[inline(p) for p in record.pros] if "pros" in points else [],
-        cons=[inline(p) for p in record.cons] if "cons" in points else [],
-        risks=[inline(p) for p in record.risks] if "risks" in points else [],
-        recommended=brief.recommended is option,
-    )
-
-
-def _annex(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+def _annex(draft: Draft, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
     """What only the annex shows: the scoring detail and every option whole. Rendered
     after the reader's parts, so the notes only they cite number after the reader's."""
     notes.inline = False  # the annex numbers its notes, whatever the reader's edition does
-    if not view.judgments:  # a type that prints none still shows their evidence here
-        _judgments(view, resolved, brief, notes)
-    _matrix(view, resolved, brief, notes)
-    if view.matrix is not None:
-        view.rationales = rationale_views(resolved.project, brief, notes.cite)
-    view.annex_options = [_option_view(o, brief, notes, whole=True) for o in brief.options]
-
-
-def _account(linked: ResolvedNote, notes: Endnotes) -> Account:
-    note, source = linked.note, linked.source
-    cite = notes.cite((note.id,), note.record.quote is not None)
-    text = escaped(note.record.body, notes.language(note))
-    return Account(source, note.record.paragraph, text, cite)
+    if not draft.judgments:  # a type that prints none still shows their evidence here
+        _judgments(draft, resolved, brief, notes)
+    _matrix(draft, resolved, brief, notes)
+    if draft.matrix is not None:
+        draft.rationales = rationale_views(resolved.project, brief, notes.cite)
+    draft.annex_options = [option_view(o, brief, notes, whole=True) for o in brief.options]
 
 
 # Table-of-contents entries of generated parts (sections use their heading).
@@ -286,198 +162,155 @@ def analyse(resolved: Resolved, brief_id: str, citations: Citations) -> BriefVie
     """
     linked = resolved.briefs[brief_id]
     brief, layout = linked.brief, linked.layout
-    settings = resolved.project.settings
-    view = BriefView(
-        brief=brief,
-        layout=layout,
-        project_title=settings.project.title,
-        language=settings.project.language,
-        page_size=settings.pdf.page_size,
-        pdf_standard=settings.pdf.standard,
-        generator=f"briefgen {__version__}",
-        date_style=settings.project.dates,
-        dimensions=[d.label for d in settings.comparison],
-        marking_statement=settings.markings.distribution.get(brief.meta.marking, ""),
-        lowered_rules=settings.lowered_protected,
-        loosened_confidence=settings.loosened_confidence,
-    )
+    draft = Draft(brief, layout, Introducer(holder_roles(resolved)))
     notes = Endnotes(resolved, citations, inline=layout.citations == "inline")
-    roles = _holder_roles(resolved)
     for part in layout.parts:
         if part in layout.sections:
-            _section(view, brief, part, notes, roles)
+            _section(draft, part, notes)
         else:
-            PART_BUILDERS.get(part, _nothing)(view, resolved, linked, notes)
-    view.reader_notes, reader_cited = len(notes.items), list(notes.cited)
-    _annex(view, resolved, linked, notes)
-    view.endnotes = notes.formatted(view.reader_notes)
-    cited = {e.source.id: e.source for e in notes.items[: view.reader_notes]}
+            PART_BUILDERS.get(part, _nothing)(draft, resolved, linked, notes)
+    reader_notes, reader_cited = len(notes.items), list(notes.cited)
+    _annex(draft, resolved, linked, notes)
+    endnotes = notes.formatted(reader_notes)
+    shown = [j.notes for j in draft.judgments]
+    framed = framing(resolved.project, brief, reader_cited, shown, "sources" in layout.parts)
+    view = _view_values(draft, resolved, citations, endnotes, reader_notes, framed)
+    style = resolved.project.settings.project.dates
+    values = freeze({"view": view, "meta": meta_values(brief, layout, style)})
+    cited = tuple(
+        CitedNote(e.note.id, e.source.id, e.source.record.grade is not None) for e in endnotes
+    )
+    return BriefView(brief.id, brief.origin.path, values, cited, reader_notes)
+
+
+def _view_values(
+    draft: Draft,
+    resolved: Resolved,
+    citations: Citations,
+    endnotes: list[Endnote],
+    reader_notes: int,
+    framed: Framing,
+) -> dict[str, object]:
+    """Every key of a template's ``view`` (docs/templates.md), in the order it has always had."""
+    settings = resolved.project.settings
     style = settings.project.dates
-    view.sources = [_source_view(cited[s], citations, style) for s in sorted(cited)]
-    every = {e.source.id: e.source for e in notes.items}
-    view.annex_sources = [_source_view(every[s], citations, style) for s in sorted(every)]
-    view.parts = _parts(view, layout)
-    view.likelihood_legend = [
-        (term, band.label) for term, band in terms_used(resolved.project, brief)
-    ]
-    shown = [j.notes for j in view.judgments]
-    view.framing = framing(resolved.project, brief, reader_cited, shown, "sources" in layout.parts)
-    return view
+    cited = {e.source.id: e.source for e in endnotes[:reader_notes]}
+    every = {e.source.id: e.source for e in endnotes}
+    sources = [source_view(cited[s], citations, style) for s in sorted(cited)]
+    by_id = {e.note.id: e for e in endnotes}
+    levels = dict.fromkeys(j.confidence for j in draft.judgments if j.confidence)
+    meanings = {j.confidence: j.confidence_meaning.rstrip(".") for j in draft.judgments}
+    legend = terms_used(resolved.project, draft.brief)
+    language = settings.project.language
+    return {
+        "layout": fields_of(draft.layout),
+        "project_title": settings.project.title,
+        "language": language,
+        "direction": direction(language),  # "rtl" for Arabic, Hebrew, Persian…
+        "page_size": settings.pdf.page_size,
+        "pdf_standard": settings.pdf.standard,
+        "generator": f"briefgen {__version__}",
+        "marking_statement": settings.markings.distribution.get(draft.brief.meta.marking, ""),
+        "framing": framed,
+        "informs": draft.informs,
+        "grade_key": grade_key(),
+        "parts": _parts(draft, sources, endnotes),
+        "sections": draft.sections,
+        "timeline": draft.timeline,
+        "disagreements": draft.disagreements,
+        "options": draft.options,
+        "recommended": draft.recommended,
+        "dimensions": [d.label for d in settings.comparison],
+        "comparison": draft.comparison,
+        "endnotes": [endnote_values(e) for e in endnotes],
+        "reader_endnotes": [reader_endnote_values(e) for e in endnotes[:reader_notes]],
+        "sources": sources,
+        "annex_sources": [source_view(every[s], citations, style) for s in sorted(every)],
+        "annex_options": draft.annex_options,
+        "judgments": [judgment_values(j) for j in draft.judgments],
+        "likelihood_legend": [{"term": t, "band": band.label} for t, band in legend],
+        "confidence_key": [{"level": level, "meaning": meanings[level]} for level in levels],
+        "evidence": [
+            {
+                "judgment": judgment_values(j),
+                "endnotes": [endnote_values(by_id[n]) for n in j.notes],
+            }
+            for j in draft.judgments
+        ],
+        "matrix": (
+            matrix_values(draft.matrix, draft.brief.meta.options)
+            if draft.matrix is not None
+            else None
+        ),
+        "rationales": draft.rationales,
+        "lowered_rules": [
+            {"code": code, "meaning": meaning, "reason": reason}
+            for code, meaning, reason in settings.lowered_protected
+        ],
+        "loosened_confidence": [
+            {"level": level, "rule": rule, "shipped": shipped}
+            for level, rule, shipped in settings.loosened_confidence
+        ],
+    }
 
 
-Builder = Callable[[BriefView, Resolved, ResolvedBrief, Endnotes], None]
+Builder = Callable[[Draft, Resolved, ResolvedBrief, Endnotes], None]
 
 
-def _section(
-    view: BriefView, brief: Brief, slug: str, notes: Endnotes, roles: dict[str, HolderRole]
-) -> None:
-    section = brief.section(slug)
+def _section(draft: Draft, slug: str, notes: Endnotes) -> None:
+    section = draft.brief.section(slug)
     if section is not None:
-        analysis = slug in view.layout.analysis
-        view.sections[slug] = SectionView(
+        analysis = slug in draft.layout.analysis
+        draft.sections[slug] = SectionView(
             section.slug,
             section.heading,
-            render(_introduce(view, section.text, roles), notes.cite, analysis=analysis),
+            render(draft.introduce(section.text), notes.cite, analysis=analysis),
             analysis,
         )
 
 
-@dataclass(frozen=True)
-class HolderRole:
-    names: tuple[str, ...]  # the holder's name and aliases, longest first
-    text: str  # "Assistant Secretary …, as of c. 2015"
-
-
-def _holder_roles(resolved: Resolved) -> dict[str, HolderRole]:
-    """Each holder given a role, with the date of the source their notes come from."""
-    settings = resolved.project.settings
-    roles = {}
-    for name, holder in settings.holder_roles().items():
-        source = next(
-            (
-                resolved.project.sources.get(n.record.source)
-                for n in resolved.project.notes.values()
-                if (n.record.holder or "").strip() == name
-            ),
-            None,
-        )
-        style = settings.project.dates
-        dated = source_date_text(source, style) if source is not None else "undated"
-        as_of = f", as of {dated}" if dated != "undated" else ""
-        names = sorted({name, *holder.aliases}, key=len, reverse=True)
-        # One line: the role goes inside a line of the brief, whose numbering must hold.
-        roles[name] = HolderRole(tuple(names), f"{' '.join(holder.role.split())}{as_of}")
-    return roles
-
-
-# Where a name is not a mention to annotate: a citation, link or quotation.
-_NOT_PROSE = re.compile(r"\[[^\]]*\]|“[^”]*”|\"[^\"]*\"|`[^`]*`")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
-
-
-def _introduce(view: BriefView, text: str, roles: dict[str, HolderRole]) -> str:
-    """The first mention of each holder given a role, in this brief's reading order, gets
-    the role as of its source's date: "Shear (Assistant Secretary …, as of c. 2015)"."""
-    for holder, role in roles.items():
-        if holder in view.introduced:
-            continue
-        skip = [m.span() for m in _NOT_PROSE.finditer(text)]
-        found = None
-        for name in role.names:
-            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-                if not any(a <= match.start() < b for a, b in skip):
-                    if found is None or match.start() < found.start():
-                        found = match
-                    break
-        if found is not None:
-            view.introduced.add(holder)
-            note = _MARKDOWN_SPECIAL.sub(r"\\\1", role.text)
-            text = f"{text[: found.end()]} ({note}){text[found.end() :]}"
-    return text
-
-
-def _timeline(view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
-    events = sorted(
-        (n.note for n in resolved.notes.values() if n.note.record.event is not None),
-        key=lambda n: event_order(n.record.event.date if n.record.event else "0", n.id),
-    )
-    for note in events:
-        event = note.record.event
-        assert event is not None
-        view.timeline.append(
-            TimelineEntry(
-                date_text(event.date, resolved.project.settings.project.dates),
-                event.label,
-                notes.cite((note.id,), False),
-                event.basis,
-                event.inferred,
-            )
-        )
+def _timeline(draft: Draft, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes) -> None:
+    draft.timeline.extend(timeline(resolved, notes))
 
 
 def _disagreements(
-    view: BriefView, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes
+    draft: Draft, resolved: Resolved, _brief: ResolvedBrief, notes: Endnotes
 ) -> None:
-    seen: set[frozenset[str]] = set()
-    for linked in resolved.notes.values():
-        for other in linked.note.record.conflicts_with:
-            pair = frozenset((linked.id, other))
-            if pair in seen or other not in resolved.notes:
-                continue
-            seen.add(pair)
-            view.disagreements.append(
-                (_account(linked, notes), _account(resolved.notes[other], notes))
-            )
+    draft.disagreements.extend(disagreements(resolved, notes))
 
 
-def _introducer(view: BriefView, resolved: Resolved) -> Callable[[str], str]:
-    """An option's texts, like a section's, give a holder's first mention its role."""
-    roles = _holder_roles(resolved)
-    return lambda text: _introduce(view, text, roles)
+def _options(draft: Draft, _resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    introduce = draft.introduce
+    draft.options = [option_view(o, brief, notes, introduce=introduce) for o in brief.options]
 
 
-def _options(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
-    introduce = _introducer(view, resolved)
-    view.options = [_option_view(o, brief, notes, introduce=introduce) for o in brief.options]
+def _comparison(draft: Draft, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    draft.comparison.extend(comparison_rows(resolved, brief, notes, draft.introduce))
 
 
-def _comparison(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
-    dims = [d.id for d in resolved.project.settings.comparison]
-    introduce = _introducer(view, resolved)
-    for option in brief.options if dims else ():
-        record = option.record
-        cells = [render_inline(introduce(record.compare[d]), notes.cite) for d in dims]
-        view.comparison.append(ComparisonRow(record.title, cells))
+def _judgments(draft: Draft, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    draft.judgments = judgment_views(resolved.project, brief, notes.cite)
 
 
-def _judgments(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
-    view.judgments = judgment_views(resolved.project, brief, notes.cite)
+def _matrix(draft: Draft, resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
+    if draft.matrix is None:
+        draft.matrix = matrix_view(resolved.project, brief)
 
 
-def _matrix(view: BriefView, resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
-    if view.matrix is None:
-        view.matrix = matrix_view(resolved.project, brief)
+def _sensitivity(draft: Draft, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    _matrix(draft, resolved, brief, notes)  # the score rationales are in the annex
 
 
-def _sensitivity(
-    view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes
-) -> None:
-    _matrix(view, resolved, brief, notes)  # the score rationales are in the annex
-
-
-def _decision(view: BriefView, _resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
+def _decision(draft: Draft, _resolved: Resolved, brief: ResolvedBrief, _notes: Endnotes) -> None:
     if brief.recommended is not None:
-        option = brief.recommended
-        view.recommended = OptionSummary(option.id, option.record.title)
+        draft.recommended = recommended(brief)
 
 
-def _purpose(view: BriefView, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
-    _decision(view, resolved, brief, notes)
+def _purpose(draft: Draft, resolved: Resolved, brief: ResolvedBrief, notes: Endnotes) -> None:
+    _decision(draft, resolved, brief, notes)
 
 
-def _nothing(
-    _view: BriefView, _resolved: Resolved, _brief: ResolvedBrief, _notes: Endnotes
-) -> None:
+def _nothing(_draft: Draft, _resolved: Resolved, _brief: ResolvedBrief, _notes: Endnotes) -> None:
     """Parts that cite nothing themselves (toc, endnotes, evidence, sources)."""
 
 
@@ -494,25 +327,26 @@ PART_BUILDERS: dict[str, Builder] = {
 }
 
 
-def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
+def _parts(draft: Draft, sources: list[SourceView], endnotes: list[Endnote]) -> list[PartView]:
     """The parts that have something to show, in order, with their TOC labels."""
     present = {
         "toc": True,
-        "timeline": bool(view.timeline),
-        "disagreements": bool(view.disagreements),
-        "judgments": bool(view.judgments),
-        "options": bool(view.options),
-        "comparison": bool(view.comparison),
-        "matrix": view.matrix is not None,
-        "sensitivity": view.matrix is not None,
-        "decision": view.recommended is not None and not view.informs,
-        "purpose": view.informs,
-        "endnotes": bool(view.endnotes),
-        "evidence": bool(view.judgments),
-        "sources": bool(view.sources),
+        "timeline": bool(draft.timeline),
+        "disagreements": bool(draft.disagreements),
+        "judgments": bool(draft.judgments),
+        "options": bool(draft.options),
+        "comparison": bool(draft.comparison),
+        "matrix": draft.matrix is not None,
+        "sensitivity": draft.matrix is not None,
+        "decision": draft.recommended is not None and not draft.informs,
+        "purpose": draft.informs,
+        "endnotes": bool(endnotes),
+        "evidence": bool(draft.judgments),
+        "sources": bool(sources),
     }
     parts = []
     region = "front"
+    layout = draft.layout
     for name in layout.parts:
         if name in BACK_MATTER:
             region = "back"
@@ -523,8 +357,8 @@ def _parts(view: BriefView, layout: BriefLayout) -> list[PartView]:
         elif region in ("front", "summary"):
             region = "main"
         if name in layout.sections:
-            if name in view.sections:
-                heading = view.sections[name].heading
+            if name in draft.sections:
+                heading = draft.sections[name].heading
                 parts.append(PartView("section", name, heading, region))
         elif present[name]:
             parts.append(PartView(name, name, TOC_LABELS.get(name), region))

@@ -302,7 +302,7 @@ def render_page(
         if exc.path is not None:  # a template's own problem, located in it
             diagnostics.error(exc.path, exc.line, exc.code, exc.message)
         else:
-            diagnostics.error(view.brief.origin.path, 1, exc.code, exc.message)
+            diagnostics.error(view.path, 1, exc.code, exc.message)
         return None
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 import jinja2
 
-from briefgen.analyse.endnotes import grade_key
 from briefgen.analyse.views import BriefView
 from briefgen.diagnostics import RenderError
 from briefgen.limits import TimeLimitExceeded
@@ -30,23 +28,15 @@ from briefgen.render.fonts import (
     printed_characters,
 )
 from briefgen.render.layout import check_depth, check_overflow
-from briefgen.render.page import page_context
+from briefgen.render.page import FACES_MARK, page_context, page_stylesheet
 from briefgen.render.pdfspec import BODY_END, SUMMARY_END, SUMMARY_START
 from briefgen.render.pdfspec import PDF_VARIANT as PDF_VARIANT
 from briefgen.render.pdfspec import Pdf as Pdf
 from briefgen.render.pdfspec import pdf_css as pdf_css
-from briefgen.render.running import running_heads
 from briefgen.render.safety import check_page
 from briefgen.render.sandbox import MemoryLimitExceeded, Sandbox, TemplateRefused, bounded
-from briefgen.text.csl_html import CSS as CITATION_CSS
-from briefgen.text.direction import right_to_left
 
 MAX_DATA_URL = 2_000_000
-
-
-# Stands in the stylesheet for the packaged faces until the page's characters are known;
-# the nonce keeps a template's own text from ever being taken for it.
-FACES_MARK = f"/* briefgen-faces-{secrets.token_hex(8)} */"
 
 
 @cache
@@ -86,7 +76,7 @@ def render_html(
     raises, a limit) is the template's problem, located at its file and line; a fault
     in building the context is ours and keeps its traceback.
     """
-    template_name = location = template or view.layout.template or "brief.html.j2"
+    template_name = location = template or view.template or "brief.html.j2"
     try:
         with bounded(limits.seconds, limits.memory_bytes):
             css, _, _ = environment.templates.get_source(environment, "brief.css")
@@ -94,14 +84,8 @@ def render_html(
             # Errors while compiling have no template frame: they are located here.
             location = str(environment.templates.locate(template_name) or template_name)
             compiled = environment.get_template(template_name)
-            heads = running_heads(
-                view.brief.meta.title,
-                view.brief.meta.marking,
-                right_to_left(view.language),
-                grade_key(),
-            )
-            stylesheet = "\n".join((FACES_MARK, CITATION_CSS, css, families, house, heads))
-            context = page_context(view, stylesheet=stylesheet)
+            styles = page_stylesheet(view, css=css, house=house, families=families)
+            context = page_context(view, stylesheet=styles)
             page = compiled.render(context)
             faces = font_faces(families_needed(printed_characters(page)))
             page = page.replace(FACES_MARK, faces)
