@@ -87,6 +87,7 @@ def check(
     )
     from briefgen.validate.content import validate
     from briefgen.validate.resolve import resolve
+    from briefgen.write.cache_folder import CACHE_DIR, CitationStore
 
     diagnostics = Diagnostics(root)
     report_interrupted(root, diagnostics)  # a command that writes finishes it first
@@ -108,7 +109,8 @@ def check(
     seconds = project.settings.limits.citation_seconds
     # The first failure of the processor stops every brief's analysis: one error a build.
     try:
-        with Citations(items, style, seconds) as citations:
+        store = CitationStore(root / CACHE_DIR)  # a check whose citations are unchanged
+        with Citations(items, style, seconds, store=store) as citations:  # starts no processor
             _analyse_briefs(resolved, citations, result)
     except CitationStyleError as exc:
         where, line = (root / style.name, 1) if not style.shipped else _style_setting(root)
