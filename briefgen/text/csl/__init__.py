@@ -30,7 +30,8 @@ from types import TracebackType
 from typing import Any, Literal, NoReturn, Self
 
 from briefgen.model.settings import DEFAULT_CITATION_STYLE, SHIPPED_CITATION_STYLES
-from briefgen.text.csl.engine import CALL_SECONDS, CitationEngineError, Engine, asset
+from briefgen.text.csl.child import asset
+from briefgen.text.csl.engine import CALL_SECONDS, CitationEngineError, Engine
 from briefgen.text.csl.items import csl_item
 from briefgen.text.csl.stored import (
     ReplyStore,

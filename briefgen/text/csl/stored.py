@@ -34,14 +34,14 @@ def _tools() -> str:
     """What besides the items and the style shapes a reply: the processor and its setup."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from briefgen.text.csl.engine import _SETUP, asset
+    from briefgen.text.csl.child import SETUP, asset
 
     try:
         racer = version("mini-racer")
     except PackageNotFoundError:  # pragma: no cover - it is a dependency
         racer = "unknown"
     digest = hashlib.sha256(f"{FORMAT}\nmini-racer {racer}\n".encode())
-    for text in (_SETUP, asset("citeproc.js"), asset("locales-en-US.xml")):
+    for text in (SETUP, asset("citeproc.js"), asset("locales-en-US.xml")):
         digest.update(hashlib.sha256(text.encode()).digest())
     return digest.hexdigest()
 
