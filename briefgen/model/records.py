@@ -1,9 +1,7 @@
 """The content model: one strict pydantic model per kind of content file.
 
-Unknown keys are errors (``extra="forbid"``), so a typo is reported, not ignored.
-What every model shares is in ``fields.py``, the source record in ``source_record.py``
-(both re-exported here); the loaded objects that pair a record with where it came from
-are in ``project.py``.
+Unknown keys are errors (``extra="forbid"``), so a typo is reported, not ignored. Shared
+fields: ``fields.py``; the source record: ``source_record.py`` (both re-exported here).
 """
 
 from __future__ import annotations
