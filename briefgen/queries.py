@@ -94,6 +94,7 @@ def check(
     )
     from briefgen.validate.content import validate
     from briefgen.validate.resolve import resolve
+    from briefgen.write.cache_folder import CACHE_DIR, CitationStore
 
     diagnostics = Diagnostics(root)
     report_interrupted(root, diagnostics)  # a command that writes finishes it first
@@ -115,8 +116,9 @@ def check(
     seconds = project.settings.limits.citation_seconds
     # The first failure of the processor stops every brief's analysis: one error a build.
     try:
-        with (citations_type or Citations)(items, style, seconds) as citations:
-            _analyse_briefs(resolved, citations, result, settings_text)
+        store = CitationStore(root / CACHE_DIR)  # a check whose citations are unchanged
+        with (citations_type or Citations)(items, style, seconds, store=store) as citations:
+            _analyse_briefs(resolved, citations, result, settings_text)  # starts no processor
     except CitationStyleError as exc:
         where, line = (root / style.name, 1) if not style.shipped else _style_setting(root)
         diagnostics.error(where, line, exc.code, exc.message)

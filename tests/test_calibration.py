@@ -328,6 +328,27 @@ def test_b2_fragment_is_printed_in_its_whole_sentence() -> None:
     assert after.endswith("accord.")
 
 
+@pytest.mark.parametrize(
+    ("fragment", "context"),
+    [
+        ("Forces moved", ("The U.S. ", ".")),
+        ("It was", ("", " “a good first step.")),
+        ("a good first step.", ("It was “", "” Nobody objected, c. 2015 at least.")),
+        ("Nobody", ("", " objected, c. 2015 at least.")),
+    ],
+)
+def test_a_quotes_context_comes_from_the_one_sentence_splitter(
+    fragment: str, context: tuple[str, str]
+) -> None:
+    """Issue 25: text/context.py splits with text/sentences.py (its own regular expression
+    is gone), giving what it gave: "U.S." and "c. 2015" end no sentence, and a quote that
+    ends with its full stop runs on to the next sentence's end."""
+    paragraph = (
+        "The U.S. Forces moved. It was “a good first step.” Nobody objected, c. 2015 at least."
+    )
+    assert sentence_around(paragraph, fragment) == context
+
+
 def test_the_seed_meets_every_calibration_check(tmp_path: Path) -> None:
     """Review rows 4 and 30: the seed's confidence is earned and its scores sit on anchors."""
     root = copy_project(REPO, tmp_path / "seed")

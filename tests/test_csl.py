@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import pipeline
+from briefgen import pipeline, queries
 from briefgen.diagnostics import Diagnostics
 from briefgen.limits import process_cpu_seconds, time_limit, wall_guard
 from briefgen.load.citestyle import load_style
@@ -44,6 +44,7 @@ from briefgen.text.csl import (
 )
 from briefgen.text.csl.engine import Engine
 from briefgen.text.csl_html import rebuild_csl_html
+from briefgen.write.cache_folder import CITATIONS_SUFFIX, CitationStore
 from tests.conftest import FIXTURES, MINIMAL, REPO, copy_project
 from tests.processes import HANG_GUARD
 
@@ -802,3 +803,57 @@ def test_a_failed_processor_is_never_left_warm() -> None:
         assert fresh._engine is not taken
         assert fresh.notes([Cite("article-dated", "1")])[0].startswith("Bruce Klingner")
     assert Engine.started == started + 1
+
+
+def test_stored_citations_start_no_processor_and_a_changed_item_formats_afresh(
+    tmp_path: Path,
+) -> None:
+    """Issue 25: a second run whose items and style are unchanged formats from the cache
+    folder without a processor, the same HTML; a damaged entry, an edited item or a link
+    where the folder should be falls back to the processor, never trusted."""
+    store = CitationStore(tmp_path / ".briefgen-cache")
+    asked = [Cite("article-dated", "1"), Cite("article-dated", None)]
+    with Citations(items(), store=store) as first:
+        assert first._started is None  # nothing formatted yet: no processor
+        notes, entries = first.notes(asked), first.bibliography(["article-dated"])
+        assert first._started is not None
+    (entry,) = (tmp_path / ".briefgen-cache").glob(f"*{CITATIONS_SUFFIX}")
+    with Citations(items(), store=store) as second:
+        assert second.notes(asked) == notes
+        assert second.bibliography(["article-dated"]) == entries
+        assert second._started is None  # every reply came from the store
+    entry.write_text('{"key": "' + entry.name.split(".")[0] + '", "replies": {"x": 1}', "utf-8")
+    with Citations(items(), store=store) as damaged:
+        assert damaged.notes(asked) == notes
+        assert damaged._started is not None
+    edited = items()
+    edited["article-dated"] = {**edited["article-dated"], "title": "Another Title"}
+    with Citations(edited, store=store) as changed:
+        assert "Another Title" in changed.notes(asked)[0]
+        assert changed._started is not None
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / ".briefgen-cache").symlink_to(outside)
+    with Citations(items(), store=CitationStore(tmp_path / "linked" / ".briefgen-cache")) as linked:
+        assert linked.notes(asked) == notes
+    assert list(outside.iterdir()) == []  # nothing written through the link
+
+
+def test_a_check_keeps_its_citations_and_the_next_check_needs_no_processor(
+    minimal: Path,
+) -> None:
+    """Issue 25: ``check`` stores the notes it formatted; an unchanged project's next
+    check gives the same views with no processor started or taken warm."""
+    first = queries.check(minimal)
+    assert not first.diagnostics.errors
+    assert list((minimal / ".briefgen-cache").glob(f"*{CITATIONS_SUFFIX}"))
+    with Citations(items()) as warm:  # a warm processor the next check could take
+        warm.notes([Cite("article-dated", "1")])
+    started = Engine.started
+    second = queries.check(minimal)
+    assert Engine.started == started
+    assert second.views == first.views
+    with Citations(items()) as taken:  # the warm processor was left where it was
+        assert Engine.started == started
+        taken.notes([Cite("article-dated", "1")])

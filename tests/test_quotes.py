@@ -1,6 +1,7 @@
 import faulthandler
 import random
 import sys
+import unicodedata
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from briefgen import pipeline
-from briefgen.text import quotes
+from briefgen.text import marks, quotes
 from briefgen.text.quotes import closest, find_in, locate
 from tests.sources import add_note, add_prose, append_source
 
@@ -77,6 +78,14 @@ def test_combining_marks_are_part_of_a_word() -> None:
     decomposed = "le cafe\u0301 noir"
     assert find_in("cafe", decomposed) is None
     assert find_in("cafe\u0301", decomposed) == "cafe\u0301"
+
+
+def test_the_table_of_combining_marks_is_this_unicode_databases() -> None:
+    """The precomputed table (text/marks.py) is what a pass over every code point finds;
+    regenerate it from ``marks.computed()`` when Python's Unicode database changes."""
+    assert marks.marks() == marks.computed()
+    if unicodedata.unidata_version == marks.UNIDATA_VERSION:
+        assert marks.tabled() == marks.computed()
 
 
 def test_quote_word_fragment_misquote(minimal: Path) -> None:

@@ -3,6 +3,9 @@ come out of ``analyse/robustness.py`` for the seed's scores as they stood at 119
 
 from __future__ import annotations
 
+import math
+import random
+
 import pytest
 
 from briefgen.analyse.mcda import Criterion, rank, totals
@@ -73,3 +76,34 @@ def test_whole_points_round_halves_up() -> None:
     assert [whole_points(t) for t in (0.625, 0.675, 0.525, 0.8125, 0.4375, 0.0, 1.0)] == [
         63, 68, 53, 81, 44, 0, 100,
     ]  # fmt: skip
+
+
+def _joint_draw_by_totals(
+    top: str, samples: int, probability: float, seed: int
+) -> tuple[float, float]:
+    """The joint draw as first written: each draw's scores through ``totals``."""
+    generator, kept, tied = random.Random(seed), 0, 0
+    for _ in range(samples):
+        drawn: dict[str, dict[str, int]] = {}
+        for option in sorted(SCORES):
+            drawn[option] = {}
+            for c in CRITERIA:
+                roll = generator.random()
+                step = -1 if roll < probability else 1 if roll < 2 * probability else 0
+                drawn[option][c.id] = min(max(SCORES[option][c.id] + step, c.low), c.high)
+        result = totals(CRITERIA, drawn)
+        best = max(result.values())
+        at_top = [o for o, t in result.items() if math.isclose(t, best, abs_tol=1e-12)]
+        kept, tied = kept + (at_top == [top]), tied + (at_top != [top] and top in at_top)
+    return kept / samples, tied / samples
+
+
+@pytest.mark.parametrize(("top", "probability", "seed"), [("gsomia", 0.2, 7), ("widen", 0.45, 2)])
+def test_joint_draw_gives_the_figures_of_totals_of_each_draw(
+    top: str, probability: float, seed: int
+) -> None:
+    """Issue 25: the draw looks up precomputed terms; the same rolls give the same shares."""
+    expected = _joint_draw_by_totals(top, 500, probability, seed)
+    assert joint_draw(CRITERIA, SCORES, top, samples=500, probability=probability, seed=seed) == (
+        expected
+    )

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from briefgen.analyse.mcda import Criterion, Ranked, rank, totals
+from briefgen.analyse.mcda import Criterion, Ranked, rank, shares, totals
 
 Scores = Mapping[str, Mapping[str, int]]
 
@@ -82,19 +82,36 @@ def joint_draw(
 ) -> tuple[float, float]:
     """(share alone on top, share tied for first) over seeded joint ±1 draws."""
     generator = random.Random(seed)
+    weights = shares(criteria)
+    options = sorted(scores)
+    # Each score's weighted utility a step down, as given and a step up (clamped), looked
+    # up per draw: the same products, summed in the same order, as ``totals`` of the
+    # drawn scores, from the same sequence of rolls (criteria in order, options sorted).
+    terms = [
+        [
+            tuple(
+                weights[c.id] * c.utility(min(max(scores[option][c.id] + step, c.low), c.high))
+                for step in (-1, 0, 1)
+            )
+            for c in criteria
+        ]
+        for option in options
+    ]
+    down, up = probability, 2 * probability
+    roll = generator.random
     kept = tied = 0
     for _ in range(samples):
-        drawn: dict[str, dict[str, int]] = {}
-        for option in sorted(scores):
-            drawn[option] = {}
-            for criterion in criteria:
-                roll = generator.random()
-                step = -1 if roll < probability else 1 if roll < 2 * probability else 0
-                value = scores[option][criterion.id] + step
-                drawn[option][criterion.id] = min(max(value, criterion.low), criterion.high)
-        result = totals(criteria, drawn)
-        best = max(result.values())
-        at_top = [o for o, t in result.items() if math.isclose(t, best, abs_tol=1e-12)]
+        result = []
+        for by_criterion in terms:
+            drawn = []
+            for term in by_criterion:
+                value = roll()
+                drawn.append(term[0] if value < down else term[2] if value < up else term[1])
+            result.append(sum(drawn))
+        best = max(result)
+        at_top = [
+            o for o, t in zip(options, result, strict=True) if math.isclose(t, best, abs_tol=1e-12)
+        ]
         if at_top == [top]:
             kept += 1
         elif top in at_top:

@@ -1,10 +1,10 @@
-"""``briefgen.toml``: project settings, strictly typed like every content file."""
+"""``briefgen.toml``: project settings, strictly typed like every content file.
+
+Settings that moved (``Rename``, ``RENAMES``) are in ``renames.py``, re-exported here.
+"""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, StringConstraints, field_validator, model_validator
@@ -18,79 +18,20 @@ from briefgen.model.calibration import (
     packaged,
     rule_words,
 )
+from briefgen.model.fields import LANGUAGE_TAG, Id, LanguageTag, Strict, Text
 from briefgen.model.layouts import BriefLayout, TypeTable
 from briefgen.model.pagesize import page_size_problem
-from briefgen.model.records import LANGUAGE_TAG, Id, LanguageTag, ReliabilityGrade, Strict, Text
+from briefgen.model.renames import RENAMES as RENAMES
+from briefgen.model.renames import Rename as Rename
+from briefgen.model.renames import toml_key as toml_key
+from briefgen.model.renames import toml_value as toml_value
+from briefgen.model.source_record import ReliabilityGrade
 from briefgen.model.written_dates import DateStyle, default_date_style
-from briefgen.rules import RANK, Configured, Level, RuleClass, registry, version_tuple
+from briefgen.rules import RANK, Configured, Level, RuleClass, registry
 
 # The most `[limits] markdown_depth` may allow: each level can open two elements
 # (``<ul><li>``), and the page must stay under render.MAX_PAGE_DEPTH.
 MAX_MARKDOWN_DEPTH = 40
-
-
-# --- renamed settings ----------------------------------------------------------
-
-
-BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def toml_key(key: str) -> str:
-    return key if BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
-
-
-def toml_value(value: object) -> str:
-    """A value as TOML writes it (the scalars and lists settings hold)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Rename:
-    """A settings table that moved: each key ``k = v`` of ``[old]`` is now ``v`` at ``new``
-    with ``{key}`` replaced by ``k``.
-
-    Below ``removed_in`` the old form still works, with a warning naming the new form
-    (``settings.deprecated``); from ``removed_in`` on it is an error (``settings.renamed``).
-    """
-
-    old: str
-    new: tuple[str, ...]
-    deprecated_in: str
-    removed_in: str
-
-    def target(self, key: str) -> tuple[str, ...]:
-        return tuple(part.replace("{key}", key) for part in self.new)
-
-    def removed(self, version: str) -> bool:
-        return version_tuple(version) >= version_tuple(self.removed_in)
-
-    def old_form(self, key: str, value: object) -> str:
-        return f"[{self.old}] {toml_key(key)} = {toml_value(value)}"
-
-    def new_key(self, key: str) -> str:
-        """'[types.issue-brief] budget': the table and key the value now has."""
-        *table, name = self.target(key)
-        return f"[{'.'.join(toml_key(part) for part in table)}] {toml_key(name)}"
-
-    def new_form(self, key: str, value: object) -> str:
-        return f"{self.new_key(key)} = {toml_value(value)}"
-
-    def moved(self, key: str, value: object) -> str:
-        return f"{self.old_form(key, value)} is now {self.new_form(key, value)}"
-
-
-# Every setting that moved, oldest first. [budgets] and [analysis] were hard errors from
-# their rename on, without a deprecation window, so both keep working until 0.3.0.
-RENAMES: tuple[Rename, ...] = (
-    Rename("budgets", ("types", "{key}", "budget"), deprecated_in="0.2.0", removed_in="0.3.0"),
-    Rename("analysis", ("sensitivity", "{key}"), deprecated_in="0.2.0", removed_in="0.3.0"),
-)
 
 
 # --- settings ------------------------------------------------------------------

@@ -18,9 +18,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.render.pdfspec import PDF_VARIANT, REPAIR_VERSION, Pdf, pdf_css
 from briefgen.render.toolchain import toolchain_versions
-from briefgen.write.cache_folder import keep_only, put_files
-
-CACHE_DIR = ".briefgen-cache"
+from briefgen.write.cache_folder import CACHE_DIR, keep_only, put_files
 
 
 def renderer_stamp(versions: Sequence[tuple[str, str]] | None = None) -> str:
@@ -62,6 +60,9 @@ def project_fingerprint(root: Path, selection: str) -> str:
         digest.update(f"{name}\n".encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     return digest.hexdigest()
+
+
+__all__ = ["CACHE_DIR", "PdfCache", "pdf_key", "project_fingerprint", "renderer_stamp"]
 
 
 class PdfCache:

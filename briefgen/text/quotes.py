@@ -10,10 +10,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import sys
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from briefgen.text.marks import marks
 
 _FOLD = str.maketrans({c: '"' for c in "“”„‟″«»"} | {c: "'" for c in "‘’‚‛′"})
 _SPACE = re.compile(r"\s+")
@@ -24,15 +24,8 @@ HINT_CHARS = 200  # the longest passage a diagnostic quotes back
 @functools.cache
 def _word_class() -> str:
     """A regex class of word characters: ``\\w`` and combining marks (é as e + U+0301)."""
-    marks = [c for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c))[0] == "M"]
-    ranges: list[tuple[int, int]] = []
-    for code in marks:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
     spans = "".join(
-        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in marks()
     )
     return r"\w" + spans
 

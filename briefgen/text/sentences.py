@@ -12,7 +12,7 @@ in two, so a sentence's confidence level and likelihood term could escape each o
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pysbd
 
@@ -29,4 +29,12 @@ def _segmenter() -> pysbd.Segmenter:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentences of one paragraph of ``text``, each
     with the white space after it."""
-    return [(span.start, span.end) for span in _segmenter().segment(_CIRCA.sub("c\u2024", text))]
+    return list(_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Memoised: several checks split the same paragraphs (a pure function of the text)."""
+    return tuple(
+        (span.start, span.end) for span in _segmenter().segment(_CIRCA.sub("c\u2024", text))
+    )

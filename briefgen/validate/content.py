@@ -1,48 +1,33 @@
-"""Stage 2 — validate: every cross-reference and quote, checked once, in one place."""
+"""Stage 2 — validate: every cross-reference and quote, checked once, in one place
+(the sources and notes in ``evidence.py``)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 from briefgen.diagnostics import Diagnostics, closest_id, did_you_mean
 from briefgen.limits import TimeLimitExceeded, time_limit
-from briefgen.memo import memoized
 from briefgen.model.layouts import section_heading, type_name
-from briefgen.model.project import Brief, Note, Project
+from briefgen.model.project import Brief, Project
 from briefgen.model.report import ContentKind, LoadReport
 from briefgen.text.blocks import analysis_chunks, paragraphs
 from briefgen.text.citations import find_citations
-from briefgen.text.quotes import closest, find_in, locate
-from briefgen.text.search import find_passages
 from briefgen.validate.attribution import brief_blocks, check_attribution
 from briefgen.validate.bidi import check_bidi_controls
 from briefgen.validate.bounds import check_bounds
 from briefgen.validate.calibration import validate_calibration
+from briefgen.validate.evidence import Place, check_notes, check_sources
 from briefgen.validate.example import check_example_content
 from briefgen.validate.formats import check_format
 from briefgen.validate.ids import check_unique_ids
-from briefgen.validate.lines import check_event_date, check_note_line, check_source_lines
 from briefgen.validate.quotemarks import check_quotation_marks
 from briefgen.validate.references import check_citations, check_references
 from briefgen.validate.repeats import check_repeats
 from briefgen.validate.reported import check_reported, option_blocks
 from briefgen.validate.resolve import Resolved, resolve
 from briefgen.validate.scoring import validate_scoring
-from briefgen.validate.sic import check_sic
 from briefgen.validate.templates import check_templates
 from briefgen.validate.tradecraft import check_framing, check_holders
-
-
-@dataclass
-class _Place:
-    """What validation is checking now, so running out of time can say where."""
-
-    path: Path
-    line: int
-    what: str
 
 
 def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> Resolved | None:
@@ -54,13 +39,13 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
     being checked.
     """
     seconds = project.settings.limits.validate_seconds
-    place = _Place(project.root / "briefgen.toml", 0, "the project")
+    place = Place(project.root / "briefgen.toml", 0, "the project")
     try:
         with time_limit(seconds):
             check_unique_ids(project, report, diagnostics)
             check_example_content(project, diagnostics)
-            _check_sources(project, diagnostics)
-            _check_notes(project, report, diagnostics, place)
+            check_sources(project, diagnostics)
+            check_notes(project, report, diagnostics, place)
             _check_options(project, report, diagnostics)
             validate_scoring(project, report, diagnostics)
             check_holders(project, diagnostics)
@@ -79,154 +64,6 @@ def validate(project: Project, report: LoadReport, diagnostics: Diagnostics) -> 
             "processor time ([limits] validate_seconds in briefgen.toml)",
         )
     return None if diagnostics.errors else resolve(project)
-
-
-def _check_sources(project: Project, diagnostics: Diagnostics) -> None:
-    for source in project.sources.values():
-        origin, record = source.origin, source.record
-        digest = _sha256(source.text)
-        if digest != record.sha256:
-            diagnostics.error(
-                origin.path,
-                origin.line("sha256"),
-                "source.checksum",
-                _checksum_problem(record.text, source.text, record.sha256, digest),
-            )
-        check_source_lines(source, diagnostics)
-        if record.grade is None:
-            diagnostics.warning(
-                origin.path,
-                origin.line("reliability"),
-                "source.unassessed",
-                f"source '{source.id}' is not assessed yet: set reliability (grade A–F and "
-                "a reason) before a brief's reader edition cites it",
-            )
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _checksum_problem(name: str, text: str, pinned: str, digest: str) -> str:
-    """Why a source text's sha256 is not the pinned one, in the terms of the likely cause."""
-    if len(set(pinned)) == 1:  # 64 zeros: a placeholder, never a digest
-        return f"text '{name}' is not pinned yet: pin it: sha256: {digest}"
-    causes = []
-    unchanged = text
-    if text.startswith("\ufeff"):
-        causes.append("starts with a byte-order mark (BOM): save it as UTF-8 without a BOM")
-        unchanged = unchanged[1:]
-    if "\r" in text:
-        causes.append(
-            "has Windows line endings (CRLF): convert them to LF (dos2unix, or your editor's "
-            "line-ending setting); to keep git from converting them again, add "
-            "'content/sources/*.txt -text' to .gitattributes"
-        )
-        unchanged = unchanged.replace("\r\n", "\n").replace("\r", "\n")
-    if causes and _sha256(unchanged) == pinned:
-        return f"text '{name}' " + " and ".join(causes) + "; its words are unchanged"
-    if causes:
-        return (
-            f"text '{name}' has changed: sha256 is {digest}; it "
-            + " and ".join(causes)
-            + ", and a source text must stay verbatim"
-        )
-    return f"text '{name}' has changed: sha256 is {digest}; a source text must stay verbatim"
-
-
-def _check_notes(
-    project: Project, report: LoadReport, diagnostics: Diagnostics, place: _Place
-) -> None:
-    for note in project.notes.values():
-        record, origin = note.record, note.origin
-        place.path, place.line = origin.path, origin.line("quote")
-        place.what = f"the quote of note '{note.id}'"
-        source = project.sources.get(record.source)
-        if source is None:
-            if report.may_hold(ContentKind.SOURCES, record.source):
-                continue
-            diagnostics.error(
-                origin.path,
-                origin.line("source"),
-                "note.unknown-source",
-                f"note '{note.id}' cites unknown source '{record.source}'"
-                + did_you_mean(record.source, project.sources),
-            )
-        elif check_note_line(note, source, diagnostics):
-            found = _check_locator(note, source.paragraphs, diagnostics)
-            check_event_date(note, source, diagnostics)
-            check_sic(note, diagnostics)
-            if found is not None:
-                project.quotes[note.id] = found
-        for other in record.conflicts_with:
-            target = project.notes.get(other)
-            if target is None:
-                diagnostics.error(
-                    origin.path,
-                    origin.line("conflicts_with"),
-                    "note.unknown-conflict",
-                    f"conflicts_with names unknown note '{other}'"
-                    + did_you_mean(other, project.notes),
-                )
-            elif note.id not in target.record.conflicts_with:
-                diagnostics.warning(
-                    origin.path,
-                    origin.line("conflicts_with"),
-                    "note.conflict-one-sided",
-                    f"'{other}' does not list '{note.id}' in its conflicts_with",
-                )
-
-
-def _check_locator(note: Note, paragraphs: list[str], diagnostics: Diagnostics) -> str | None:
-    """Check a note's ¶ and quote; returns the quote in the source's own characters."""
-    record, origin = note.record, note.origin
-    note_id, paragraph, quote, source_id = record.id, record.paragraph, record.quote, record.source
-    if paragraph > len(paragraphs):
-        diagnostics.error(
-            origin.path,
-            origin.line("paragraph"),
-            "note.paragraph-range",
-            f"¶{paragraph} does not exist in source '{source_id}' "
-            f"(it has {len(paragraphs)} paragraphs)",
-        )
-        return None
-    if quote is None:
-        return None
-    within = paragraphs[paragraph - 1]  # a re-check (memo.py) reuses an unchanged match
-    found = memoized("quote-in", (quote, within), lambda: find_in(quote, within))
-    if found is not None:
-        return found
-    elsewhere = locate(quote, paragraphs)
-    if elsewhere is not None:
-        diagnostics.error(
-            origin.path,
-            origin.line("quote"),
-            "quote.wrong-paragraph",
-            f"quote of note '{note_id}' is in ¶{elsewhere.paragraph} of source "
-            f"'{source_id}', not ¶{paragraph}",
-        )
-        return None
-    crossing = next((f for f in find_passages(quote, paragraphs) if f.crosses), None)
-    if crossing is not None:
-        diagnostics.error(
-            origin.path,
-            origin.line("quote"),
-            "quote.mismatch",
-            f"quote of note '{note_id}' crosses a paragraph break in source '{source_id}', "
-            f"from ¶{crossing.first + 1} into ¶{crossing.last + 1} (in a text taken from a "
-            "PDF, often a line wrap): a quote sits in one paragraph, so quote the part in "
-            f"one, or rejoin the source's wrapped lines and pin the text again",
-        )
-        return None
-    near = closest(quote, paragraphs)
-    hint = f"; closest passage is in ¶{near.paragraph}: {near.text.strip()}" if near else ""
-    diagnostics.error(
-        origin.path,
-        origin.line("quote"),
-        "quote.mismatch",
-        f"quote of note '{note_id}' not found in source '{source_id}'{hint}",
-    )
-    return None
 
 
 def _check_options(project: Project, report: LoadReport, diagnostics: Diagnostics) -> None:

@@ -12,6 +12,10 @@ until then. A process that builds again and again (``serve``, the tests) calls
 next build that uses the same style, one per style; a processor that failed, hit a
 limit or was interrupted is stopped instead, and those left warm stop when the process
 exits. A one-shot ``build`` does not keep it: its PDFs render without the 200 MB.
+
+Given a ``store`` (the project's cache folder), ``Citations`` starts its processor only
+when a note or entry is asked for that the store does not hold (``stored.py``), and
+keeps what it formatted there when closed.
 """
 
 from __future__ import annotations
@@ -26,8 +30,16 @@ from types import TracebackType
 from typing import Any, Literal, NoReturn, Self
 
 from briefgen.model.settings import DEFAULT_CITATION_STYLE, SHIPPED_CITATION_STYLES
-from briefgen.text.csl.engine import CALL_SECONDS, CitationEngineError, Engine, asset
+from briefgen.text.csl.child import asset
+from briefgen.text.csl.engine import CALL_SECONDS, CitationEngineError, Engine
 from briefgen.text.csl.items import csl_item
+from briefgen.text.csl.stored import (
+    ReplyStore,
+    entry_key,
+    read_replies,
+    request_key,
+    write_replies,
+)
 from briefgen.text.markdown import Html, csl_html
 
 __all__ = [
@@ -135,27 +147,56 @@ class Citations:
         seconds: float = CALL_SECONDS,
         *,
         warm: bool = True,
+        store: ReplyStore | None = None,
     ) -> None:
         """``seconds``: what formatting every note and entry may take together.
 
         ``warm``: take a processor an earlier build left warm for this style, and leave
         this one so when closed (if ``keep_processors_warm()``); ``False`` starts a
-        processor of its own and stops it on close.
+        processor of its own and stops it on close. ``store``: formatted citations kept
+        between runs; with one, the processor starts only when one is missing there.
         """
         self.items = dict(items)
         self.style = shipped_style(style) if isinstance(style, str) else style
         self.seconds = seconds
         self._closed = False
         self._warm_key = hashlib.sha256(self.style.xml.encode()).hexdigest() if warm else None
+        self._store = store
+        self._stored_key = entry_key(self.style.xml, self.items) if store else ""
+        self._replies = read_replies(store.get(self._stored_key), self._stored_key) if store else {}
+        self._formatted = False  # a reply this store does not hold yet
+        self._started: Engine | None = None
+        if store is None:
+            self._start()
+
+    @property
+    def _engine(self) -> Engine:
+        """The processor, started (or taken warm) when first needed."""
+        return self._started if self._started is not None else self._start()
+
+    def _start(self) -> Engine:
         engine = _take_warm(self._warm_key) if self._warm_key else None
         if engine is not None:
-            engine.renew(seconds)
-            self._engine = engine
-            return
-        try:
-            self._engine = Engine(self.style.xml, seconds)
-        except CitationEngineError as exc:
-            self._raise(exc, "starting")
+            engine.renew(self.seconds)
+        else:
+            try:
+                engine = Engine(self.style.xml, self.seconds)
+            except CitationEngineError as exc:
+                self._raise(exc, "starting")
+        self._started = engine
+        return engine
+
+    def _stored(self, function: str, argument: object, most: int, exact: bool) -> list[str] | None:
+        """The stored reply to a request, if it has as many strings as it must."""
+        reply = self._replies.get(request_key(function, argument))
+        if reply is None or len(reply) > most or (exact and len(reply) != most):
+            return None
+        return reply
+
+    def _keep(self, function: str, argument: object, reply: list[str]) -> None:
+        if self._store is not None:
+            self._replies[request_key(function, argument)] = reply
+            self._formatted = True
 
     def _raise(self, exc: CitationEngineError, doing: str) -> NoReturn:
         """The project's error for a failure of the processor, or ``exc`` for a bug."""
@@ -182,21 +223,27 @@ class Citations:
     def notes(self, cites: Sequence[Cite]) -> list[Html]:
         """One note per cite, in order: a source's first note in full, later ones short."""
         self._known(cite.source_id for cite in cites)
-        try:
-            raw = self._engine.notes(
-                self.items, [(cite.source_id, cite.locator, cite.label) for cite in cites]
-            )
-        except CitationEngineError as exc:
-            self._raise(exc, "formatting notes")
+        asked = [(cite.source_id, cite.locator, cite.label) for cite in cites]
+        raw = self._stored("notes", asked, len(asked), exact=True)
+        if raw is None:
+            try:
+                raw = self._engine.notes(self.items, asked)
+            except CitationEngineError as exc:
+                self._raise(exc, "formatting notes")
+            self._keep("notes", asked, raw)
         return [csl_html(note) for note in raw]
 
     def bibliography(self, source_ids: Sequence[str]) -> list[Html]:
         """One entry per source, sorted as the style sorts."""
         self._known(source_ids)
-        try:
-            entries = self._engine.bibliography(self.items, source_ids)
-        except CitationEngineError as exc:
-            self._raise(exc, "formatting the bibliography")
+        asked = list(source_ids)
+        entries = self._stored("bibliography", asked, len(set(asked)), exact=False)
+        if entries is None:
+            try:
+                entries = self._engine.bibliography(self.items, asked)
+            except CitationEngineError as exc:
+                self._raise(exc, "formatting the bibliography")
+            self._keep("bibliography", asked, entries)
         return [csl_html(entry) for entry in entries]
 
     def _known(self, ids: Any) -> None:
@@ -209,11 +256,15 @@ class Citations:
         if self._closed:
             return
         self._closed = True
-        key = self._warm_key
-        if key is not None and _KEEP_WARM and self._engine.usable:
-            _leave_warm(key, self._engine)
+        if self._store is not None and self._formatted:
+            self._store.put(self._stored_key, write_replies(self._stored_key, self._replies))
+        engine, key = self._started, self._warm_key
+        if engine is None:
+            return
+        if key is not None and _KEEP_WARM and engine.usable:
+            _leave_warm(key, engine)
         else:
-            self._engine.close()
+            engine.close()
 
     def __enter__(self) -> Self:
         return self
