@@ -13,6 +13,7 @@ import pytest
 from briefgen import pipeline
 from briefgen.model.calibration import packaged, rule_words
 from briefgen.text.context import sentence_around
+from briefgen.text.sentences import PIECE, sentence_spans
 from briefgen.validate.attribution import sentences as attribution_sentences
 from briefgen.validate.likelihood import sentences, terms_used
 from tests.conftest import FIXTURES, REPO, copy_project
@@ -312,6 +313,23 @@ def test_the_likelihood_lints_split_sentences_as_the_attribution_check_does() ->
         "Then it ended.",
     ]
     assert [a for a, _ in sentences(text)] == [a for a, _ in attribution_sentences(text)]
+
+
+def test_a_long_text_is_split_in_pieces_each_at_a_sentence_end() -> None:
+    """pysbd's time grows with the square of its input (100 kB: 21 s; a source paragraph
+    of extracted PDF text may be larger): a text over PIECE characters is split piece by
+    piece, each piece ending where a sentence ends, so the sentences are the same; a run
+    of words with no sentence end is cut at white space."""
+    sentence = "The U.S. Forces met at 9 a.m. in Seoul, with Japan. "
+    text = sentence * 400  # 20.4 kB
+    spans = sentence_spans(text)
+    assert len(spans) == 400
+    assert all(text[a:b] == sentence for a, b in spans)
+    words = "alpha beta gamma " * 1200  # 20.4 kB, no sentence end
+    spans = sentence_spans(words)
+    assert len(spans) == 5 and all(b - a <= PIECE for a, b in spans)
+    assert "".join(words[a:b] for a, b in spans) == words
+    assert all(words[b - 1] == " " for a, b in spans)
 
 
 def test_b2_fragment_is_printed_in_its_whole_sentence() -> None:
