@@ -103,8 +103,8 @@ def copy_built(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[checkers.Chromium]:
-    """One headless Chromium for the whole run (axe-core, printing, serve's live page):
-    each test opens its own tab (``Chromium.page``) and closes it."""
+    """One headless Chromium for the whole run (axe-core on every page, browser printing):
+    each check opens its own tab (``Chromium.page``) and closes it."""
     with checkers.chromium() as chromium:
         yield chromium
 
@@ -281,7 +281,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks ``build`` every test that uses a build fixture, so ``pytest -m "not build"``
     never starts a build: the fixture already says so, and a forgotten marker would put a
     slow test in the fast layer without anyone noticing. (Tests that build on their own,
-    with ``pipeline.build``, are checked when they run: see ``_renders_are_marked``.)"""
+    with ``pipeline.build``, are checked when they run: ``pytest_runtest_call`` below.)"""
     for item in items:
         uses = BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ()))
         if uses and item.get_closest_marker("build") is None:
