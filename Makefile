@@ -53,9 +53,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy briefgen
 
+# --durations=25: every log (CI's too) lists the 25 slowest tests, where the time goes.
 unit: $(STAMP) $(NODE_STAMP)
 	@$(BYTECODE)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 # The wheel users install (dist/), built like uv sync builds briefgen: without network or
 # isolation, by the locked setuptools. build/ goes first: setuptools keeps it between

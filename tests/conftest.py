@@ -12,6 +12,11 @@ from typing import Any
 
 import pytest
 
+# Render workers are forked from this process: with WeasyPrint already imported here they
+# start ready instead of importing it each (about 2 s of processor time a worker), as in
+# a whole run, where tests/test_accessibility.py imports it at collection.
+import weasyprint  # noqa: F401
+
 from briefgen import pipeline
 from briefgen.diagnostics import Diagnostic, Diagnostics, RenderError
 from briefgen.ingest import ImportFailure
@@ -20,10 +25,14 @@ from briefgen.render.sandbox import TemplateRefused
 from briefgen.render.workers import WorkerPool
 from briefgen.rules import registry
 from briefgen.text.csl import keep_processors_warm
+from tests import checkers
 
 # One citation processor per style for the whole run, as serve keeps one (issue 25):
 # each in-process check no longer pays V8's start. The CLI tests run the one-shot path.
 keep_processors_warm()
+
+# tests/test_build_marker.py runs this conftest in a pytest of its own.
+pytest_plugins = ("pytester",)
 
 FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "link", "form", "input", "img", "image"}
 
@@ -93,6 +102,14 @@ def copy_built(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[checkers.Chromium]:
+    """One headless Chromium for the whole run (axe-core on every page, browser printing):
+    each check opens its own tab (``Chromium.page``) and closes it."""
+    with checkers.chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
 def render_pool() -> Iterator[WorkerPool]:
     """Warm render workers for the builds of the minimal project (one font set) that do
     not test the workers' own limits: each such build would otherwise start its own.
@@ -125,6 +142,21 @@ def minimal_build(
     """The minimal project, built once for the whole session (never change its files:
     ``minimal_built`` gives a test its own copy)."""
     return build_copy(MINIMAL, tmp_path_factory, render_pool)
+
+
+@pytest.fixture(scope="session")
+def minimal_forced(
+    minimal_build: pipeline.Result,
+    render_pool: WorkerPool,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> pipeline.Result:
+    """A copy of the session's minimal build, elsewhere and deeper (another path, over an
+    existing output and cache), rebuilt with ``force``: every page rendered again by the
+    session's workers. Read only: the tests of ``force`` and of reproducibility share it."""
+    root = copy_built(minimal_build.diagnostics.root, tmp_path_factory.mktemp("forced") / "a" / "b")
+    result = pipeline.build(root, force=True, pool=render_pool)
+    assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    return result
 
 
 @pytest.fixture
@@ -216,7 +248,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     CODES_FILE.unlink(missing_ok=True)
     options = session.config.option
     whole = (
-        not options.keyword
+        not options.collectonly
+        and not options.keyword
         and not options.markexpr
         and not getattr(options, "lf", False)
         and not options.maxfail
@@ -234,6 +267,60 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 "that raises it, with its exact location): " + ", ".join(unraised),
                 red=True,
             )
+
+
+# The fixtures that build a project or render with the session's workers (directly or
+# through another fixture: pytest's closure of a test's fixtures is transitive).
+BUILD_FIXTURES = frozenset(
+    {"seed_build", "minimal_build", "render_pool", "scoring_build", "types_build"}
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks ``build`` every test that uses a build fixture, so ``pytest -m "not build"``
+    never starts a build: the fixture already says so, and a forgotten marker would put a
+    slow test in the fast layer without anyone noticing. (Tests that build on their own,
+    with ``pipeline.build``, are checked when they run: ``pytest_runtest_call`` below.)"""
+    for item in items:
+        uses = BUILD_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if uses and item.get_closest_marker("build") is None:
+            item.add_marker(pytest.mark.build)
+
+
+# PDF jobs handed to a render worker by this process (a build's, or a pool's).
+RENDER_JOBS = [0]
+_give = WorkerPool._give
+
+
+def _counting_give(self: WorkerPool, index: int, job: Any) -> bool:
+    RENDER_JOBS[0] += 1
+    return _give(self, index, job)
+
+
+WorkerPool._give = _counting_give  # type: ignore[method-assign]
+_JOBS_BEFORE = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    item.stash[_JOBS_BEFORE] = RENDER_JOBS[0]  # before any fixture of the test is set up
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fails a test that rendered a PDF in this process (in its fixtures or its body)
+    without the ``build`` marker: ``pytest -m "not build"`` would run it."""
+    result = yield
+    rendered = RENDER_JOBS[0] - item.stash.get(_JOBS_BEFORE, RENDER_JOBS[0])
+    if rendered and item.get_closest_marker("build") is None:
+        pytest.fail(
+            f"{item.nodeid} rendered {rendered} PDF(s) but is not marked build: add "
+            "@pytest.mark.build (or pytestmark = pytest.mark.build for the module)",
+            pytrace=False,
+        )
+    return result
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

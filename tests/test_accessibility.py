@@ -3,14 +3,14 @@ Nu HTML Checker, axe-core in Chromium at 1280 and 390 px, pdfua and our own PDF/
 structure checks (tests/pdf_structure.py), with zero findings. A deliberately broken
 page (tests/fixtures/inaccessible/) shows that each checker fails when it should.
 
-Each project is built once per session and one Chromium serves every page. A missing
+Each project is built once per session and the session's one Chromium (``browser``,
+tests/conftest.py) serves every page. A missing
 checker fails the test (tests/checkers.py); nothing is skipped.
 """
 
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from briefgen.diagnostics import RenderError
 from briefgen.render import pdfua as repairs
 from briefgen.render.html import render_pdf
 from briefgen.render.running import css_string
-from tests import checkers
 from tests.checkers import WIDTHS, Chromium, axe, pdfua, print_pdf, vnu
 from tests.conftest import FIXTURES, overlay_build
 from tests.pdf_structure import findings
@@ -54,12 +53,6 @@ def outputs(
             found[artifact.format].append(artifact.path)
     assert len(found["html"]) == len(found["pdf"]) >= 12
     return found
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Chromium]:
-    with checkers.chromium() as chromium:
-        yield chromium
 
 
 def label(path: Path) -> str:

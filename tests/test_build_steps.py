@@ -48,8 +48,9 @@ def test_no_worker_starts_when_check_fails_or_nothing_needs_rendering(
         assert html_only.written and pool.workers == []
 
 
-def test_the_cache_returns_the_pdf_the_renderer_made(minimal: Path) -> None:
-    result = pipeline.build(minimal)
+def test_the_cache_returns_the_pdf_the_renderer_made(minimal_build: pipeline.Result) -> None:
+    result = minimal_build  # read only
+    minimal = result.diagnostics.root
     manifest = json.loads((minimal / "output" / "manifest.json").read_text("utf-8"))
     entry = manifest["files"]["one.pdf"]
     pdf = PdfCache(minimal).get(entry["inputs"])
@@ -83,12 +84,15 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m.startswith(
 """
 
 
-def test_a_no_op_build_loads_none_of_the_stages(minimal: Path) -> None:
+def test_a_no_op_build_loads_none_of_the_stages(minimal_built: Path) -> None:
     """Nothing changed: one fingerprint is compared, and no stage, template engine,
-    content model or renderer is even imported."""
-    assert pipeline.build(minimal).written
+    content model or renderer is even imported. (``minimal_built``: a copy of the
+    session's first build, output and cache included.)"""
     out = subprocess.run(
-        [sys.executable, "-c", NO_OP, str(minimal)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", NO_OP, str(minimal_built)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "[]"
 

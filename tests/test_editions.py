@@ -16,6 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from briefgen import pipeline
+from briefgen.render.workers import WorkerPool
 from tests.conftest import MINIMAL, REPO, copy_project
 
 GRADE_CODE = re.compile(r"\b[A-F][1-6]\b")
@@ -373,10 +374,12 @@ def test_the_annex_is_not_counted(seed_build: pipeline.Result) -> None:
 
 
 @pytest.mark.build
-def test_issue_brief_summary_over_a_page_is_an_error(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_issue_brief_summary_over_a_page_is_an_error(  # type: ignore[no-untyped-def]
+    minimal_built: Path, render_pool: WorkerPool, edit
+) -> None:
     long = "\n\n".join(["Sharing should widen, step by step, in public."] * 70)
-    edit(minimal, "content/briefs/issue.md", "Sharing should widen.", long)
-    result = pipeline.build(minimal)
+    edit(minimal_built, "content/briefs/issue.md", "Sharing should widen.", long)
+    result = pipeline.build(minimal_built, pool=render_pool)
     assert not result.written
     (problem,) = messages(result)
     assert problem.startswith("content/briefs/issue.md:1: error: the executive summary of 'issue' ")
@@ -387,14 +390,16 @@ def test_issue_brief_summary_over_a_page_is_an_error(minimal: Path, edit) -> Non
 
 
 @pytest.mark.build
-def test_table_of_contents_only_in_long_briefs(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def test_table_of_contents_only_in_long_briefs(  # type: ignore[no-untyped-def]
+    minimal_built: Path, render_pool: WorkerPool, edit
+) -> None:
     """A full-page contents list on a short brief pushed its bottom line down (review (d))."""
-    assert pipeline.build(minimal).written
+    minimal = minimal_built  # as its first build left it
     short = printed(minimal / "output" / "issue.pdf")
     assert "Contents" not in short
     assert 'class="toc"' in (minimal / "output" / "issue.html").read_text(encoding="utf-8")
     edit(minimal, "briefgen.toml", "budget = 6\n", "budget = 6\ntoc_min_pages = 1\n")
-    assert pipeline.build(minimal).written
+    assert pipeline.build(minimal, pool=render_pool).written
     assert "Contents" in printed(minimal / "output" / "issue.pdf")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from tests.checkers import Chromium
 from tests.conftest import MINIMAL, copy_project
 
 pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
@@ -367,11 +368,10 @@ def test_cjk_text_breaks_between_characters_never_inside_a_latin_word(
 
 
 def test_cjk_and_arabic_pages_pass_vnu_axe_and_pdfua(
-    scripts_build: pipeline.Result, arabic_build: pipeline.Result
+    scripts_build: pipeline.Result, arabic_build: pipeline.Result, browser: Chromium
 ) -> None:
     """The accessibility checks of tests/test_accessibility.py, on the scripts builds:
     left to right and right to left, with Korean, Japanese, Chinese and Arabic text."""
-    from tests import checkers
     from tests.checkers import WIDTHS, axe, pdfua, vnu
     from tests.pdf_structure import findings
 
@@ -387,12 +387,11 @@ def test_cjk_and_arabic_pages_pass_vnu_axe_and_pdfua(
         m for m in vnu(pages) if not (m.split(":", 1)[0] in arabic and looks_english in m)
     ] == []
     assert [f for pdf in pdfs for f in (*pdfua(pdf), *findings(pdf))] == []
-    with checkers.chromium() as browser:
-        for page in pages:
-            for width in WIDTHS:
-                result = axe(browser, page, width)
-                assert result["violations"] == [], (page, width, result["violations"])
-                assert result["passes"] >= 25, (page, width)
+    for page in pages:
+        for width in WIDTHS:
+            result = axe(browser, page, width)
+            assert result["violations"] == [], (page, width, result["violations"])
+            assert result["passes"] >= 25, (page, width)
 
 
 def test_which_languages_are_written_right_to_left() -> None:

@@ -11,8 +11,9 @@ streams decompressed, PDF page text as pdftotext and pypdf extract it, attachmen
 cache) and no diagnostic may hold it, and nothing outside the project was written.
 
 Every case starts from one copy of the minimal project built once per module (its output
-and PDF cache included) with the session's warm render workers, so only the pages a case
-attacks render again: the PDF cache is keyed on each page's HTML. The secret is planted
+and PDF cache included, themselves copied from the session's build of the minimal
+project) with the session's warm render workers, so only the pages a case attacks render
+again: the PDF cache is keyed on each page's HTML. The secret is planted
 after that build, so no seeded file can hold it, and the scan still reads every file in
 ``output/`` and ``.briefgen-cache/``; it only skips decompressing and extracting the text
 of a PDF byte-identical to one the seed build wrote (before the secret existed).
@@ -37,7 +38,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.render.workers import WorkerPool
-from tests.conftest import FORBIDDEN_TAGS, MINIMAL, Markup, copy_built, copy_project
+from tests.conftest import FORBIDDEN_TAGS, Markup, copy_built
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 OUTER_TIMEOUT_SECONDS = 300
@@ -81,15 +82,22 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, render_pool: WorkerPool) -> Built:
-    """The minimal project with the cases' limits, built once: each case copies it."""
-    root = copy_project(MINIMAL, tmp_path_factory.mktemp("hostile") / "project")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+    minimal_build: pipeline.Result,
+    render_pool: WorkerPool,
+) -> Built:
+    """The minimal project with the cases' limits, built once: each case copies it. It
+    starts from the session's build of the minimal project, whose PDF cache serves every
+    page (limits change no page): only its check and HTML run again."""
+    root = copy_built(minimal_build.diagnostics.root, tmp_path_factory.mktemp("hostile") / "p")
     with (root / "briefgen.toml").open("a", encoding="utf-8") as settings:
         settings.write(
-            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 5\n"
+            "\n[limits]\nmarkdown_seconds = 1\nrender_seconds = 60\ntemplate_seconds = 2\n"
         )
     result = pipeline.build(root, pool=render_pool)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
+    assert not [a for a in result.artifacts if a.format == "pdf" and not a.cached]
     return Built(root, frozenset(sha256(p) for p in root.rglob("*.pdf")))
 
 

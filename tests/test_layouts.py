@@ -84,10 +84,11 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.mark.build
-def test_a_project_type_builds_with_no_python_change(tmp_path: Path) -> None:
-    """A new type from briefgen.toml: once with the generic layout, once with its template."""
-    root = overlay(FIXTURES / "types", tmp_path)
-    result = pipeline.build(root)
+def test_a_project_type_builds_with_no_python_change(types_build: pipeline.Result) -> None:
+    """A new type from briefgen.toml: once with the generic layout, once with its template.
+    (``types_build``: the session's build of the types fixture over the minimal project.)"""
+    result = types_build
+    root = result.diagnostics.root
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     sheet = pdf_text(root / "output" / "facts.pdf")
     assert "FACT SHEET · TEST PROJECT" in sheet  # the masthead label, in small caps

@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 
 from briefgen import pipeline
+from briefgen.render.workers import WorkerPool
 from tests.checkers import pdfua
 from tests.conftest import MINIMAL, copy_project
 from tests.pdf_structure import findings
@@ -22,12 +23,12 @@ pytestmark = pytest.mark.build  # every test here renders a PDF (or checks one)
 
 
 @pytest.fixture(scope="module")
-def archived(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
+def archived(tmp_path_factory: pytest.TempPathFactory, render_pool: WorkerPool) -> pipeline.Result:
     root = copy_project(MINIMAL, tmp_path_factory.mktemp("pdfa") / "project")
     settings = root / "briefgen.toml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace("[pdf]\n", '[pdf]\nstandard = "a-3b+ua-1"\n'))
-    result = pipeline.build(root)
+    result = pipeline.build(root, pool=render_pool)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     return result
 
@@ -56,10 +57,12 @@ def test_pdfa_3b_passes_the_same_pdfua_and_structure_checks(archived: pipeline.R
     assert [f for path in paths for f in pdfua(path) + findings(path)] == []
 
 
-def test_pdfa_3b_rebuilds_byte_identical(archived: pipeline.Result) -> None:
+def test_pdfa_3b_rebuilds_byte_identical(
+    archived: pipeline.Result, render_pool: WorkerPool
+) -> None:
     before = {a.path: a.path.read_bytes() for a in archived.artifacts if a.format == "pdf"}
     root = next(iter(before)).parent.parent
-    again = pipeline.build(root, force=True)
+    again = pipeline.build(root, force=True, pool=render_pool)
     assert again.written
     assert {path: path.read_bytes() for path in before} == before
 

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
+from briefgen.render.workers import WorkerPool
 from tests.conftest import FIXTURES, MINIMAL, copy_built, copy_project
 from tests.processes import output_names, snapshot
 
@@ -237,13 +238,13 @@ def test_endnotes_number_in_reading_order(minimal_build: pipeline.Result) -> Non
     assert '<bdi lang="en">A Test Title</bdi></cite>, para. 3 [fact]' in annex
 
 
-def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -> None:
-    root = copy_project(MINIMAL, tmp_path / "p")
-    first = pipeline.build(root)
-    assert first.written
+def test_one_pager_over_budget_fails_and_keeps_previous_output(
+    minimal_built: Path, render_pool: WorkerPool
+) -> None:
+    root = minimal_built  # as its first build left it
     before = snapshot(root / "output")
     shutil.copytree(FIXTURES / "bad" / "one-pager-too-long", root, dirs_exist_ok=True)
-    result = pipeline.build(root)
+    result = pipeline.build(root, pool=render_pool)
     assert not result.written
     messages = [d.format() for d in result.diagnostics.sorted()]
     assert len(messages) == 1
@@ -256,7 +257,7 @@ def test_one_pager_over_budget_fails_and_keeps_previous_output(tmp_path: Path) -
     assert not list(root.glob(".briefgen-stage-*"))
 
 
-def test_partial_build_keeps_other_briefs(tmp_path: Path) -> None:
+def test_partial_build_keeps_other_briefs(tmp_path: Path, render_pool: WorkerPool) -> None:
     root = copy_project(MINIMAL, tmp_path / "p")
     assert pipeline.build(root, formats=("html",)).written
     assert output_names(root / "output") == [
@@ -268,7 +269,7 @@ def test_partial_build_keeps_other_briefs(tmp_path: Path) -> None:
         "memo.html",
         "one.html",
     ]
-    result = pipeline.build(root, briefs=["one"], formats=("pdf",))
+    result = pipeline.build(root, briefs=["one"], formats=("pdf",), pool=render_pool)
     assert sorted(a.path.name for a in result.artifacts) == ["one.pdf", "one.pdf"]
     assert output_names(root / "output") == [
         "annex/issue.html",
@@ -303,8 +304,11 @@ def test_builds_are_byte_identical_across_runs_and_paths(
     later run, another path, over an existing output and cache), give the same bytes."""
     first: pipeline.Result = request.getfixturevalue(built)
     once = digests(first.diagnostics.root / "output")
-    second = copy_built(first.diagnostics.root, tmp_path / "elsewhere" / "deeper" / "b")
-    forced = pipeline.build(second, force=True)
+    if built == "minimal_build":  # the session's forced rebuild of a copy (conftest)
+        forced = request.getfixturevalue("minimal_forced")
+    else:
+        second = copy_built(first.diagnostics.root, tmp_path / "elsewhere" / "deeper" / "b")
+        forced = pipeline.build(second, force=True)
     assert forced.written
     assert forced.artifacts and not any(a.cached for a in forced.artifacts)  # all rendered
-    assert digests(second / "output") == once
+    assert digests(forced.diagnostics.root / "output") == once

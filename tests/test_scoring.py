@@ -12,7 +12,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
-from tests.conftest import FIXTURES, build_copy, copy_project
+from tests.conftest import FIXTURES, copy_project
 
 SCORING = FIXTURES / "scoring"
 
@@ -78,9 +78,8 @@ def test_a_brief_as_restrictive_as_its_items_is_accepted(tmp_path: Path) -> None
     assert "content/briefs/memo.md" not in paths
 
 
-@pytest.fixture(scope="module")
-def scoring_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Result:
-    return build_copy(SCORING, tmp_path_factory)
+# scoring_build: the session's build of the scoring fixture (tests/conftest.py), which
+# tests/test_accessibility.py checks too.
 
 
 def text_of(result: pipeline.Result, name: str) -> str:

@@ -64,9 +64,11 @@ def start(preview: Preview, **options: int) -> Callable[[], None]:
 
 
 @pytest.fixture
-def served(minimal: Path) -> Iterator[Served]:
+def served(minimal_built: Path) -> Iterator[Served]:
+    """A preview of a copy of the session's minimal build (output and PDF cache): its
+    first rebuild finds the output up to date, as after a `briefgen build`."""
     logs: list[str] = []
-    preview = Preview(minimal, logs.append)
+    preview = Preview(minimal_built, logs.append)
     assert preview.rebuild_if_changed()
     stop = start(preview)
     try:

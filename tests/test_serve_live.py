@@ -20,6 +20,8 @@ from briefgen.serve import MAX_STREAMS, Preview, make_server
 from tests.checkers import Chromium, chromium
 from tests.conftest import MINIMAL, copy_project
 
+pytestmark = pytest.mark.build  # the served project builds its PDFs in this process
+
 HANG_GUARD = 120  # seconds; a generous bound so a regression fails instead of hanging
 IDLE = 2.0  # the server's idle timeout here: streams must outlive it on heartbeats
 

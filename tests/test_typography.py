@@ -17,6 +17,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
+from briefgen.render.workers import WorkerPool
 from briefgen.text.markdown import CiteMark, cite_html, render
 from tests.conftest import MINIMAL, copy_project
 
@@ -46,8 +47,9 @@ def output(result: pipeline.Result) -> Path:
     return result.diagnostics.root / "output"
 
 
-def build(root: Path) -> pipeline.Result:
-    result = pipeline.build(root)
+def build(root: Path, pool: WorkerPool, briefs: list[str]) -> pipeline.Result:
+    """Build ``briefs`` (the ones a test reads) with the session's render workers."""
+    result = pipeline.build(root, briefs=briefs, pool=pool)
     assert result.written, [d.format() for d in result.diagnostics.sorted()]
     return result
 
@@ -57,7 +59,7 @@ def build(root: Path) -> pipeline.Result:
 
 @pytest.mark.build
 def test_citation_numbers_wrap_onto_their_own_line(
-    tmp_path: Path, edit: Callable[[Path, str, str, str], None]
+    tmp_path: Path, render_pool: WorkerPool, edit: Callable[[Path, str, str, str], None]
 ) -> None:
     """In a narrow column, no superscript number starts a line: it stays on its word's."""
     root = copy_project(MINIMAL, tmp_path / "narrow")
@@ -83,7 +85,7 @@ def test_citation_numbers_wrap_onto_their_own_line(
         "@media print { body.one-pager main { columns: auto; } main p { max-width: 45mm; } }",
         "utf-8",
     )
-    build(root)
+    build(root, render_pool, ["one"])
     runs = [run for page in text_runs(root / "output" / "one.pdf") for run in page]
     start = next(i for i, r in enumerate(runs) if r[3].startswith("Recommendation"))
     end = next(i for i, r in enumerate(runs) if i > start and r[3].startswith("Notes"))
@@ -168,19 +170,21 @@ def test_nested_double_quotes_in_the_built_brief(minimal_build: pipeline.Result)
 
 
 @pytest.mark.build
-def test_no_sic_marker(tmp_path: Path, edit: Callable[[Path, str, str, str], None]) -> None:
+def test_no_sic_marker(
+    minimal_built: Path, render_pool: WorkerPool, edit: Callable[[Path, str, str, str], None]
+) -> None:
     """A note's `sic` words print "[sic]" after them wherever its quote is printed."""
     from briefgen.text.nesting import mark_sic
 
     assert mark_sic("a good first step", ["good"]) == "a good [sic] first step"
-    root = copy_project(MINIMAL, tmp_path / "sic")
+    root = minimal_built  # as its first build left it: unchanged pages come from the cache
     edit(
         root,
         "content/notes/test-notes.yaml",
         "quote: good first step\n",
         "quote: good first step\n    sic: [first]\n",
     )
-    result = build(root)
+    result = build(root, render_pool, ["one", "issue"])
     one = (output(result) / "one.html").read_text("utf-8")
     assert "“good first [sic] step”" in one
     issue = (output(result) / "issue.html").read_text("utf-8")

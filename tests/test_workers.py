@@ -85,9 +85,9 @@ def _start_heavy_build(root: Path, log: Path) -> tuple[subprocess.Popen[bytes], 
     return process, children(process.pid)
 
 
-def test_sigterm_mid_build(minimal: Path, tmp_path: Path) -> None:
+def test_sigterm_mid_build(minimal_built: Path, tmp_path: Path) -> None:
     """Review case sigterm-mid-build (M5): a clean abort, like Ctrl-C."""
-    assert pipeline.build(minimal).written  # the small briefs are cached; output/ exists
+    minimal = minimal_built  # built once: the small briefs are cached; output/ exists
     before = snapshot(minimal / "output")
     log = tmp_path / "build.log"
     process, workers = _start_heavy_build(minimal, log)
@@ -99,8 +99,8 @@ def test_sigterm_mid_build(minimal: Path, tmp_path: Path) -> None:
     assert snapshot(minimal / "output") == before
 
 
-def test_sigkill_mid_build_takes_the_workers_with_it(minimal: Path, tmp_path: Path) -> None:
-    assert pipeline.build(minimal).written
+def test_sigkill_mid_build_takes_the_workers_with_it(minimal_built: Path, tmp_path: Path) -> None:
+    minimal = minimal_built  # built once: the small briefs are cached; output/ exists
     before = snapshot(minimal / "output")
     process, workers = _start_heavy_build(minimal, tmp_path / "build.log")
     os.kill(process.pid, signal.SIGKILL)
@@ -114,12 +114,12 @@ def test_sigkill_mid_build_takes_the_workers_with_it(minimal: Path, tmp_path: Pa
 
 
 def test_a_renderer_that_dies_fails_its_brief_and_leaves_output(
-    minimal: Path, tmp_path: Path
+    minimal_built: Path, tmp_path: Path
 ) -> None:
     """Workers killed as fast as they start (the kernel's OOM killer, say): the brief
     they render fails with render.crashed, not a hang, a traceback or a silent exit,
     and output/ stays as it was."""
-    assert pipeline.build(minimal).written
+    minimal = minimal_built  # built once: the small briefs are cached; output/ exists
     before = snapshot(minimal / "output")
     log = tmp_path / "build.log"
     process, _ = _start_heavy_build(minimal, log)
