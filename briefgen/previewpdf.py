@@ -122,6 +122,7 @@ class PreviewPdfs:
         jobs: list[Job] = []
         keys: dict[str, str] = {}
         for page in pages:
+            check_stale()
             if uncovered(printed_characters(page.html), fonts):
                 ready(page.name, None, NO_FONT)
                 continue

@@ -331,6 +331,38 @@ def test_a_newer_save_cancels_the_rest_of_the_one_being_handled(live: Live) -> N
     assert "Test one-pager" in (live.root / "output" / "one.html").read_text("utf-8")
 
 
+def test_a_newer_save_cancels_the_pdfs_left_in_the_background(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = live.root / "output"
+    before_output = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    before = live.preview.version
+    edited = str(live.root / "content/briefs/issue.md")
+    live.replace("content/briefs/issue.md", "Officials called", "Officials had called")
+    live.preview.view("issue.html")
+    publish = live.preview.event
+
+    def event(kind: str, data: dict[str, object]) -> None:  # a save as the 2nd PDF is ready
+        publish(kind, data)
+        if kind == "pdf" and len([e for e in events_after(live, before) if e[1] == "pdf"]) == 2:
+            live.preview.saved({edited})
+
+    with monkeypatch.context() as patch:
+        patch.setattr(live.preview, "event", event)
+        assert live.preview.rebuild_if_changed({edited})
+    pdfs = [e[2]["name"] for e in events_after(live, before) if e[1] == "pdf"]
+    assert len(pdfs) == 2 and pdfs[0] == "issue"  # the viewed brief's, one more: no others
+    assert "a newer save arrived: the rest of this one is dropped" in live.logs
+    assert {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()} == before_output
+    assert not any(w.job for w in live.preview.pdfs.workers().workers)  # none still busy
+    # The newer save is handled in full: every PDF, then the build.
+    live.replace("content/briefs/issue.md", "Officials had called", "Officials called")
+    middle = live.preview.version
+    assert live.preview.rebuild_if_changed()
+    assert len([e for e in events_after(live, middle) if e[1] == "pdf"]) == 6
+    assert "Officials called" in (output / "issue.html").read_text("utf-8")
+
+
 def test_the_watcher_rebuilds_on_a_save_and_stops_cleanly(live: Live) -> None:
     stop = threading.Event()
     watcher = threading.Thread(target=live.preview.watch, args=(stop,), daemon=True)
