@@ -2,12 +2,13 @@
 
 The server answers only GET and HEAD, only for a ``Host`` naming the loopback address
 and port it is bound to (so a page on another site can't read it by DNS rebinding),
-and only for the files it lists itself: the preview pages and ``output/``'s PDFs. A URL
-is looked up by name, never turned into a filesystem path. Connections are capped and
-time out when idle; event streams (server-sent events, one per open tab) have a cap of
-their own and a heartbeat instead of the idle timeout. Pages it sends get a small live
-script injected, which follows the event stream and swaps the page in place once per
-save; files in ``output/`` never contain it.
+and only for the files it lists itself: the preview pages, the PDF tabs, the preview's
+PDFs and ``output/``'s. A URL is looked up by name, never turned into a filesystem
+path. Connections are capped and time out when idle (``loopback``); event streams
+(server-sent events, one per open tab) have a cap of their own and a heartbeat instead
+of the idle timeout. Pages it sends get a small live script injected (``livepages``),
+which follows the event stream and swaps the page in place once per save; files in
+``output/`` never contain it.
 """
 
 from __future__ import annotations
