@@ -62,8 +62,8 @@ PAIRS: list[tuple[str, str, str, str]] = [
     (
         "brief-other",
         "content/briefs/gsomia-decision-memo.md",
-        "## Other views",
-        "## Other opinions",
+        "This memo does not make that a condition.",
+        "This memo does not make it a condition.",
     ),
     (
         "note",
@@ -338,6 +338,9 @@ def main() -> None:
                     ) and time.monotonic() < deadline:
                         for stamp, event, data in serve.events[seen:]:
                             pages = data.get("pages", [])
+                            if event == "update" and not pages and data.get("problems"):
+                                problems = "\n".join(data["problems"])  # type: ignore[arg-type]
+                                raise SystemExit(f"edit {index + 1} ({kind}) failed:\n{problems}")
                             if html is None and event == "update" and f"{VIEWED}.html" in pages:  # type: ignore[operator]
                                 html = stamp - saved
                             if (
