@@ -81,7 +81,12 @@ PAIRS: list[tuple[str, str, str, str]] = [
         "The December 2014 arrangement was narrow",
     ),
     ("source", "content/sources/mou-article.yaml", "it states no headline", "it gives no headline"),
-    ("template", "templates/house.css", "letter-spacing: -0.01em;", "letter-spacing: -0.02em;"),
+    (
+        "template",
+        "templates/house.css",
+        ".brief-type { color: var(--accent);",
+        ".brief-type { color: #2b4a6f;",
+    ),
     (
         "settings",
         "briefgen.toml",
@@ -279,6 +284,19 @@ class Serve:
             + "\n".join(line for _, line in self.log[-30:])
         )
 
+    def wait_built(self, since: float, seen: int, edit: str) -> None:
+        """Until serve's full build of the save is in output/; stops the bench if it fails."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if any(s >= since and "output/ updated" in line for s, line in list(self.log)):
+                return
+            for _, event, data in self.events[seen:]:
+                errors = [p for p in data.get("problems", []) if ": error: " in p]  # type: ignore[attr-defined]
+                if event == "problems" and errors:
+                    raise SystemExit(f"{edit}: serve's build failed:\n" + "\n".join(errors))
+            time.sleep(0.05)
+        raise SystemExit(f"{edit}: serve's build did not finish within {TIMEOUT} s")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -355,7 +373,7 @@ def main() -> None:
                         ):
                             shown = time.monotonic() - saved
                         time.sleep(0.01)
-                    serve.wait_log(saved, "output/ updated")
+                    serve.wait_built(saved, seen, f"edit {index + 1} ({kind})")
                     replace(plain, name, old, new)
                     began = time.monotonic()
                     subprocess.run(
