@@ -2,8 +2,9 @@
 
 Drives a real ``briefgen serve`` on a copy of the repository's project (A) and headless
 Chromium (the suite's DevTools-over-a-pipe driver, tests/checkers.py) showing the viewed
-brief, over N edits of different file kinds (a brief's Markdown, a notes file, an option,
-the house stylesheet), each edit undone by a later one. For each save it times:
+brief, over N edits of ten kinds of file (the viewed brief's Markdown and another's, two
+notes files, an option, the criteria, the judgments, a source record, the house stylesheet,
+briefgen.toml), each edit undone ten edits later. For each save it times:
 
 - save → served HTML: the server's ``update`` event naming the viewed page (the page is
   rendered and served from then on);
@@ -14,8 +15,17 @@ then waits for serve's full build (output/) to finish, applies the same edit to 
 copy (B) and times a plain ``briefgen build`` of it: the incremental build a user runs.
 Prints p50/p95 of each, and p50 ratios against the plain build, with the load average.
 
+The peer: Typst's incremental compile of a comparable document (the viewed brief as Typst:
+letter pages, its headings, paragraphs and list, and a table of the five options), over
+the same number of edits, in the same run. With the ``typst`` CLI on PATH it runs
+``typst watch`` and times save → PDF written; else, given ``--typst-python`` (a Python
+with ``pip install typst``, e.g. a scratch venv, never briefgen's), the binding's
+``Compiler`` (the same incremental engine ``typst watch`` uses) times save → PDF
+written in process; with neither, the column is skipped and the way to install it printed.
+
     .venv/bin/python bench/bench_preview.py              # 20 edits
     .venv/bin/python bench/bench_preview.py --edits 8     # Ctrl-C: summary of the edits done
+    .venv/bin/python bench/bench_preview.py --typst-python /tmp/typst-venv/bin/python
 """
 
 from __future__ import annotations
@@ -40,8 +50,9 @@ BRIEFGEN = Path(sys.executable).parent / "briefgen"
 VIEWED = "trilateral-one-pager"
 TIMEOUT = 300.0
 
-# (file, text, replacement): each pair of rows is an edit and its undo.
-EDITS: list[tuple[str, str, str, str]] = [
+# (kind, file, text, replacement): ten kinds of file, each edited and, ten edits later,
+# undone: 20 different saves that leave the project as it was.
+PAIRS: list[tuple[str, str, str, str]] = [
     (
         "brief",
         "content/briefs/trilateral-one-pager.md",
@@ -49,10 +60,10 @@ EDITS: list[tuple[str, str, str, str]] = [
         "Why live feeds matter",
     ),
     (
-        "brief",
-        "content/briefs/trilateral-one-pager.md",
-        "Why live feeds matter",
-        "Why real time matters",
+        "brief-other",
+        "content/briefs/gsomia-decision-memo.md",
+        "This memo does not make that a condition.",
+        "This memo does not make it a condition.",
     ),
     (
         "note",
@@ -60,17 +71,30 @@ EDITS: list[tuple[str, str, str, str]] = [
         "South Korea announced that it would restart negotiations",
         "South Korea said that it would restart negotiations",
     ),
-    (
-        "note",
-        "content/notes/klingner-gsomia.yaml",
-        "South Korea said that it would restart negotiations",
-        "South Korea announced that it would restart negotiations",
-    ),
+    ("note-other", "content/notes/mou-article.yaml", "heralded as a stride", "hailed as a stride"),
     ("option", "content/options/keep-2014-mou.yaml", "with no new pact.", "with no new treaty."),
-    ("option", "content/options/keep-2014-mou.yaml", "with no new treaty.", "with no new pact."),
-    ("template", "templates/house.css", "letter-spacing: -0.01em;", "letter-spacing: -0.02em;"),
-    ("template", "templates/house.css", "letter-spacing: -0.02em;", "letter-spacing: -0.01em;"),
+    ("criteria", "content/criteria.yaml", "1: very low", "1: minimal"),
+    (
+        "judgment",
+        "content/judgments.yaml",
+        "The December 2014 arrangement was limited",
+        "The December 2014 arrangement was narrow",
+    ),
+    ("source", "content/sources/mou-article.yaml", "it states no headline", "it gives no headline"),
+    (
+        "template",
+        "templates/house.css",
+        ".brief-type { color: var(--accent);",
+        ".brief-type { color: #2b4a6f;",
+    ),
+    (
+        "settings",
+        "briefgen.toml",
+        'title = "Trilateral intelligence-sharing options"',
+        'title = "Trilateral intelligence sharing options"',
+    ),
 ]
+EDITS = PAIRS + [(f"{kind} (undo)", name, new, old) for kind, name, old, new in PAIRS]
 
 
 def copy_project(target: Path) -> Path:
@@ -87,6 +111,111 @@ def replace(root: Path, name: str, old: str, new: str) -> None:
     if text.count(old) != 1:
         raise SystemExit(f"{name}: {old!r} must occur once")
     path.write_text(text.replace(old, new), "utf-8")
+
+
+TYPST_HINT = (
+    "Typst: not installed, its column is skipped. To add it, put the typst CLI on PATH "
+    "(a release from https://github.com/typst/typst/releases) or make a scratch venv "
+    "(python3 -m venv /tmp/typst-venv && /tmp/typst-venv/bin/pip install typst) and pass "
+    "--typst-python /tmp/typst-venv/bin/python; never install it into briefgen's venv."
+)
+TYPST_EDIT = ("Why real time matters", "Why live feeds matter")
+# Run by the Python given with --typst-python: an incremental compile per save, in process.
+TYPST_BINDING = """
+import json, pathlib, sys, time, typst
+doc, pdf, count = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
+versions = json.loads(sys.argv[4])
+compiler = typst.Compiler(str(doc))
+pdf.write_bytes(compiler.compile())  # the first (cold) compile is not timed
+times = []
+for index in range(count):
+    began = time.perf_counter()
+    doc.write_text(versions[(index + 1) % 2], "utf-8")
+    pdf.write_bytes(compiler.compile())
+    times.append(time.perf_counter() - began)
+    time.sleep(0.05)
+print(json.dumps(times))
+"""
+
+
+def typst_versions(root: Path) -> list[str]:
+    """The viewed brief as a comparable Typst document, before and after the edit."""
+    text = (root / "content" / "briefs" / f"{VIEWED}.md").read_text("utf-8")
+    _, front, body = text.split("---\n", 2)
+    title = re.search(r"^title: (.+)$", front, re.MULTILINE)
+
+    def escape(line: str) -> str:
+        line = re.sub(r"\s*\[>?@[^\]]+\]", "", line)
+        return re.sub(r"([\\#$*_<>@\[\]`~])", r"\\\1", line)
+
+    lines = ['#set page(paper: "us-letter")', "#set text(size: 10.5pt)", ""]
+    lines.append(f"= {escape(title[1] if title else VIEWED)}")
+    for line in body.splitlines():
+        if line.startswith("## "):
+            lines.append(f"== {escape(line[3:])}")
+        elif line.startswith("- "):
+            lines.append(f"- {escape(line[2:])}")
+        else:
+            lines.append(escape(line))
+    options = sorted((root / "content" / "options").glob("*.yaml"))
+    cells = ["[*Option*]", "[*Crisis utility*]", "[*Seoul feasibility*]", "[*Reversibility*]"]
+    for option in options:
+        found = re.search(r"^title: (.+)$", option.read_text("utf-8"), re.MULTILINE)
+        name = escape(found[1] if found else option.stem)
+        cells += [f"[{name}]", "[moderate]", "[low]", "[high]"]
+    lines += ["", "== Comparison", f"#table(columns: 4, {', '.join(cells)})", ""]
+    document = "\n".join(lines)
+    if document.count(TYPST_EDIT[0]) != 1:
+        raise SystemExit(f"the Typst document must contain {TYPST_EDIT[0]!r} once")
+    return [document, document.replace(*TYPST_EDIT)]
+
+
+def typst_times(root: Path, folder: Path, count: int, python: str | None) -> list[float] | None:
+    """Save → PDF written by Typst's incremental compile, per edit; None if not installed."""
+    folder.mkdir()
+    versions = typst_versions(root)
+    doc, pdf = folder / "brief.typ", folder / "brief.pdf"
+    doc.write_text(versions[0], "utf-8")
+    cli = shutil.which("typst")
+    if cli is not None:
+        return _typst_watch(cli, doc, pdf, versions, count)
+    if python is None:
+        print(TYPST_HINT, flush=True)
+        return None
+    done = subprocess.run(
+        [python, "-c", TYPST_BINDING, str(doc), str(pdf), str(count), json.dumps(versions)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [float(t) for t in json.loads(done.stdout)]
+
+
+def _typst_watch(cli: str, doc: Path, pdf: Path, versions: list[str], count: int) -> list[float]:
+    watch = subprocess.Popen(
+        [cli, "watch", str(doc), str(pdf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not pdf.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("typst watch wrote no PDF")
+            time.sleep(0.01)
+        times = []
+        for index in range(count):
+            time.sleep(0.5)  # the last write is over
+            before = pdf.stat().st_mtime_ns
+            saved = time.monotonic()
+            doc.write_text(versions[(index + 1) % 2], "utf-8")
+            while pdf.stat().st_mtime_ns == before:
+                if time.monotonic() - saved > TIMEOUT:
+                    raise SystemExit("typst watch wrote no new PDF")
+                time.sleep(0.001)
+            times.append(time.monotonic() - saved)
+        return times
+    finally:
+        watch.terminate()
+        watch.wait(timeout=60)
 
 
 def loadavg() -> str:
@@ -155,6 +284,19 @@ class Serve:
             + "\n".join(line for _, line in self.log[-30:])
         )
 
+    def wait_built(self, since: float, seen: int, edit: str) -> None:
+        """Until serve's full build of the save is in output/; stops the bench if it fails."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if any(s >= since and "output/ updated" in line for s, line in list(self.log)):
+                return
+            for _, event, data in self.events[seen:]:
+                errors = [p for p in data.get("problems", []) if ": error: " in p]  # type: ignore[attr-defined]
+                if event == "problems" and errors:
+                    raise SystemExit(f"{edit}: serve's build failed:\n" + "\n".join(errors))
+            time.sleep(0.05)
+        raise SystemExit(f"{edit}: serve's build did not finish within {TIMEOUT} s")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -168,6 +310,11 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=20, help="saves to time (default 20)")
+    parser.add_argument(
+        "--typst-python",
+        help="a Python with the typst package (pip install typst), for the Typst column "
+        "when the typst CLI is not on PATH",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from tests.checkers import chromium
@@ -209,6 +356,9 @@ def main() -> None:
                     ) and time.monotonic() < deadline:
                         for stamp, event, data in serve.events[seen:]:
                             pages = data.get("pages", [])
+                            if event == "update" and not pages and data.get("problems"):
+                                problems = "\n".join(data["problems"])  # type: ignore[arg-type]
+                                raise SystemExit(f"edit {index + 1} ({kind}) failed:\n{problems}")
                             if html is None and event == "update" and f"{VIEWED}.html" in pages:  # type: ignore[operator]
                                 html = stamp - saved
                             if (
@@ -223,7 +373,7 @@ def main() -> None:
                         ):
                             shown = time.monotonic() - saved
                         time.sleep(0.01)
-                    serve.wait_log(saved, "output/ updated")
+                    serve.wait_built(saved, seen, f"edit {index + 1} ({kind})")
                     replace(plain, name, old, new)
                     began = time.monotonic()
                     subprocess.run(
@@ -244,10 +394,16 @@ def main() -> None:
                 print("interrupted", flush=True)
             browser.call("Target.closeTarget", targetId=target)
         serve.stop()
+        typst = (
+            typst_times(served, Path(scratch) / "typst", len(rows), args.typst_python)
+            if rows
+            else None
+        )
     load_end = loadavg()
     if not rows:
         return
     build = [r[4] for r in rows]
+    ratios: dict[str, float] = {}
     print(f"\n{len(rows)} edits, load average {load_start} → {load_end} on {os.cpu_count()} cores")
     for label, column in (
         ("save → served HTML", 1),
@@ -262,6 +418,18 @@ def main() -> None:
             f"  p95 {percentile(values, 0.95):7.3f} s"
             + (f"  ÷ plain build (median of per-edit ratios) {ratio:.3f}" if column != 4 else "")
         )
+        ratios[label] = ratio
+    if typst:
+        how = "typst watch" if shutil.which("typst") else "typst binding, in process"
+        p50 = percentile(typst, 0.5)
+        print(
+            f"  {'Typst incremental':24} p50 {p50:7.3f} s  p95 {percentile(typst, 0.95):7.3f} s"
+            f"  ({how}); save → browser shows it ÷ Typst (p50): "
+            f"{percentile([r[2] for r in rows], 0.5) / p50:.0f}×"
+        )
+    for label, target in (("save → browser shows it", 0.05), ("save → PDF ready", 0.2)):
+        verdict = "met" if ratios[label] <= target else "not met"
+        print(f"  target {label} ≤ {target}× plain build: {verdict} ({ratios[label]:.3f}×)")
 
 
 if __name__ == "__main__":

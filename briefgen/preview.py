@@ -9,7 +9,8 @@ save in steps, the brief being viewed first:
    project) and the browser told at once (one event per save and page, ``events``);
    then every other brief's HTML;
 3. the viewed brief's reader PDF is laid out on a warm worker into the preview folder
-   (and the PDF cache, so the build below reuses it) and the browser told;
+   (and the PDF cache, so the build below reuses it) and the browser told; then its
+   annex and every other brief's PDFs, each told as it comes (``previewpdf``);
 4. a full build (``pipeline.build``: every brief, every format) replaces ``output/``,
    all at once and only when it succeeds.
 
@@ -22,95 +23,70 @@ terminal, a summary to the page, and the last good pages stay on show.
 
 from __future__ import annotations
 
-import json
-import os
 import queue
+import re
 import threading
 import traceback
-from collections import deque
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from briefgen import pipeline
+from briefgen.diagnostics import Diagnostics
+from briefgen.events import Event, EventHub
 from briefgen.incremental import Incremental
-from briefgen.render.cache import CACHE_DIR, PdfCache, pdf_key, project_fingerprint
-from briefgen.render.editions import render_page
+from briefgen.model.records import ID_PATTERN
+from briefgen.previewpdf import PDF_PREFIX, PdfPage, PreviewPdfs
+from briefgen.render.cache import project_fingerprint
+from briefgen.render.editions import ANNEX, EDITIONS, render_page
 from briefgen.render.sandbox import template_environment
 from briefgen.text.csl import keep_processors_warm
-from briefgen.write.lock import Busy, project_lock
 from briefgen.write.scratch import Scratch
 
 if TYPE_CHECKING:
-    from briefgen.render.workers import WorkerPool
+    from briefgen.analyse.views import BriefView
+    from briefgen.load.fonts import FontSet
+    from briefgen.model.project import Project
 
-T = TypeVar("T")
+__all__ = ["Event", "Preview", "Superseded"]
+
 UNREADABLE = "unreadable: "
 DEBOUNCE_MS = 30  # a save is often several writes (temp file, rename, chmod): one change
-KEPT_EVENTS = 64  # a stream that resumes further back than this gets the latest state
 WATCHED = ("briefgen.toml", "content", "templates")
+EDITION = re.compile(rf"(?:{ANNEX}/)?{ID_PATTERN.strip('^$')}")  # an edition's output name
 
 
 class Superseded(Exception):
     """A newer save arrived: the work for this one is stale and dropped."""
 
 
-@dataclass(frozen=True)
-class Event:
-    """One message to the open pages (server-sent events): ``kind`` and JSON data."""
-
-    id: int
-    kind: str  # "update" (pages re-rendered), "problems", "pdf" (a preview PDF is ready)
-    data: str
-
-
-class Preview:
+class Preview(EventHub):
     """Builds the project when its inputs change and remembers the last outcome."""
 
     def __init__(self, root: Path, log: Callable[[str], None]) -> None:
+        super().__init__()
         keep_processors_warm()  # every rebuild formats citations with the same processor
         self.root = root
         self.output = root / pipeline.OUTPUT_DIR
         self.log = log
-        self.problems: list[str] = []
         self.fingerprint = ""
-        self.lock = threading.Lock()
-        self.changed = threading.Condition(self.lock)  # notified on each new event
-        self.events: deque[Event] = deque(maxlen=KEPT_EVENTS)
-        self.closing = False
         # The page last opened or followed by a browser tab ("memo.html"): rendered first.
         self.viewed = ""
         # Outside the project, private, written the project writer's way (write/scratch.py).
         self._scratch = Scratch("briefgen-preview-")
         self._pages: dict[str, Path] = {}  # page name → its file in the scratch folder
-        self._pdfs: dict[str, Path] = {}  # brief id → its preview PDF
+        self.pdfs = PreviewPdfs(root, self._scratch)
         self._folders: list[Path] = []
         self._serial = 0
         self._saves: queue.Queue[set[str]] = queue.Queue()
-        self._pool: WorkerPool | None = None
         # The check kept between saves: re-reads every input, recomputes what changed.
         self._checker = Incremental(root)
         self._changed: set[str] = set()  # what the save being handled changed
 
-    @property
-    def version(self) -> int:
-        """The id of the last event (0 before the first)."""
-        with self.lock:
-            return self.events[-1].id if self.events else 0
-
-    def newest(self) -> int:
-        """The last event's id; the caller holds ``lock`` (``changed``)."""
-        return self.events[-1].id if self.events else 0
-
     def close(self) -> None:
-        """End the event streams, stop the warm worker, remove the preview pages."""
-        with self.lock:
-            self.closing = True
-            self.changed.notify_all()
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        """End the event streams, stop the warm workers, remove the preview pages."""
+        self.end_streams()
+        self.pdfs.close()
         self._scratch.close()
 
     def page_file(self, name: str) -> Path | None:
@@ -122,23 +98,18 @@ class Preview:
         with self.lock:
             return sorted(self._pages)
 
-    def pdf_file(self, brief_id: str) -> Path | None:
-        with self.lock:
-            return self._pdfs.get(brief_id)
+    def pdf_file(self, name: str) -> Path | None:
+        """The PDF of edition ``name`` (``memo``, ``annex/memo``): the preview's, else
+        the last full build's in output/ (served only if output/ lists it)."""
+        if not EDITION.fullmatch(name):
+            return None
+        file = self.pdfs.file(name)
+        return file if file is not None else self.output / f"{name}.pdf"
 
     def view(self, page: str) -> None:
         """A tab opened or follows ``page``: the next save renders it first."""
         if page.endswith(".html") and "/" not in page:
             self.viewed = page
-
-    def events_since(self, last: int) -> list[Event]:
-        """Events after id ``last``; only the latest when the stream is too far behind."""
-        with self.lock:
-            newer = [e for e in self.events if e.id > last]
-            if newer and self.events and newer[0].id != last + 1:
-                updates = [e for e in newer if e.kind == "update"]
-                return updates[-1:] or newer[-1:]
-            return newer
 
     # -- watching -----------------------------------------------------------------------
 
@@ -235,7 +206,7 @@ class Preview:
             return  # the build would stop at the same errors
         self._check_stale()
         try:
-            result = pipeline.build(self.root, progress=self._progress, pool=self._workers())
+            result = pipeline.build(self.root, progress=self._progress, pool=self.pdfs.workers())
         except Superseded:
             raise
         except Exception:
@@ -284,6 +255,7 @@ class Preview:
         viewed = self.viewed.removesuffix(".html")
         order = sorted(result.views, key=lambda i: (i != viewed, i))
         first = True
+        readers: dict[str, str] = {}  # brief id → its reader page, for the PDFs below
         for brief_id in order:
             if not first:
                 self._check_stale()  # a newer save re-renders them all anyway
@@ -292,6 +264,7 @@ class Preview:
                 project, result.views[brief_id], environment, diagnostics, families=families
             )
             if page is not None:
+                readers[brief_id] = page
                 self._scratch.write(folder, name, page.encode("utf-8"))
                 with self.lock:
                     self._pages[name] = folder / name
@@ -300,83 +273,77 @@ class Preview:
                 problems = [d.format() for d in diagnostics.sorted()]
                 self._publish(problems, [name], done=len(order) == 1)
                 if brief_id == viewed and page is not None:
-                    self._preview_pdf(project, brief_id, page, fonts, folder)
+                    self._pdfs(project, [PdfPage(brief_id, brief_id, page)], fonts, folder)
         rest = [f"{i}.html" for i in order[1:]]
         problems = [d.format() for d in diagnostics.sorted()]
         if rest or not order:
             self._publish(problems, rest)
         with self.lock:
             self._pages = {n: p for n, p in self._pages.items() if n[:-5] in result.views}
+        self.pdfs.forget(list(result.views))
+        if not diagnostics.errors:
+            self._check_stale()
+            done = viewed if viewed in readers else ""
+            later = self._later_pdfs(project, result.views, families, order, readers, done)
+            self._pdfs(project, later, fonts, folder)
         self._discard_old()
         return problems, not diagnostics.errors
 
-    def _workers(self) -> WorkerPool:
-        """The render workers kept across saves (WeasyPrint stays imported): the preview
-        PDF and every full build use them; a [fonts] change recycles them."""
-        if self._pool is None:
-            from briefgen.render.workers import WorkerPool
+    def _later_pdfs(
+        self,
+        project: Project,
+        views: Mapping[str, BriefView],
+        families: str,
+        order: list[str],
+        readers: dict[str, str],
+        done: str,
+    ) -> Iterator[PdfPage]:
+        """Every edition's page but the viewed brief's reader (``done``), in ``order``:
+        each brief's reader page, then its annex (rendered here, as the build will)."""
+        environment = template_environment(self.root)
+        for brief_id in order:
+            for prefix, template in EDITIONS:
+                name = f"{prefix}{brief_id}"
+                if template is None:
+                    page = readers.get(brief_id) if brief_id != done else None
+                else:
+                    self._check_stale()
+                    page = render_page(
+                        project,
+                        views[brief_id],
+                        environment,
+                        Diagnostics(self.root),  # its problems are the build's to report
+                        template,
+                        families=families,
+                    )
+                if page is not None:
+                    yield PdfPage(brief_id, name, page)
 
-            self._pool = WorkerPool(os.cpu_count() or 1)
-        return self._pool
-
-    def _preview_pdf(
-        self, project: object, brief_id: str, page: str, fonts: object, folder: Path
+    def _pdfs(
+        self, project: Project, pages: Iterable[PdfPage], fonts: FontSet, folder: Path
     ) -> None:
-        """The viewed brief's reader PDF on the warm worker, into the preview folder and the
-        PDF cache (under the project lock), keyed as the build keys it so the build reuses
-        it. Skipped when a character has no font: the build reports that."""
-        from briefgen.load.fonts import FontSet
-        from briefgen.model.project import Project
-        from briefgen.render.fonts import printed_characters, uncovered
-        from briefgen.render.workers import Job, Reply
-        from briefgen.write.fonts import font_configs
+        """Lay out ``pages`` on the warm workers (``previewpdf``); a ``pdf`` event for each."""
 
-        assert isinstance(project, Project) and isinstance(fonts, FontSet)
-        if uncovered(printed_characters(page), fonts):
-            return
-        key = pdf_key(page, fonts=f"{fonts.digest} ")
-        cache = PdfCache(self.root)
-        pdf = None if (self.root / CACHE_DIR).is_symlink() else cache.get(key)
-        if pdf is None:
-            conf = self._locked(lambda: font_configs(self.root / CACHE_DIR, fonts)[0])
-            if conf is None:
-                return  # another build holds the project, or it can't be written: the build says
-            pool = self._workers()
-            pool.use_fonts(fonts.digest)
-            replies: list[Reply] = []
-            limits = project.settings.limits
-            pool.run(
-                [Job(brief_id, page, str(conf))],
-                replies.append,
-                seconds=limits.render_seconds,
-                memory_bytes=limits.render_memory_mb * 2**20,
-                at_most=1,
+        def ready(name: str, key: str | None, error: str) -> None:
+            brief = name.rpartition("/")[2]
+            self.event(
+                "pdf",
+                {
+                    "name": name,
+                    "page": f"{brief}.html" if name == brief else None,
+                    "pdf": f"{PDF_PREFIX}{name}.pdf" if key else None,
+                    "key": (key or "")[:16],
+                    "error": error,
+                },
             )
-            pdf = replies[0].pdf if replies else None
-            if pdf is None:
-                return  # the build reports why
-            self._locked(lambda: cache.put(key, pdf))
-        self._scratch.write(folder, f"{brief_id}.pdf", pdf.data)
-        with self.lock:
-            self._pdfs[brief_id] = folder / f"{brief_id}.pdf"
-        self._event("pdf", {"page": f"{brief_id}.html", "pdf": f"__briefgen/pdf/{brief_id}.pdf"})
 
-    def _locked(self, step: Callable[[], T]) -> T | None:
-        """``step`` under the project lock; None if a build holds it or it can't write."""
-        if (self.root / CACHE_DIR).is_symlink():
-            return None
-        try:
-            with project_lock(self.root, wait=False, waiting=lambda: None):
-                return step()
-        except (Busy, OSError):
-            return None
+        self.pdfs.render(project, list(pages), fonts, folder, ready, self._check_stale)
 
     def _discard_old(self) -> None:
         """Remove scratch folders no page or PDF is served from any more."""
         with self.lock:
-            used = {p.parent for p in self._pages.values()} | {
-                p.parent for p in self._pdfs.values()
-            }
+            used = {p.parent for p in self._pages.values()}
+        used |= self.pdfs.folders()
         for folder in self._folders[:-2]:  # the last two stay: a tab may be reading them
             if folder not in used:
                 self._scratch.discard(folder)
@@ -386,19 +353,11 @@ class Preview:
         """Tell the pages: ``pages`` were re-rendered (each tab showing one swaps it in),
         or only the problems changed (``None``); an empty list means nothing rendered
         (the last good pages stay, under the problems). ``done``: the save's last pages."""
-        with self.lock:
-            new = [p for p in problems if p not in self.problems]
-            self.problems = problems
+        new = self.set_problems(problems)
         kind = "problems" if pages is None else "update"
-        self._event(kind, {"pages": pages or [], "problems": problems, "done": done})
+        self.event(kind, {"pages": pages or [], "problems": problems, "done": done})
         if new:
             self.log("\n".join(new))
-
-    def _event(self, kind: str, data: dict[str, object]) -> None:
-        with self.lock:
-            last = self.events[-1].id if self.events else 0
-            self.events.append(Event(last + 1, kind, json.dumps(data)))
-            self.changed.notify_all()
 
     def _bug(self, step: str) -> str:
         """Log the exception being handled with its traceback; its one-line summary."""

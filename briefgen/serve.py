@@ -2,220 +2,63 @@
 
 The server answers only GET and HEAD, only for a ``Host`` naming the loopback address
 and port it is bound to (so a page on another site can't read it by DNS rebinding),
-and only for the files it lists itself: the preview pages and ``output/``'s PDFs. A URL
-is looked up by name, never turned into a filesystem path. Connections are capped and
-time out when idle; event streams (server-sent events, one per open tab) have a cap of
-their own and a heartbeat instead of the idle timeout. Pages it sends get a small live
-script injected, which follows the event stream and swaps the page in place once per
-save; files in ``output/`` never contain it.
+and only for the files it lists itself: the preview pages, the PDF tabs, the preview's
+PDFs and ``output/``'s. A URL is looked up by name, never turned into a filesystem
+path. Connections are capped and time out when idle (``loopback``); event streams
+(server-sent events, one per open tab) have a cap of their own and a heartbeat instead
+of the idle timeout. Pages it sends get a small live script injected (``livepages``),
+which follows the event stream and swaps the page in place once per save; files in
+``output/`` never contain it.
 """
 
 from __future__ import annotations
 
-import errno
-import html
-import ipaddress
 import os
 import shutil
 import signal
-import socket
-import socketserver
 import stat
-import sys
 import threading
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from briefgen.livepages import (
+    PDF_VIEW_PREFIX,
+    RELOAD_SCRIPT,
+    index_page,
+    live_script,
+    pdf_view_page,
+    problems_box,
+)
+from briefgen.loopback import (
+    IDLE_SECONDS,
+    MAX_CONNECTIONS,
+    MAX_STREAMS,
+    NotLoopbackError,
+    PreviewServer,
+    ServeError,
+    bind,
+)
 from briefgen.preview import Preview
+from briefgen.previewpdf import PDF_PREFIX
 
 __all__ = [
     "MAX_CONNECTIONS",
     "MAX_STREAMS",
     "RELOAD_SCRIPT",
+    "NotLoopbackError",
     "Preview",
     "ServeError",
     "make_server",
     "serve",
 ]
 
-MAX_CONNECTIONS = 32
-IDLE_SECONDS = 10.0
 VERSION_PATH = "__briefgen/version"
-BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
-
-MAX_STREAMS = 8  # live tabs (event streams), counted apart from page connections
 EVENTS_PATH = "__briefgen/events"
-PDF_PREFIX = "__briefgen/pdf/"
-
-# The live script (without its <script> tag, which carries the event id the page was
-# served at): it follows /__briefgen/events, swaps the page in place when the save
-# re-rendered it (the scroll position kept), and shows the build's problems on top.
-RELOAD_SCRIPT = """
-(function () {
-  var me = document.currentScript;
-  var since = (me && me.getAttribute("data-briefgen-since")) || "0";
-  var page = decodeURIComponent(location.pathname.slice(1));
-  window.briefgenSwaps = 0;
-  function overlay(problems) {
-    var box = document.getElementById("briefgen-problems");
-    if (!problems.length) { if (box) { box.remove(); } return; }
-    if (!box) {
-      box = document.createElement("aside");
-      box.id = "briefgen-problems";
-      box.setAttribute("role", "alert");
-      document.body.prepend(box);
-    }
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
-      "max-height:40vh;overflow:auto;margin:0;padding:.5em 1em;background:#fff4f4;" +
-      "color:#600;border-bottom:2px solid #b00;font:14px/1.4 monospace";
-    var list = document.createElement("ul");
-    problems.forEach(function (p) {
-      var item = document.createElement("li");
-      item.textContent = p;
-      list.append(item);
-    });
-    var title = document.createElement("strong");
-    title.textContent = "briefgen: the last save has problems " +
-      "(the page shows the last good render)";
-    box.replaceChildren(title, list);
-  }
-  function swap() {
-    var x = window.scrollX, y = window.scrollY;
-    fetch(location.href, {cache: "no-store"}).then(function (r) {
-      if (!r.ok) { throw new Error(r.status); }
-      return r.text();
-    }).then(function (text) {
-      var next = new DOMParser().parseFromString(text, "text/html");
-      // This script keeps running: its copy in the new page must not start again.
-      next.querySelectorAll("script").forEach(function (s) { s.remove(); });
-      document.title = next.title;
-      document.head.replaceWith(document.adoptNode(next.head));
-      document.body.replaceWith(document.adoptNode(next.body));
-      window.scrollTo(x, y);
-      window.briefgenSwaps += 1;
-    }).catch(function () { location.reload(); });
-  }
-  function connect() {
-    var url = "/__briefgen/events?page=" + encodeURIComponent(page) + "&since=" + since;
-    var source = new EventSource(url);
-    source.addEventListener("update", function (e) {
-      var d = JSON.parse(e.data);
-      since = e.lastEventId;
-      if (d.pages.indexOf(page) >= 0 || (page === "" && d.done)) { swap(); }
-      else { overlay(d.problems); }
-    });
-    source.addEventListener("problems", function (e) {
-      since = e.lastEventId;
-      overlay(JSON.parse(e.data).problems);
-    });
-    source.addEventListener("pdf", function (e) {
-      since = e.lastEventId;
-      var d = JSON.parse(e.data);
-      if (d.page === page) { window.briefgenPdf = "/" + d.pdf; }
-    });
-    source.onopen = function () { window.briefgenLive = true; };
-    source.onerror = function () {  // refused (too many tabs) or the server is gone
-      if (source.readyState === 2) { setTimeout(connect, 5000); }
-    };
-  }
-  connect();
-})();
-"""
-
-
-class ServeError(Exception):
-    """The server can't start (busy port, no IPv6, ...): the user can fix it."""
-
-
-class NotLoopbackError(ServeError, ValueError):
-    """``--host`` is not a loopback IP address."""
-
-
-class PreviewServer(ThreadingHTTPServer):
-    """A threading server with a cap on connections and an idle timeout for each."""
-
-    request_queue_size = 64  # listen backlog: a burst of connects isn't refused
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        preview: Preview,
-        *,
-        max_connections: int,
-        idle_seconds: float,
-        max_streams: int = MAX_STREAMS,
-    ) -> None:
-        ip = ipaddress.ip_address(address[0])
-        self.address_family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
-        self.preview = preview
-        self.idle_seconds = idle_seconds
-        self.slots = threading.BoundedSemaphore(max_connections)
-        self.streams = threading.BoundedSemaphore(max_streams)
-        # An event stream is answered within the idle timeout, so a heartbeat keeps it open.
-        self.heartbeat = min(idle_seconds / 2, 15.0)
-        self.local = threading.local()  # per request thread: does it still hold a page slot?
-        self.ip = ip
-        super().__init__(address, Handler)
-        name = f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
-        port = self.server_address[1]
-        self.url = f"http://{name}:{port}/"
-        self.hosts = {f"{name}:{port}", f"localhost:{port}"}
-        if port == 80:
-            self.hosts |= {name, "localhost"}
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind asks DNS for a name (getfqdn), which we never use.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = str(self.ip), self.server_address[1]
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.slots.acquire(blocking=False):
-            self._turn_away(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.slots.release()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        # socketserver's own version, with the slot given back before the hang-up: a
-        # client that sees its connection closed always finds the slot free again.
-        self.local.page_slot = True
-        try:
-            self.finish_request(request, client_address)
-        except Exception:
-            self.handle_error(request, client_address)
-        finally:
-            self.give_back_page_slot()
-            self.shutdown_request(request)
-
-    def give_back_page_slot(self) -> None:
-        """This thread's connection no longer counts among the pages (once)."""
-        if getattr(self.local, "page_slot", False):
-            self.local.page_slot = False
-            self.slots.release()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that goes away before its reply is sent (a tab closed mid-load, a
-        reload) is normal: nothing to print. Anything else is a bug, with its traceback."""
-        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
-            return
-        super().handle_error(request, client_address)
-
-    def _turn_away(self, request: socket.socket) -> None:
-        """Every slot is taken: answer 503 without blocking the accept loop."""
-        try:
-            request.setblocking(False)
-            request.send(BUSY)
-        except OSError:
-            pass
-        self.shutdown_request(request)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -258,6 +101,8 @@ class Handler(BaseHTTPRequestHandler):
             self._stream()
         elif name.startswith(PDF_PREFIX) and name.endswith(".pdf"):
             self._send_preview_pdf(name.removeprefix(PDF_PREFIX).removesuffix(".pdf"))
+        elif name.startswith(PDF_VIEW_PREFIX):
+            self._send_pdf_view(name.removeprefix(PDF_VIEW_PREFIX))
         elif name == "":
             self._reply(HTTPStatus.OK, self._index().encode(), "text/html; charset=utf-8")
         elif name.endswith(".html"):
@@ -321,16 +166,32 @@ class Handler(BaseHTTPRequestHandler):
         preview.view(name)
         with open(fd, "rb") as handle:
             page = handle.read().decode("utf-8", errors="replace")
-        page = page.replace("</body>", self._problems() + _live(since) + "</body>", 1)
+        page = page.replace("</body>", self._problems() + live_script(since) + "</body>", 1)
         self._reply(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 
-    def _send_preview_pdf(self, brief_id: str) -> None:
-        """The viewed brief's reader PDF, laid out by the preview ahead of the build."""
-        file = self.server.preview.pdf_file(brief_id)
+    def _send_preview_pdf(self, name: str) -> None:
+        """An edition's PDF as the preview laid it out ahead of the build (else the last
+        build's): ``memo`` or ``annex/memo``."""
+        file = self.server.preview.pdf_file(name)
         if file is None:
-            self._reply(HTTPStatus.NOT_FOUND, b"no preview PDF for this brief yet\n")
+            self._reply(HTTPStatus.NOT_FOUND, b"no PDF for this brief yet\n")
         else:
             self._send_file(file.parent, file.name, "application/pdf")
+
+    def _send_pdf_view(self, name: str) -> None:
+        """The PDF tab of a brief's edition (``livepages.pdf_view_page``)."""
+        preview = self.server.preview
+        since = preview.version
+        brief = name.rpartition("/")[2]
+        if preview.pdf_file(name) is None or (
+            preview.page_file(f"{brief}.html") is None
+            and f"{brief}.html" not in _listing(preview.output, ".html")
+        ):
+            self._reply(HTTPStatus.NOT_FOUND, b"no such brief\n")
+            return
+        preview.view(f"{brief}.html")
+        page = pdf_view_page(name, preview.pdfs.key(name), since)
+        self._reply(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
 
     def _stream(self) -> None:
         """Server-sent events until the tab closes or the server stops (``Preview.events``).
@@ -400,39 +261,16 @@ class Handler(BaseHTTPRequestHandler):
     def _problems(self) -> str:
         preview = self.server.preview
         with preview.lock:
-            problems = list(preview.problems)
-        if not problems:
-            return ""
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-        style = (
-            "position:fixed;top:0;left:0;right:0;z-index:2147483647;max-height:40vh;"
-            "overflow:auto;margin:0;padding:.5em 1em;background:#fff4f4;color:#600;"
-            "border-bottom:2px solid #b00;font:14px/1.4 monospace"
-        )
-        return (
-            f'<aside id="briefgen-problems" class="build-problems" role="alert" style="{style}">'
-            "<strong>briefgen: the last save has problems (the page shows the last good "
-            f"render)</strong><ul>{items}</ul></aside>"
-        )
+            return problems_box(list(preview.problems))
 
     def _index(self) -> str:
         preview = self.server.preview
+        since = preview.version
         pages = preview.page_names() or _listing(preview.output, ".html")
         pdfs = set(_listing(preview.output, ".pdf"))
-        items = []
-        for page in pages:
-            pdf = page.removesuffix(".html") + ".pdf"
-            link = f' (<a href="{html.escape(pdf)}">PDF</a>)' if pdf in pdfs else ""
-            items.append(f'<li><a href="{html.escape(page)}">{html.escape(page)}</a>{link}</li>')
-        return (
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<title>briefgen preview</title></head><body><h1>Briefs</h1>"
-            f"<ul>{''.join(items)}</ul>{self._problems()}{_live(preview.version)}</body></html>"
-        )
-
-
-def _live(since: int) -> str:
-    return f'<script data-briefgen-since="{since}">{RELOAD_SCRIPT}</script>'
+        with preview.lock:
+            problems = list(preview.problems)
+        return index_page(pages, pdfs, problems, since)
 
 
 def _listing(folder: Path, suffix: str) -> list[str]:
@@ -451,38 +289,9 @@ def make_server(
     idle_seconds: float = IDLE_SECONDS,
 ) -> PreviewServer:
     """A server bound (and listening) on a loopback address; refuses anything else."""
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        ip = None
-    if ip is None or not ip.is_loopback:
-        raise NotLoopbackError(
-            f"refusing to serve on {host}: the preview is loopback-only "
-            "(use an address such as 127.0.0.1 or ::1)"
-        )
-    where = f"[{ip.compressed}]:{port}" if ip.version == 6 else f"{ip.compressed}:{port}"
-    try:
-        return PreviewServer(
-            (ip.compressed, port),
-            preview,
-            max_connections=max_connections,
-            idle_seconds=idle_seconds,
-        )
-    except OSError as exc:
-        raise ServeError(f"cannot serve on {where}: {_why(exc, ip.version)}") from exc
-
-
-def _why(exc: OSError, version: int) -> str:
-    if exc.errno == errno.EADDRINUSE:
-        return (
-            "the port is already in use (another 'briefgen serve'?); "
-            "choose another with --port, or --port 0 for any free one"
-        )
-    if version == 6 and exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
-        return f"IPv6 is not available on this machine ({exc.strerror}); use --host 127.0.0.1"
-    if exc.errno == errno.EACCES:
-        return f"{exc.strerror} (ports below 1024 need privileges); choose another with --port"
-    return exc.strerror or str(exc)
+    return bind(
+        preview, host, port, Handler, max_connections=max_connections, idle_seconds=idle_seconds
+    )
 
 
 def serve(root: Path, host: str, port: int, log: Callable[[str], None]) -> None:

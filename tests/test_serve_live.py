@@ -42,11 +42,15 @@ class Live:
         return f"http://127.0.0.1:{self.port}"
 
     def get(self, path: str) -> tuple[int, str]:
+        status, body = self.get_bytes(path)
+        return status, body.decode("utf-8", errors="replace")
+
+    def get_bytes(self, path: str) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HANG_GUARD)
         try:
             connection.request("GET", path)
             response = connection.getresponse()
-            return response.status, response.read().decode("utf-8", errors="replace")
+            return response.status, response.read()
         finally:
             connection.close()
 
@@ -147,13 +151,26 @@ def test_one_update_per_save_and_page_and_a_resume_gets_what_it_missed(live: Liv
     assert [u[2]["pages"] for u in updates] == [["memo.html"], ["issue.html", "one.html"]]
     assert got[0][1] == "update" and got[0][2]["pages"] == ["memo.html"]
     assert "Edited memo" in live.get("/memo.html")[1]
-    # Its reader PDF was laid out ahead of the build, under /__briefgen/, and the build
-    # took it from the cache; output/ holds the full build.
-    assert any(e[1] == "pdf" and e[2]["page"] == "memo.html" for e in events_after(live, before))
-    status, body = live.get("/__briefgen/pdf/memo.pdf")
-    assert status == 200 and body.startswith("%PDF-")
-    assert "PDFs: 1 rendered, 5 from cache" in live.logs  # the memo's annex only
-    assert "Edited memo" in (live.root / "output" / "memo.html").read_text("utf-8")
+    # Its reader PDF was laid out ahead of the build, under /__briefgen/, then its annex
+    # and the other briefs' PDFs (from the cache, unchanged): the build took them all from
+    # the cache; output/ holds the full build.
+    pdfs = [e[2] for e in events_after(live, before) if e[1] == "pdf"]
+    assert pdfs[0]["name"] == "memo" and pdfs[0]["page"] == "memo.html"
+    assert sorted(p["name"] for p in pdfs) == sorted(
+        f"{prefix}{brief}" for brief in ("issue", "memo", "one") for prefix in ("", "annex/")
+    )
+    assert all(p["error"] == "" for p in pdfs)
+    assert "PDFs: 0 rendered, 6 from cache" in live.logs
+    output = live.root / "output"
+    assert "Edited memo" in (output / "memo.html").read_text("utf-8")
+    for name in ("memo", "annex/memo", "one", "annex/issue"):
+        status, body = live.get_bytes(f"/__briefgen/pdf/{name}.pdf")
+        assert status == 200 and body == (output / f"{name}.pdf").read_bytes()
+    # The PDF tab of any brief; nothing else is looked up under /__briefgen/.
+    assert live.get("/__briefgen/pdf-view/one")[0] == 200
+    assert live.get("/__briefgen/pdf-view/annex/issue")[0] == 200
+    for path in ("/__briefgen/pdf-view/nope", "/__briefgen/pdf/../briefgen.toml.pdf"):
+        assert live.get(path)[0] == 404
     # A tab that reconnects with Last-Event-ID gets exactly the events after it.
     with open_stream(live.port, "?page=memo.html", last=str(before)) as sock:
         resumed = events(read_until(sock, f"id: {live.preview.version}\n".encode(), 5))
@@ -242,6 +259,52 @@ def test_the_browser_swaps_once_per_save_keeps_its_scroll_and_shows_problems_on_
             browser.call("Target.closeTarget", targetId=target)
 
 
+def test_the_pdf_tab_reloads_once_per_save_and_says_updating_or_what_is_wrong(
+    live: Live,
+) -> None:
+    assert 'href="__briefgen/pdf-view/memo"' in live.get("/")[1]  # linked from the index
+    frame = "document.getElementById('briefgen-pdf').getAttribute('src')"
+    with chromium() as browser:
+        target, session = open_tab(browser, f"{live.url}/__briefgen/pdf-view/memo")
+        try:
+            wait_in_page(browser, session, "window.briefgenLive === true")
+            shown = browser.evaluate(session, frame)
+            old = live.get_bytes(shown)[1]
+            assert old == (live.root / "output" / "memo.pdf").read_bytes()
+            live.replace("content/briefs/memo.md", "Edited memo", "Tabbed memo")
+            assert live.preview.rebuild_if_changed()
+            wait_in_page(browser, session, "window.briefgenPdfReloads === 1")
+            time.sleep(1)  # time for a second reload, which must not come
+            state = browser.evaluate(
+                session,
+                "[window.briefgenPdfReloads, window.briefgenPdfStates,"
+                " document.getElementById('briefgen-pdf-status').innerText]",
+            )
+            assert state[0] == 1 and state[1][:1] == ["updating"] and state[1][-1] == "ready"
+            assert "up to date" in state[2]
+            new = live.get_bytes(browser.evaluate(session, frame))[1]
+            assert new.startswith(b"%PDF-") and new != old
+            assert new == (live.root / "output" / "memo.pdf").read_bytes()  # the build's
+
+            # A broken save: the tab says so and keeps the last good PDF.
+            live.replace("content/briefs/memo.md", "[@share-2014]", "[@nope]")
+            assert live.preview.rebuild_if_changed()
+            wait_in_page(browser, session, "window.briefgenPdfStates.at(-1) === 'error'")
+            status = browser.evaluate(
+                session, "document.getElementById('briefgen-pdf-status').innerText"
+            )
+            assert "content/briefs/memo.md:16:" in status and "[cite.unknown-note]" in status
+            assert browser.evaluate(session, "window.briefgenPdfReloads") == 1
+
+            # The repair: up to date again, and its PDF is the one on show (no reload).
+            live.replace("content/briefs/memo.md", "[@nope]", "[@share-2014]")
+            assert live.preview.rebuild_if_changed()
+            wait_in_page(browser, session, "window.briefgenPdfStates.at(-1) === 'ready'")
+            assert browser.evaluate(session, "window.briefgenPdfReloads") == 1
+        finally:
+            browser.call("Target.closeTarget", targetId=target)
+
+
 def test_a_newer_save_cancels_the_rest_of_the_one_being_handled(live: Live) -> None:
     output = live.root / "output"
     before_output = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
@@ -268,6 +331,38 @@ def test_a_newer_save_cancels_the_rest_of_the_one_being_handled(live: Live) -> N
     assert live.preview.rebuild_if_changed()
     assert "Stale one-pager" not in live.get("/one.html")[1]
     assert "Test one-pager" in (live.root / "output" / "one.html").read_text("utf-8")
+
+
+def test_a_newer_save_cancels_the_pdfs_left_in_the_background(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = live.root / "output"
+    before_output = {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    before = live.preview.version
+    edited = str(live.root / "content/briefs/issue.md")
+    live.replace("content/briefs/issue.md", "Officials called", "Officials had called")
+    live.preview.view("issue.html")
+    publish = live.preview.event
+
+    def event(kind: str, data: dict[str, object]) -> None:  # a save as the 2nd PDF is ready
+        publish(kind, data)
+        if kind == "pdf" and len([e for e in events_after(live, before) if e[1] == "pdf"]) == 2:
+            live.preview.saved({edited})
+
+    with monkeypatch.context() as patch:
+        patch.setattr(live.preview, "event", event)
+        assert live.preview.rebuild_if_changed({edited})
+    pdfs = [e[2]["name"] for e in events_after(live, before) if e[1] == "pdf"]
+    assert len(pdfs) == 2 and pdfs[0] == "issue"  # the viewed brief's, one more: no others
+    assert "a newer save arrived: the rest of this one is dropped" in live.logs
+    assert {p: p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()} == before_output
+    assert not any(w.job for w in live.preview.pdfs.workers().workers)  # none still busy
+    # The newer save is handled in full: every PDF, then the build.
+    live.replace("content/briefs/issue.md", "Officials had called", "Officials called")
+    middle = live.preview.version
+    assert live.preview.rebuild_if_changed()
+    assert len([e for e in events_after(live, middle) if e[1] == "pdf"]) == 6
+    assert "Officials called" in (output / "issue.html").read_text("utf-8")
 
 
 def test_the_watcher_rebuilds_on_a_save_and_stops_cleanly(live: Live) -> None:
