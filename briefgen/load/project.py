@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from briefgen import __version__
 from briefgen.diagnostics import Diagnostics
 from briefgen.load.fallback import fallback_settings, hidden_codes
+from briefgen.load.files import (
+    Loading,
+    check_id,
+    content_files,
+    near_misses,
+    present,
+    read_document,
+)
 from briefgen.load.readers import (
-    LINK_MESSAGE,
-    linked_part,
     load_front_matter,
     load_toml,
     load_yaml,
@@ -27,14 +32,12 @@ from briefgen.load.readers import read_text as read_content_text
 from briefgen.load.records import M, validate_model
 from briefgen.load.renames import apply_renames
 from briefgen.load.sections import split_sections
-from briefgen.memo import current, memoized, record_read, record_unsettled
+from briefgen.memo import record_read
 from briefgen.model import requires
 from briefgen.model.document import Document, DocumentError
 from briefgen.model.layouts import merge
 from briefgen.model.project import Brief, Criteria, Judgment, Note, Option, Origin, Project, Source
 from briefgen.model.records import (
-    ID_MAX_LENGTH,
-    ID_PATTERN,
     BriefMeta,
     CriteriaFile,
     JudgmentsFile,
@@ -48,168 +51,12 @@ from briefgen.rules import check_setting
 
 SETTINGS_FILE = "briefgen.toml"
 CONTENT_DIR = "content"
-# An id declared in YAML: "id: x" or "- id: x" at the start of a line.
-DECLARED_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)", re.MULTILINE)
 RENAMED_TABLES = frozenset(rename.old for rename in RENAMES)
 # `notes:` with nothing under it: a file that holds none yet, not a schema error.
 LISTS_LEFT_EMPTY = [[(key, None)] for key in ("notes", "judgments")]
-ONE_RECORD_KINDS = {ContentKind.SOURCES, ContentKind.OPTIONS, ContentKind.BRIEFS}
-
-
-@dataclass
-class _Loading:
-    """What loading collects besides records: diagnostics, and the typed report."""
-
-    diagnostics: Diagnostics
-    unreadable: list[UnreadableFile] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-
-    @property
-    def root(self) -> Path:
-        return self.diagnostics.root
-
-    def lost(self, path: Path, kind: ContentKind, *, whole_folder: bool = False) -> None:
-        """``path`` contributed no records: note the ids it appears to declare."""
-        ids = None if whole_folder else _declared_ids(path, kind, self.root)
-        self.unreadable.append(UnreadableFile(path, kind, ids))
-
-    def report(self) -> LoadReport:
-        return LoadReport(tuple(self.unreadable), tuple(self.duplicates))
-
-
-def _declared_ids(path: Path, kind: ContentKind, root: Path) -> frozenset[str] | None:
-    """The ids a file that yielded no records appears to declare; None if its text can't
-    be read at all (a link, not UTF-8, too large), so that any id of its kind may be there."""
-    if kind in ONE_RECORD_KINDS:
-        return frozenset({path.stem})
-    try:
-        text = read_content_text(path, root)
-    except (DocumentError, OSError):
-        return None
-    return frozenset(DECLARED_ID.findall(text))
 
 
 Keyed = TypeVar("Keyed", Note, Judgment)
-
-
-# Spellings of a content file's extension that are not read: named, never skipped silently.
-NEAR_MISSES = {
-    ".yaml": {".yaml", ".yml"},
-    ".md": {".md", ".markdown", ".mdown", ".mkd", ".mkdn"},
-}
-
-
-def _present(path: Path) -> bool:
-    """A file, or a link or a FIFO, socket or device where one would be: reading it then
-    reports the link or the non-file, which is never skipped silently."""
-    return path.is_symlink() or (path.exists() and not path.is_dir())
-
-
-def _files(directory: Path, suffix: str, kind: ContentKind, loading: _Loading) -> list[Path]:
-    """Sorted so that results never depend on the filesystem's order.
-
-    A linked folder is refused; a file whose extension is a near miss of ``suffix``
-    (``one.MD``, ``x.yml``) is an error naming it.
-    """
-    diagnostics = loading.diagnostics
-    link = linked_part(directory, diagnostics.root)
-    if link is not None:
-        diagnostics.error(link, 0, "content.symlink", LINK_MESSAGE)
-        loading.lost(directory, kind, whole_folder=True)
-        return []
-    if not directory.is_dir():
-        return []
-    files = []
-    for path in sorted(directory.iterdir()):
-        if path.suffix == suffix and _present(path):
-            files.append(path)
-        elif path.suffix.lower() in NEAR_MISSES.get(suffix, ()) and _present(path):
-            diagnostics.error(
-                path,
-                0,
-                "content.extension",
-                f"'{path.name}' is not read: files in {directory.name}/ end in '{suffix}'",
-            )
-            loading.lost(path, kind)
-    return files
-
-
-def _near_misses(content: Path, stems: tuple[str, ...]) -> list[Path]:
-    """``content/criteria.yml`` and the like: files meant to be read that are not."""
-    if not content.is_dir() or content.is_symlink():
-        return []
-    return sorted(
-        path
-        for path in content.iterdir()
-        if path.stem in stems
-        and path.suffix != ".yaml"
-        and path.suffix.lower() in NEAR_MISSES[".yaml"]
-        and _present(path)
-    )
-
-
-def _read(loader: Any, path: Path, diagnostics: Diagnostics) -> Document | None:
-    try:
-        document: Document = _load(loader, path, diagnostics.root)
-    except DocumentError as exc:
-        diagnostics.error(exc.path or path, exc.line, exc.code, exc.message)
-        return None
-    return document
-
-
-# The file readers whose parse a re-check reuses for a file whose text is unchanged.
-REUSABLE: dict[Callable[[Path, Path], Document], str] = {
-    load_yaml: "yaml",
-    load_front_matter: "front-matter",
-    load_toml: "toml",
-}
-
-
-class _Moved(Exception):
-    """The file changed between the read that keyed its parse and the parse."""
-
-
-def _load(loader: Callable[[Path, Path], Document], path: Path, root: Path) -> Document:
-    """``loader(path, root)``; in a re-check (memo.py), the parse of the same text kept
-    from an earlier one, keyed on the text read the loader's way (same link checks)."""
-    kind = REUSABLE.get(loader)
-    if kind is None or current() is None:
-        return loader(path, root)
-    try:
-        text = read_content_text(path, root)
-    except (DocumentError, OSError):
-        return loader(path, root)  # it fails the same way, and says how
-    record_read(path, text)
-
-    def parse() -> Document:
-        document = loader(path, root)
-        if read_content_text(path, root) != text:
-            raise _Moved
-        return document
-
-    try:
-        return memoized(kind, (path, text), parse, fresh=True)
-    except _Moved:  # an editor is still writing it: read it as it is, keep nothing
-        record_unsettled(path)
-        return loader(path, root)
-
-
-def _check_id(path: Path, diagnostics: Diagnostics) -> bool:
-    """A file name is an id: ``<id>.pdf`` and ``<id>.html`` must be safe and short."""
-    if len(path.stem) > ID_MAX_LENGTH:
-        diagnostics.error(
-            path,
-            0,
-            "content.bad-id",
-            f"file name is {len(path.stem)} characters long; an id has at most {ID_MAX_LENGTH}",
-        )
-        return False
-    if re.fullmatch(ID_PATTERN, path.stem):
-        return True
-    diagnostics.error(
-        path, 1, "content.bad-id", f"file name {path.stem!r} is not a valid id (a-z, 0-9, '-')"
-    )
-    return False
 
 
 def _for_another_briefgen(document: Document, diagnostics: Diagnostics) -> bool:
@@ -247,12 +94,14 @@ def load_settings(
     """
     path = root / SETTINGS_FILE
     if text is not None:
-        document: Document | None = _read(lambda p, _root: parse_toml(text, p), path, diagnostics)
-    elif not _present(path):
+        document: Document | None = read_document(
+            lambda p, _root: parse_toml(text, p), path, diagnostics
+        )
+    elif not present(path):
         diagnostics.error(path, 0, "settings.missing", f"no {SETTINGS_FILE} in {root}")
         return None
     else:
-        document = _read(load_toml, path, diagnostics)
+        document = read_document(load_toml, path, diagnostics)
     if document is not None and _for_another_briefgen(document, diagnostics):
         return None
     renamed = apply_renames(document, version, diagnostics) if document is not None else None
@@ -292,7 +141,7 @@ def _check_rules(settings: Settings, document: Document, diagnostics: Diagnostic
     diagnostics.configure(allowed)
 
 
-def _empty(path: Path, document: Document | None, kind: ContentKind, loading: _Loading) -> bool:
+def _empty(path: Path, document: Document | None, kind: ContentKind, loading: Loading) -> bool:
     """An empty data file: one error about it; it declares nothing, so hides nothing."""
     if document is None:
         return False
@@ -320,7 +169,7 @@ def _records(
     loader: Callable[[Path, Path], Document],
     model: type[M],
     kind: ContentKind,
-    loading: _Loading,
+    loading: Loading,
     *,
     named: bool = True,
 ) -> Iterator[tuple[Path, Document, M]]:
@@ -330,11 +179,11 @@ def _records(
     load report so that references into it are not reported as dangling again.
     """
     diagnostics = loading.diagnostics
-    for path in _files(directory, suffix, kind, loading):
-        document = _read(loader, path, diagnostics)
+    for path in content_files(directory, suffix, kind, loading):
+        document = read_document(loader, path, diagnostics)
         if suffix == ".yaml" and _empty(path, document, kind, loading):
             continue
-        valid = document is not None and (not named or _check_id(path, diagnostics))
+        valid = document is not None and (not named or check_id(path, diagnostics))
         record = validate_model(model, document, diagnostics) if valid and document else None
         if document is None or record is None:
             loading.lost(path, kind)
@@ -342,14 +191,14 @@ def _records(
         yield path, document, record
 
 
-def load_sources(directory: Path, loading: _Loading) -> dict[str, Source]:
+def load_sources(directory: Path, loading: Loading) -> dict[str, Source]:
     diagnostics = loading.diagnostics
     sources: dict[str, Source] = {}
     for path, document, record in _records(
         directory, ".yaml", load_yaml, SourceRecord, ContentKind.SOURCES, loading
     ):
         text_path = directory / record.text
-        if not _present(text_path):
+        if not present(text_path):
             diagnostics.error(
                 path,
                 document.line_of(("text",)),
@@ -368,7 +217,7 @@ def load_sources(directory: Path, loading: _Loading) -> dict[str, Source]:
     return sources
 
 
-def load_notes(directory: Path, loading: _Loading) -> dict[str, Note]:
+def load_notes(directory: Path, loading: Loading) -> dict[str, Note]:
     files = _records(
         directory, ".yaml", load_yaml, NotesFile, ContentKind.NOTES, loading, named=False
     )
@@ -380,7 +229,7 @@ def load_notes(directory: Path, loading: _Loading) -> dict[str, Note]:
     return _by_id("note", notes, loading)
 
 
-def _by_id(kind: str, records: Iterable[Keyed], loading: _Loading) -> dict[str, Keyed]:
+def _by_id(kind: str, records: Iterable[Keyed], loading: Loading) -> dict[str, Keyed]:
     """Records by id; a later record with a used id is kept out and reported by validation."""
     found: dict[str, Keyed] = {}
     for record in records:
@@ -392,7 +241,7 @@ def _by_id(kind: str, records: Iterable[Keyed], loading: _Loading) -> dict[str, 
     return found
 
 
-def load_options(directory: Path, loading: _Loading) -> dict[str, Option]:
+def load_options(directory: Path, loading: Loading) -> dict[str, Option]:
     return {
         path.stem: Option(path.stem, record, Origin(document))
         for path, document, record in _records(
@@ -402,20 +251,20 @@ def load_options(directory: Path, loading: _Loading) -> dict[str, Option]:
 
 
 def _single(
-    path: Path, model: type[M], kind: ContentKind, loading: _Loading
+    path: Path, model: type[M], kind: ContentKind, loading: Loading
 ) -> tuple[Document, M] | None:
     """One optional file of ``kind`` (criteria.yaml, judgments.yaml), if present."""
-    if not _present(path):
+    if not present(path):
         return None
     records = list(_records_of(path, model, kind, loading))
     return records[0] if records else None
 
 
 def _records_of(
-    path: Path, model: type[M], kind: ContentKind, loading: _Loading
+    path: Path, model: type[M], kind: ContentKind, loading: Loading
 ) -> Iterator[tuple[Document, M]]:
     diagnostics = loading.diagnostics
-    document = _read(load_yaml, path, diagnostics)
+    document = read_document(load_yaml, path, diagnostics)
     if _empty(path, document, kind, loading):
         return
     record = validate_model(model, document, diagnostics) if document else None
@@ -425,13 +274,13 @@ def _records_of(
     yield document, record
 
 
-def load_criteria(path: Path, loading: _Loading) -> Criteria | None:
+def load_criteria(path: Path, loading: Loading) -> Criteria | None:
     """``content/criteria.yaml``, if the project scores its options."""
     found = _single(path, CriteriaFile, ContentKind.CRITERIA, loading)
     return Criteria(found[1], Origin(found[0])) if found else None
 
 
-def load_judgments(path: Path, loading: _Loading) -> dict[str, Judgment]:
+def load_judgments(path: Path, loading: Loading) -> dict[str, Judgment]:
     """``content/judgments.yaml``, if the project states key judgments."""
     found = _single(path, JudgmentsFile, ContentKind.JUDGMENTS, loading)
     if found is None:
@@ -444,7 +293,7 @@ def load_judgments(path: Path, loading: _Loading) -> dict[str, Judgment]:
     return _by_id("judgment", judgments, loading)
 
 
-def load_briefs(directory: Path, loading: _Loading) -> dict[str, Brief]:
+def load_briefs(directory: Path, loading: Loading) -> dict[str, Brief]:
     briefs: dict[str, Brief] = {}
     for path, document, meta in _records(
         directory, ".md", load_front_matter, BriefMeta, ContentKind.BRIEFS, loading
@@ -486,7 +335,7 @@ def load_project(
     that contributed no records, which validation consults. ``version`` is the briefgen
     whose rules apply to renamed settings (a test reads a project as a later one would).
     """
-    loading = _Loading(diagnostics)
+    loading = Loading(diagnostics)
     settings = load_settings(root, diagnostics, version=version, text=settings_text, fallback=True)
     content = root / CONTENT_DIR
     sources = load_sources(content / "sources", loading)
@@ -495,7 +344,7 @@ def load_project(
     briefs = load_briefs(content / "briefs", loading)
     criteria = load_criteria(content / "criteria.yaml", loading)
     judgments = load_judgments(content / "judgments.yaml", loading)
-    for path in _near_misses(content, ("criteria", "judgments")):
+    for path in near_misses(content, ("criteria", "judgments")):
         diagnostics.error(
             path, 0, "content.extension", f"'{path.name}' is not read: use {path.stem}.yaml"
         )
