@@ -73,6 +73,7 @@ def check(
     settings_text: str | None = None,
     look_past_resolvable: bool = False,
     citations_type: type[Citations] | None = None,
+    keep_citations: bool = True,
 ) -> Result:
     """Load, validate, analyse and audit the project; nothing is rendered.
 
@@ -116,7 +117,9 @@ def check(
     seconds = project.settings.limits.citation_seconds
     # The first failure of the processor stops every brief's analysis: one error a build.
     try:
-        store = CitationStore(root / CACHE_DIR)  # a check whose citations are unchanged
+        # A check whose citations are unchanged starts no processor; with keep_citations
+        # False (upgrade, which writes only the files it changes) it stores none.
+        store = CitationStore(root / CACHE_DIR, keep=keep_citations)
         with (citations_type or Citations)(items, style, seconds, store=store) as citations:
             _analyse_briefs(resolved, citations, result, settings_text)  # starts no processor
     except CitationStyleError as exc:

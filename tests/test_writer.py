@@ -73,7 +73,7 @@ def leftovers(root: Path) -> list[str]:
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob(".briefgen-*")
-        if p.name != ".briefgen-lock"
+        if p.name not in (".briefgen-lock", ".briefgen-cache")  # kept between runs
     )
 
 

@@ -32,7 +32,6 @@ import atexit
 import dataclasses
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from typing import TypeVar
 from briefgen.diagnostics import RenderError
 from briefgen.limits import PROGRESS_SECONDS, die_with, process_cpu_seconds, wall_guard
 from briefgen.render.html import Pdf, render_pdf
+from briefgen.write.scratch import Scratch
 
 POLL_SECONDS = 0.05
 T = TypeVar("T")
@@ -186,9 +186,11 @@ class _Worker:
         parent, child = context.Pipe()
         self.connection = parent
         parent_ends = [parent, *(w.connection for w in siblings)]
-        self.scratch = tempfile.mkdtemp(prefix="briefgen-render-")
+        self.scratch = Scratch("briefgen-render-")  # its temporary files: removed with it
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, os.getpid(), parent_ends, self.scratch), daemon=True
+            target=_serve,
+            args=(child, os.getpid(), parent_ends, str(self.scratch.path)),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -228,7 +230,7 @@ class _Worker:
         self.process.kill()
         self.process.join()
         self.connection.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.close()
 
 
 class WorkerPool:

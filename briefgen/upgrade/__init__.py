@@ -145,7 +145,9 @@ def _diff(diagnostics: Diagnostics, originals: dict[Path, str], texts: dict[Path
 
 def _todos(root: Path, settings_text: str | None) -> list[Todo]:
     """What the check reports that a person must decide, in file and line order."""
-    checked = pipeline.check(root, settings_text=settings_text, look_past_resolvable=True)
+    checked = pipeline.check(
+        root, settings_text=settings_text, look_past_resolvable=True, keep_citations=False
+    )
     diagnostics = checked.diagnostics
     citing = _citing_unheld(checked.project, diagnostics) if checked.project else {}
     todos = []

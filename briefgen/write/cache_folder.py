@@ -92,14 +92,15 @@ class CitationStore:
     read-only project, a full disk, a link where the folder should be) is not kept.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, keep: bool = True) -> None:
         self.directory = directory
+        self.keep = keep  # False: read what is there, write nothing
 
     def get(self, key: str) -> bytes | None:
         return read_small(self.directory, f"{key}{CITATIONS_SUFFIX}", CITATIONS_MAX_BYTES)
 
     def put(self, key: str, data: bytes) -> None:
-        if len(data) > CITATIONS_MAX_BYTES:
+        if not self.keep or len(data) > CITATIONS_MAX_BYTES:
             return
         with suppress(OSError):
             put_files(self.directory, [(f"{key}{CITATIONS_SUFFIX}", data)])
